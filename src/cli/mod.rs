@@ -1,0 +1,141 @@
+//! The `loket` command line: argument definitions and dispatch to one file per command.
+//!
+//! Exit codes follow sysexits: 0 ok, 64 bad usage or config, 65 bad input data,
+//! 70 internal error, 75 temporary failure (an MTA retries the delivery).
+
+mod check_config;
+mod ingest;
+mod query;
+mod run;
+
+use crate::config::{self, Policy};
+use crate::telemetry::{self, LogFormat};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Loket: an email-native helpdesk daemon.
+#[derive(Debug, Parser)]
+#[command(name = "loket", version, about)]
+pub struct Args {
+    /// Config file (default: $LOKET_CONFIG, ./config/loket.toml, /etc/loket/loket.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// How log lines are written to standard error.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the daemon: watch the spool, keep tickets, send mail.
+    Run {
+        /// Do all pending work once and exit (for tests and cron).
+        #[arg(long)]
+        once: bool,
+    },
+    /// Check the config file and print every problem with its key.
+    CheckConfig,
+    /// Read one message on standard input and put it safely into the spool (for MTA pipes).
+    Ingest,
+    /// Look at tickets.
+    #[command(subcommand)]
+    Ticket(TicketCommand),
+    /// Look at messages that could not be processed.
+    #[command(subcommand)]
+    Quarantine(ListCommand),
+    /// Look at outgoing mail and its delivery state.
+    #[command(subcommand)]
+    Outbox(ListCommand),
+}
+
+/// `loket ticket ...`
+#[derive(Debug, Subcommand)]
+pub enum TicketCommand {
+    /// List every ticket.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one ticket with its messages.
+    Show {
+        /// Ticket number.
+        id: u64,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `loket quarantine list` and `loket outbox list`.
+#[derive(Debug, Subcommand)]
+pub enum ListCommand {
+    /// List every entry.
+    List {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// sysexits codes Loket uses.
+pub mod exit {
+    /// Bad arguments or config.
+    pub const USAGE: u8 = 64;
+    /// The input was not usable.
+    pub const DATA: u8 = 65;
+    /// Internal error.
+    pub const SOFTWARE: u8 = 70;
+    /// Try again later.
+    pub const TEMPFAIL: u8 = 75;
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let args = Args::parse();
+    telemetry::init(args.log_format);
+    let code = match args.command {
+        Command::CheckConfig => check_config::run(args.config.as_deref()),
+        Command::Ingest => ingest::run(args.config.as_deref()),
+        Command::Run { once } => with_policy(args.config.as_deref(), |p| run::run(p, once)),
+        Command::Ticket(command) => {
+            with_policy(args.config.as_deref(), |p| query::ticket(p, command))
+        }
+        Command::Quarantine(ListCommand::List { json }) => {
+            with_policy(args.config.as_deref(), |p| query::quarantine(p, json))
+        }
+        Command::Outbox(ListCommand::List { json }) => {
+            with_policy(args.config.as_deref(), |p| query::outbox(p, json))
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// Loads the config and runs `command` with it; an invalid config exits 64 with every problem.
+fn with_policy(explicit: Option<&std::path::Path>, command: impl FnOnce(Policy) -> u8) -> u8 {
+    match load(explicit) {
+        Ok(policy) => command(policy),
+        Err(code) => code,
+    }
+}
+
+fn load(explicit: Option<&std::path::Path>) -> Result<Policy, u8> {
+    let loaded = config::locate(explicit).and_then(|path| config::load(&path));
+    loaded.map_err(|e| {
+        for line in e.lines() {
+            eprintln!("loket: {line}");
+        }
+        exit::USAGE
+    })
+}
+
+/// Prints an error chain on one line, ripgrep style, and returns the code.
+fn fail(error: &anyhow::Error, code: u8) -> u8 {
+    eprintln!("loket: {error:#}");
+    code
+}

@@ -1,0 +1,137 @@
+//! `loket ticket|quarantine|outbox ...`: read the store, through the running daemon when
+//! there is one (sled admits one process), else directly.
+
+use super::{exit, fail, TicketCommand};
+use crate::config::Policy;
+use crate::daemon::control::{self, Request};
+use crate::store::{self, Store};
+use anyhow::Context;
+use serde_json::Value;
+
+/// `loket ticket list|show`.
+pub fn ticket(policy: Policy, command: TicketCommand) -> u8 {
+    match command {
+        TicketCommand::List { json } => {
+            show(&policy, &Request::TicketList, json, print_ticket_list)
+        }
+        TicketCommand::Show { id, json } => {
+            show(&policy, &Request::TicketShow { id }, json, print_ticket)
+        }
+    }
+}
+
+/// `loket quarantine list`.
+pub fn quarantine(policy: Policy, json: bool) -> u8 {
+    show(&policy, &Request::QuarantineList, json, print_rows)
+}
+
+/// `loket outbox list`.
+pub fn outbox(policy: Policy, json: bool) -> u8 {
+    show(&policy, &Request::OutboxList, json, print_rows)
+}
+
+fn show(policy: &Policy, request: &Request, json: bool, print: fn(&Value)) -> u8 {
+    let value = match ask(policy, request) {
+        Ok(value) => value,
+        Err(e) => return fail(&e, exit::SOFTWARE),
+    };
+    if value.is_null() {
+        eprintln!("loket: no such ticket");
+        return 1;
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).expect("JSON values print")
+        );
+    } else {
+        print(&value);
+    }
+    0
+}
+
+fn ask(policy: &Policy, request: &Request) -> anyhow::Result<Value> {
+    let socket = &policy.control_socket;
+    let asked = control::ask(socket, request)
+        .with_context(|| format!("cannot talk to the daemon at {}", socket.display()))?;
+    if let Some(answer) = asked {
+        return answer.map_err(|e| anyhow::anyhow!("the daemon answered: {e}"));
+    }
+    let store = match Store::open(&policy.store_path) {
+        Err(store::Error::Locked { path }) => anyhow::bail!(
+            "the store at {} is held by a process that does not answer on {}; is an old loket still running?",
+            path.display(),
+            socket.display()
+        ),
+        other => other?,
+    };
+    control::answer(&store, request).map_err(|e| anyhow::anyhow!(e))
+}
+
+fn text(value: &Value, key: &str) -> String {
+    match &value[key] {
+        Value::String(s) => s.clone(),
+        Value::Null => "-".into(),
+        other => other.to_string(),
+    }
+}
+
+fn print_ticket_list(value: &Value) {
+    println!(
+        "{:>6}  {:<8}  {:>4}  {:>4}  {:<30}  SUBJECT",
+        "ID", "STATUS", "TIER", "MSGS", "REQUESTER"
+    );
+    for ticket in value.as_array().into_iter().flatten() {
+        println!(
+            "{:>6}  {:<8}  {:>4}  {:>4}  {:<30}  {}",
+            text(ticket, "id"),
+            text(ticket, "status"),
+            text(ticket, "tier"),
+            text(ticket, "message_count"),
+            text(ticket, "requester"),
+            text(ticket, "subject")
+        );
+    }
+}
+
+fn print_ticket(ticket: &Value) {
+    println!(
+        "Ticket #{}: {}",
+        text(ticket, "id"),
+        text(ticket, "subject")
+    );
+    for key in [
+        "status",
+        "tier",
+        "desk",
+        "requester",
+        "linked_to",
+        "created_at",
+        "updated_at",
+    ] {
+        println!("  {key:<11} {}", text(ticket, key));
+    }
+    for message in ticket["messages"].as_array().into_iter().flatten() {
+        println!();
+        println!(
+            "--- {} {} from {} ({}, matched by {})",
+            text(message, "date"),
+            text(message, "direction"),
+            text(message, "from"),
+            text(message, "kind"),
+            text(message, "matched_by")
+        );
+        println!("Subject: {}", text(message, "subject"));
+        println!("{}", text(message, "text").trim_end());
+    }
+}
+
+fn print_rows(value: &Value) {
+    let rows = value.as_array().map_or(&[][..], |a| a.as_slice());
+    if rows.is_empty() {
+        println!("(none)");
+    }
+    for row in rows {
+        println!("{row}");
+    }
+}

@@ -1,0 +1,347 @@
+//! Raw config → checked `Policy`, collecting every problem at once.
+//!
+//! Each section is read on its own so that a mistake in one does not hide the
+//! mistakes in the others; every problem names the key it concerns.
+
+use super::policy::{Desk, IntakePolicy, Language, Limits, Policy, SpoolPolicy, TransportPolicy};
+use super::raw;
+use crate::templates::Templates;
+use crate::types::{DeskId, EmailAddress};
+use config::{Config, ConfigError};
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// One thing wrong with the config: the key it concerns and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Dotted key path, e.g. `desk.support.address`.
+    pub key: String,
+    /// What is wrong and, where it helps, what to write instead.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.key, self.message)
+    }
+}
+
+const SECTIONS: [&str; 8] = [
+    "store",
+    "spool",
+    "outbox",
+    "control",
+    "intake",
+    "limits",
+    "templates",
+    "desk",
+];
+
+/// Turns a loaded config into a `Policy`, or returns every problem found.
+/// Relative template paths are resolved against `config_dir`.
+pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> {
+    let mut problems = unknown_sections(cfg);
+    let store = keep(required::<raw::Store>(cfg, "store"), &mut problems);
+    let spool = keep(required::<raw::Spool>(cfg, "spool"), &mut problems);
+    let outbox = keep(required::<raw::Outbox>(cfg, "outbox"), &mut problems);
+    let control = keep(required::<raw::Control>(cfg, "control"), &mut problems);
+    let intake = keep(optional::<raw::Intake>(cfg, "intake"), &mut problems);
+    let limits = keep(optional::<raw::Limits>(cfg, "limits"), &mut problems);
+    let templates = keep(required::<raw::Templates>(cfg, "templates"), &mut problems);
+    let desks = check_desks(cfg, &mut problems);
+    let poll = spool.as_ref().and_then(|s| check_poll(s, &mut problems));
+    let intake = intake.and_then(|i| check_intake(i, &mut problems));
+    let limits = limits.and_then(|l| check_limits(l, &mut problems));
+    let templates = templates.and_then(|t| load_templates(&t, config_dir, &desks, &mut problems));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let missing = "every section was read when there are no problems";
+    Ok(Policy {
+        store_path: store.expect(missing).path,
+        spool: SpoolPolicy {
+            path: spool.expect(missing).path,
+            poll_interval: poll.expect(missing),
+        },
+        transport: transport(outbox.expect(missing)),
+        control_socket: control.expect(missing).socket,
+        intake: intake.expect(missing),
+        limits: limits.expect(missing),
+        desks,
+        templates: templates.expect(missing),
+    })
+}
+
+/// The value, or `None` with its problem recorded.
+fn keep<T>(result: Result<T, Problem>, problems: &mut Vec<Problem>) -> Option<T> {
+    result.map_err(|p| problems.push(p)).ok()
+}
+
+fn unknown_sections(cfg: &Config) -> Vec<Problem> {
+    let root: std::collections::BTreeMap<String, config::Value> =
+        cfg.clone().try_deserialize().unwrap_or_default();
+    root.keys()
+        .filter(|key| !SECTIONS.contains(&key.as_str()))
+        .map(|key| Problem {
+            key: key.clone(),
+            message: format!("unknown section; expected one of: {}", SECTIONS.join(", ")),
+        })
+        .collect()
+}
+
+fn required<T: DeserializeOwned>(cfg: &Config, key: &str) -> Result<T, Problem> {
+    cfg.get::<T>(key).map_err(|e| match e {
+        ConfigError::NotFound(_) => Problem {
+            key: key.to_string(),
+            message: format!("missing section [{key}]"),
+        },
+        other => problem_from(key, other),
+    })
+}
+
+fn optional<T: DeserializeOwned + Default>(cfg: &Config, key: &str) -> Result<T, Problem> {
+    match cfg.get::<T>(key) {
+        Err(ConfigError::NotFound(_)) => Ok(T::default()),
+        other => other.map_err(|e| problem_from(key, e)),
+    }
+}
+
+/// Rewrites the config crate's error as (key, message) without repeating the key.
+fn problem_from(section: &str, error: ConfigError) -> Problem {
+    match error {
+        ConfigError::Type {
+            key,
+            unexpected,
+            expected,
+            ..
+        } => Problem {
+            key: key.unwrap_or_else(|| section.to_string()),
+            message: format!("expected {expected}, found {unexpected}"),
+        },
+        ConfigError::At { error, key, .. } => {
+            let inner = problem_from(section, *error);
+            Problem {
+                key: key.unwrap_or(inner.key),
+                message: inner.message,
+            }
+        }
+        other => Problem {
+            key: section.to_string(),
+            message: other.to_string(),
+        },
+    }
+}
+
+fn check_poll(spool: &raw::Spool, problems: &mut Vec<Problem>) -> Option<Duration> {
+    let text = spool.poll_interval.as_deref().unwrap_or("500ms");
+    duration(text, "spool.poll_interval")
+        .map_err(|p| problems.push(p))
+        .ok()
+}
+
+/// Reads a human duration such as `"500ms"`, `"30s"` or `"4h"`.
+pub fn duration(text: &str, key: &str) -> Result<Duration, Problem> {
+    humantime::parse_duration(text).map_err(|e| Problem {
+        key: key.to_string(),
+        message: format!("{e}: write a duration such as \"500ms\", \"30s\" or \"4h\""),
+    })
+}
+
+fn check_intake(raw: raw::Intake, problems: &mut Vec<Problem>) -> Option<IntakePolicy> {
+    let batch_size = at_least_one(raw.batch_size.unwrap_or(256), "intake.batch_size", problems);
+    let attempts = at_least_one(
+        raw.max_attempts.unwrap_or(3),
+        "intake.max_attempts",
+        problems,
+    );
+    Some(IntakePolicy {
+        batch_size: batch_size? as usize,
+        max_attempts: attempts?,
+    })
+}
+
+fn check_limits(raw: raw::Limits, problems: &mut Vec<Problem>) -> Option<Limits> {
+    let per_sender = raw.auto_replies_per_sender_per_hour.unwrap_or(3);
+    let per_minute = raw.auto_replies_per_minute.unwrap_or(60);
+    let per_minute = at_least_one(per_minute, "limits.auto_replies_per_minute", problems)?;
+    Some(Limits {
+        auto_replies_per_sender_per_hour: per_sender,
+        auto_replies_per_minute: per_minute,
+    })
+}
+
+fn at_least_one(value: u32, key: &str, problems: &mut Vec<Problem>) -> Option<u32> {
+    if value == 0 {
+        problems.push(Problem {
+            key: key.into(),
+            message: "must be at least 1".into(),
+        });
+        return None;
+    }
+    Some(value)
+}
+
+fn transport(outbox: raw::Outbox) -> TransportPolicy {
+    match outbox {
+        raw::Outbox::File { path } => TransportPolicy::File { path },
+    }
+}
+
+fn check_desks(cfg: &Config, problems: &mut Vec<Problem>) -> Vec<Desk> {
+    let table = match cfg.get_table("desk") {
+        Ok(table) if !table.is_empty() => table,
+        Ok(_) | Err(ConfigError::NotFound(_)) => {
+            let message = "no desk is configured: add a [desk.support] section".to_string();
+            problems.push(Problem {
+                key: "desk".into(),
+                message,
+            });
+            return Vec::new();
+        }
+        Err(e) => {
+            problems.push(problem_from("desk", e));
+            return Vec::new();
+        }
+    };
+    let desks: Vec<Desk> = table
+        .keys()
+        .filter_map(|id| check_desk(cfg, id, problems))
+        .collect();
+    check_unique_desks(&desks, problems);
+    desks
+}
+
+fn check_desk(cfg: &Config, id: &str, problems: &mut Vec<Problem>) -> Option<Desk> {
+    let key = format!("desk.{id}");
+    if !is_plain_name(id) {
+        let message = "desk names may hold only a-z, 0-9, '-' and '_'".to_string();
+        problems.push(Problem { key, message });
+        return None;
+    }
+    let raw: raw::Desk = required(cfg, &key).map_err(|p| problems.push(p)).ok()?;
+    let before = problems.len();
+    let address = EmailAddress::parse(&raw.address);
+    if address.is_none() {
+        let message = format!(
+            "{:?} is not a mail address such as support@example.com",
+            raw.address
+        );
+        problems.push(Problem {
+            key: format!("{key}.address"),
+            message,
+        });
+    }
+    let language = Language::parse(&raw.language);
+    if language.is_none() {
+        let message = format!("unknown language {:?}; use \"en\" or \"id\"", raw.language);
+        problems.push(Problem {
+            key: format!("{key}.language"),
+            message,
+        });
+    }
+    check_tag(&raw.tag, &key, problems);
+    check_name(&raw.name, &key, problems);
+    (problems.len() == before).then(|| Desk {
+        id: DeskId(id.to_string()),
+        name: raw.name,
+        address: address.expect("checked above"),
+        tag: raw.tag,
+        language: language.expect("checked above"),
+    })
+}
+
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn check_tag(tag: &str, key: &str, problems: &mut Vec<Problem>) {
+    let ok = !tag.is_empty() && tag.len() <= 16 && tag.chars().all(|c| c.is_ascii_alphanumeric());
+    if !ok {
+        let message = format!("tag {tag:?} must be 1 to 16 letters or digits, such as \"HD\"");
+        problems.push(Problem {
+            key: format!("{key}.tag"),
+            message,
+        });
+    }
+}
+
+fn check_name(name: &str, key: &str, problems: &mut Vec<Problem>) {
+    if name.trim().is_empty() || name.chars().any(char::is_control) {
+        let message = "must be a non-empty name on one line".to_string();
+        problems.push(Problem {
+            key: format!("{key}.name"),
+            message,
+        });
+    }
+}
+
+fn check_unique_desks(desks: &[Desk], problems: &mut Vec<Problem>) {
+    for (i, desk) in desks.iter().enumerate() {
+        let earlier = &desks[..i];
+        if let Some(twin) = earlier.iter().find(|d| d.address == desk.address) {
+            let message = format!(
+                "address {} is already used by desk.{}",
+                desk.address, twin.id
+            );
+            problems.push(Problem {
+                key: format!("desk.{}.address", desk.id),
+                message,
+            });
+        }
+        if let Some(twin) = earlier
+            .iter()
+            .find(|d| d.tag.eq_ignore_ascii_case(&desk.tag))
+        {
+            let message = format!("tag {} is already used by desk.{}", desk.tag, twin.id);
+            problems.push(Problem {
+                key: format!("desk.{}.tag", desk.id),
+                message,
+            });
+        }
+    }
+}
+
+fn load_templates(
+    raw: &raw::Templates,
+    config_dir: &Path,
+    desks: &[Desk],
+    problems: &mut Vec<Problem>,
+) -> Option<Templates> {
+    let folder: PathBuf = config_dir.join(&raw.path);
+    let mut languages: Vec<Language> = Vec::new();
+    for desk in desks {
+        if !languages.contains(&desk.language) {
+            languages.push(desk.language);
+        }
+    }
+    Templates::load(&folder, &languages)
+        .map_err(|errors| {
+            for (file, message) in errors {
+                let users = desks_using(desks, &file);
+                problems.push(Problem {
+                    key: users,
+                    message,
+                });
+            }
+        })
+        .ok()
+}
+
+/// Names the desks whose language needs this template file, for the problem's key.
+fn desks_using(desks: &[Desk], file: &str) -> String {
+    let keys: Vec<String> = desks
+        .iter()
+        .filter(|d| file.contains(&format!(".{}.", d.language.code())))
+        .map(|d| format!("desk.{}.language", d.id))
+        .collect();
+    if keys.is_empty() {
+        "templates.path".into()
+    } else {
+        keys.join(", ")
+    }
+}

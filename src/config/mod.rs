@@ -1,0 +1,99 @@
+//! The config file: where it is found, how it is read, and the checked `Policy` it becomes.
+//!
+//! Lookup order: `--config PATH`, then `$LOKET_CONFIG`, then `./config/loket.toml`,
+//! then `/etc/loket/loket.toml`. Environment variables `LOKET__SECTION__KEY` override keys.
+
+pub mod check;
+pub mod policy;
+pub mod raw;
+
+pub use check::Problem;
+pub use policy::Policy;
+
+use std::path::{Path, PathBuf};
+
+/// Where Loket looks for its config when no `--config` is given.
+pub const DEFAULT_LOCATIONS: [&str; 2] = ["config/loket.toml", "/etc/loket/loket.toml"];
+
+/// Why no `Policy` could be made.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No file at any of the places Loket looks.
+    #[error("no config file found (looked at {looked}); pass --config PATH or set LOKET_CONFIG")]
+    NotFound {
+        /// The places, comma-separated.
+        looked: String,
+    },
+    /// The file exists but is not valid TOML, or cannot be read.
+    #[error("{path}: {message}")]
+    Unreadable {
+        /// The config file.
+        path: PathBuf,
+        /// What the TOML reader said.
+        message: String,
+    },
+    /// The file was read but some keys are wrong.
+    #[error("{path}: {} problem(s)", problems.len())]
+    Invalid {
+        /// The config file.
+        path: PathBuf,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
+}
+
+impl Error {
+    /// One line per problem, each starting with the file, for printing to the admin.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            Error::Invalid { path, problems } => problems
+                .iter()
+                .map(|p| format!("{}: {p}", path.display()))
+                .collect(),
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+/// Finds the config file: the explicit path, else `$LOKET_CONFIG`, else the default locations.
+pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Error> {
+    if let Some(path) = explicit {
+        return Ok(path.to_path_buf());
+    }
+    if let Some(path) = std::env::var_os("LOKET_CONFIG").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    DEFAULT_LOCATIONS
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+        .ok_or_else(|| Error::NotFound {
+            looked: DEFAULT_LOCATIONS.join(", "),
+        })
+}
+
+/// Reads and checks the config file at `path`, with environment overrides applied.
+pub fn load(path: &Path) -> Result<Policy, Error> {
+    let unreadable = |message: String| Error::Unreadable {
+        path: path.to_path_buf(),
+        message,
+    };
+    if !path.is_file() {
+        return Err(unreadable("no such file".into()));
+    }
+    let cfg = config::Config::builder()
+        .add_source(config::File::from(path).format(config::FileFormat::Toml))
+        .add_source(
+            config::Environment::with_prefix("LOKET")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true),
+        )
+        .build()
+        .map_err(|e| unreadable(e.to_string()))?;
+    let config_dir = path.parent().unwrap_or(Path::new("."));
+    check::compile(&cfg, config_dir).map_err(|problems| Error::Invalid {
+        path: path.to_path_buf(),
+        problems,
+    })
+}

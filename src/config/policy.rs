@@ -1,0 +1,135 @@
+//! The checked config that the rest of Loket reads: typed, complete, trusted.
+
+use crate::templates::Templates;
+use crate::types::{DeskId, EmailAddress};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything the daemon and the engine need to know from the config file.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Folder of the sled store.
+    pub store_path: PathBuf,
+    /// The Maildir spool.
+    pub spool: SpoolPolicy,
+    /// How outgoing mail leaves.
+    pub transport: TransportPolicy,
+    /// Unix socket of a running daemon.
+    pub control_socket: PathBuf,
+    /// Batching and retry of intake.
+    pub intake: IntakePolicy,
+    /// Loop and flood brakes.
+    pub limits: Limits,
+    /// The desks, in the order of the file; the first is the default.
+    pub desks: Vec<Desk>,
+    /// Compiled mail templates.
+    pub templates: Templates,
+}
+
+/// Where the spool is and how often to look at it.
+#[derive(Debug, Clone)]
+pub struct SpoolPolicy {
+    /// Maildir folder.
+    pub path: PathBuf,
+    /// Pause between two looks when the spool was empty.
+    pub poll_interval: Duration,
+}
+
+/// The configured way out for mail.
+#[derive(Debug, Clone)]
+pub enum TransportPolicy {
+    /// One `.eml` file per mail in a folder.
+    File {
+        /// The folder.
+        path: PathBuf,
+    },
+}
+
+/// How intake batches and retries.
+#[derive(Debug, Clone, Copy)]
+pub struct IntakePolicy {
+    /// Messages per group commit.
+    pub batch_size: usize,
+    /// Failed attempts before a message is quarantined.
+    pub max_attempts: u32,
+}
+
+/// Caps on automatic replies (RFC 3834 section 2: avoid loops and floods).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Per recipient address per hour.
+    pub auto_replies_per_sender_per_hour: u32,
+    /// For the whole daemon per minute.
+    pub auto_replies_per_minute: u32,
+}
+
+/// One support address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Desk {
+    /// The key in `[desk.<id>]`.
+    pub id: DeskId,
+    /// Name shown to customers.
+    pub name: String,
+    /// The support address.
+    pub address: EmailAddress,
+    /// Subject tag prefix, e.g. `HD`.
+    pub tag: String,
+    /// Language of its templates.
+    pub language: Language,
+}
+
+/// A language Loket ships templates for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// English.
+    En,
+    /// Bahasa Indonesia.
+    Id,
+}
+
+impl Language {
+    /// Every language, for error messages and template checks.
+    pub const ALL: [Language; 2] = [Language::En, Language::Id];
+
+    /// Reads the config's language code.
+    pub fn parse(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The ISO 639-1 code used in the config and in template file names.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Id => "id",
+        }
+    }
+}
+
+impl Policy {
+    /// The desk a message goes to when nothing else says: the first in the file.
+    pub fn default_desk(&self) -> &Desk {
+        self.desks
+            .first()
+            .expect("check guarantees at least one desk")
+    }
+
+    /// The desk with this id, if configured.
+    pub fn desk(&self, id: &DeskId) -> Option<&Desk> {
+        self.desks.iter().find(|d| &d.id == id)
+    }
+
+    /// The desk whose support address this is.
+    pub fn desk_by_address(&self, address: &EmailAddress) -> Option<&Desk> {
+        self.desks.iter().find(|d| &d.address == address)
+    }
+
+    /// Whether an address belongs to Loket itself (a desk), so mail from it is never answered.
+    pub fn is_own_address(&self, address: &EmailAddress) -> bool {
+        self.desk_by_address(address).is_some()
+    }
+
+    /// All subject tag prefixes, for threading.
+    pub fn tag_prefixes(&self) -> Vec<&str> {
+        self.desks.iter().map(|d| d.tag.as_str()).collect()
+    }
+}

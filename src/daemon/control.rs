@@ -1,0 +1,126 @@
+//! The control socket: how the CLI reads from a running daemon, which holds the store.
+//!
+//! One JSON request per line, one JSON answer per line (`{"ok": …}` or `{"error": "…"}`).
+
+use crate::store::Store;
+use crate::types::TicketId;
+use crate::views;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::Path;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+use tokio::net::{UnixListener, UnixStream};
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, warn};
+
+/// What the CLI may ask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum Request {
+    /// Every ticket.
+    TicketList,
+    /// One ticket with its messages.
+    TicketShow {
+        /// Ticket number.
+        id: u64,
+    },
+    /// Every quarantined message.
+    QuarantineList,
+    /// Every outgoing mail.
+    OutboxList,
+}
+
+/// Answers a request from the store; used by the daemon and by the CLI alike.
+pub fn answer(store: &Store, request: &Request) -> Result<Value, String> {
+    let result = match request {
+        Request::TicketList => views::ticket_list(store),
+        Request::TicketShow { id } => views::ticket_detail(store, TicketId(*id)),
+        Request::QuarantineList => views::quarantine_list(store),
+        Request::OutboxList => views::outbox_list(store),
+    };
+    result.map_err(|e| e.to_string())
+}
+
+/// Listens on the socket until cancelled.
+pub async fn serve(listener: UnixListener, store: Store, stop: CancellationToken) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = stop.cancelled() => return,
+        };
+        match accepted {
+            Ok((stream, _)) => {
+                tokio::spawn(handle(stream, store.clone()));
+            }
+            Err(e) => warn!(error = %e, "control socket accept failed"),
+        }
+    }
+}
+
+/// Binds the socket, replacing a stale one (the caller holds the store, so no daemon uses it).
+pub fn bind(path: &Path) -> io::Result<UnixListener> {
+    if path.exists() {
+        std::fs::remove_file(path)?;
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    UnixListener::bind(path)
+}
+
+async fn handle(stream: UnixStream, store: Store) {
+    let (read, mut write) = stream.into_split();
+    let mut line = String::new();
+    if tokio::io::BufReader::new(read)
+        .read_line(&mut line)
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let reply = match serde_json::from_str::<Request>(&line) {
+        Ok(request) => {
+            debug!(?request, "control request");
+            let answered = tokio::task::spawn_blocking(move || answer(&store, &request)).await;
+            answered.unwrap_or_else(|e| Err(e.to_string()))
+        }
+        Err(e) => Err(format!("bad request: {e}")),
+    };
+    let body = match reply {
+        Ok(value) => json!({ "ok": value }),
+        Err(error) => json!({ "error": error }),
+    };
+    let _ = write.write_all(format!("{body}\n").as_bytes()).await;
+}
+
+/// Asks a running daemon; `Ok(None)` when no daemon listens on the socket.
+pub fn ask(socket: &Path, request: &Request) -> io::Result<Option<Result<Value, String>>> {
+    let mut stream = match std::os::unix::net::UnixStream::connect(socket) {
+        Ok(stream) => stream,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
+            ) =>
+        {
+            return Ok(None)
+        }
+        Err(e) => return Err(e),
+    };
+    writeln!(
+        stream,
+        "{}",
+        serde_json::to_string(request).map_err(io::Error::other)?
+    )?;
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line)?;
+    let reply: Value = serde_json::from_str(&line).map_err(io::Error::other)?;
+    Ok(Some(match reply.get("ok") {
+        Some(value) => Ok(value.clone()),
+        None => Err(reply["error"]
+            .as_str()
+            .unwrap_or("the daemon gave no answer")
+            .to_string()),
+    }))
+}

@@ -1,0 +1,447 @@
+//! The engine worker: takes arrived mail in order, threads it, runs the engine, commits,
+//! flushes once per batch, and only then acknowledges the batch to its sources.
+//!
+//! It is the only writer of tickets, so threading always sees every earlier commit and
+//! two replies to a brand-new ticket cannot open two tickets.
+
+use crate::config::Policy;
+use crate::engine::loops::AutoReplyBudget;
+use crate::engine::{self, Effect, Event, HistoryEntry, Inbound, OutgoingMail, Ticket};
+use crate::intake::{Arrival, Receipt};
+use crate::mail::{self, Mail};
+use crate::outbox::compose;
+use crate::store::{
+    self, Change, Customer, Direction, MessageKind, MessageRecord, NewMessage, NewOutboxMail,
+    OutboxRecord, OutboxState, Store,
+};
+use crate::thread::{self, MatchedBy, Placement};
+use crate::types::{DeskId, EmailAddress, Timestamp};
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use tracing::{debug, error, info, warn};
+
+/// What became of one batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchReport {
+    /// Messages newly stored.
+    pub stored: usize,
+    /// Messages already stored (redeliveries).
+    pub duplicates: usize,
+    /// Messages set aside after failing too often.
+    pub quarantined: usize,
+    /// Messages that failed this time and stay at their source for another attempt.
+    pub retried: usize,
+    /// Receipts acknowledged to their sources.
+    pub acknowledged: usize,
+    /// Outgoing mails queued.
+    pub queued_mail: usize,
+}
+
+/// The single writer of tickets.
+pub struct Worker {
+    store: Store,
+    policy: Arc<Policy>,
+    failures: HashMap<Receipt, u32>,
+}
+
+enum Prepared {
+    Duplicate,
+    Change(Box<Change>),
+}
+
+enum Outcome {
+    Done,
+    Retry,
+}
+
+impl Worker {
+    /// A worker writing into `store` under `policy`.
+    pub fn new(store: Store, policy: Arc<Policy>) -> Worker {
+        Worker {
+            store,
+            policy,
+            failures: HashMap::new(),
+        }
+    }
+
+    /// Processes a batch: commit each message, flush once, then acknowledge.
+    /// An `Err` means the store failed: nothing of this batch was acknowledged.
+    pub fn process_batch(
+        &mut self,
+        arrivals: Vec<Arrival>,
+        now: Timestamp,
+    ) -> store::Result<BatchReport> {
+        let mut report = BatchReport::default();
+        let mut safe = Vec::with_capacity(arrivals.len());
+        for arrival in arrivals {
+            match self.process_one(&arrival, now, &mut report)? {
+                Outcome::Done => safe.push(arrival.receipt),
+                Outcome::Retry => report.retried += 1,
+            }
+        }
+        self.store.flush()?;
+        for receipt in safe {
+            acknowledge(&receipt, &mut report);
+        }
+        Ok(report)
+    }
+
+    fn process_one(
+        &mut self,
+        arrival: &Arrival,
+        now: Timestamp,
+        report: &mut BatchReport,
+    ) -> store::Result<Outcome> {
+        let prepared = catch_unwind(AssertUnwindSafe(|| self.prepare(&arrival.raw, now)));
+        match prepared {
+            Ok(Ok(Prepared::Duplicate)) => report.duplicates += 1,
+            Ok(Ok(Prepared::Change(change))) => {
+                let outbox_ids = self.store.commit(&change)?;
+                log_commit(&change, &outbox_ids);
+                report.stored += 1;
+                report.queued_mail += outbox_ids.len();
+            }
+            Ok(Err(e)) => return Err(e),
+            Err(panic) => return self.on_panic(arrival, panic_text(&panic), now, report),
+        }
+        self.failures.remove(&arrival.receipt);
+        Ok(Outcome::Done)
+    }
+
+    fn on_panic(
+        &mut self,
+        arrival: &Arrival,
+        why: String,
+        now: Timestamp,
+        report: &mut BatchReport,
+    ) -> store::Result<Outcome> {
+        let attempts = self.failures.entry(arrival.receipt.clone()).or_default();
+        *attempts += 1;
+        let attempts = *attempts;
+        if attempts < self.policy.intake.max_attempts {
+            warn!(receipt = %arrival.receipt, attempt = attempts, error = %why, "message failed; will retry");
+            return Ok(Outcome::Retry);
+        }
+        let reason = format!("processing failed {attempts} times: {why}");
+        let record = self.store.quarantine(
+            &arrival.receipt.to_string(),
+            &reason,
+            attempts,
+            &arrival.raw,
+            now,
+        )?;
+        warn!(receipt = %arrival.receipt, quarantine_id = record.id, error = %why, "message quarantined");
+        self.failures.remove(&arrival.receipt);
+        report.quarantined += 1;
+        Ok(Outcome::Done)
+    }
+
+    fn prepare(&self, raw: &[u8], now: Timestamp) -> store::Result<Prepared> {
+        let mail = mail::parse(raw);
+        let class = mail::classify(&mail, |a| self.policy.is_own_address(a));
+        if self.is_duplicate(&mail)? {
+            debug!(message_id = %mail.message_id, "duplicate delivery ignored");
+            return Ok(Prepared::Duplicate);
+        }
+        for problem in &mail.problems {
+            info!(message_id = %mail.message_id, problem = %problem, "message partly unreadable");
+        }
+        let tags = self.policy.tag_prefixes();
+        let placement = thread::resolve(&mail, &class, &tags, &self.store)?;
+        let (ticket, matched_by, is_new) = self.ticket_for(&mail, placement, now)?;
+        let budget = self.budget(ticket.requester.as_ref().map(|c| &c.address), now)?;
+        let inbound = Inbound {
+            mail: &mail,
+            class: &class,
+            matched_by,
+            budget,
+        };
+        let step = engine::step(&ticket, Event::Mail(inbound), &self.policy, now);
+        let change = self.change(&ticket, step, &inbound, raw, is_new, now)?;
+        Ok(Prepared::Change(Box::new(change)))
+    }
+
+    /// Same Message-ID and same content: the same message delivered again. A different
+    /// message that reuses a known Message-ID is stored like any other.
+    fn is_duplicate(&self, mail: &Mail) -> store::Result<bool> {
+        let known = self.store.lookup_message(&mail.message_id)?;
+        if known.iter().any(|e| e.fingerprint == mail.fingerprint) {
+            return Ok(true);
+        }
+        if let Some(first) = known.first() {
+            warn!(message_id = %mail.message_id, ticket = %first.ticket, "a different message reuses a known Message-ID; stored anyway");
+        }
+        Ok(false)
+    }
+
+    fn ticket_for(
+        &self,
+        mail: &Mail,
+        placement: Placement,
+        now: Timestamp,
+    ) -> store::Result<(Ticket, MatchedBy, bool)> {
+        let (linked_to, matched_by) = match placement {
+            Placement::Existing { ticket, matched_by } => match self.store.load_ticket(ticket)? {
+                Some(found) => return Ok((found, matched_by, false)),
+                None => (None, MatchedBy::New),
+            },
+            Placement::New {
+                linked_to,
+                matched_by,
+            } => (linked_to, matched_by),
+        };
+        let id = self.store.next_ticket_id()?;
+        let ticket = Ticket::open(id, self.desk_for(mail), mail, linked_to, now);
+        Ok((ticket, matched_by, true))
+    }
+
+    /// The desk a new mail was addressed to, else the default desk.
+    fn desk_for(&self, mail: &Mail) -> DeskId {
+        let recipients = mail.to.iter().chain(&mail.cc);
+        let desk = recipients
+            .filter_map(|c| self.policy.desk_by_address(&c.address))
+            .next();
+        desk.unwrap_or_else(|| self.policy.default_desk())
+            .id
+            .clone()
+    }
+
+    fn budget(
+        &self,
+        sender: Option<&EmailAddress>,
+        now: Timestamp,
+    ) -> store::Result<AutoReplyBudget> {
+        let to_sender = match sender {
+            Some(address) => recent(
+                &self.store.auto_replies(Some(address))?,
+                now.minus_secs(3600),
+            ),
+            None => 0,
+        };
+        let to_all = recent(&self.store.auto_replies(None)?, now.minus_secs(60));
+        Ok(AutoReplyBudget {
+            to_sender_last_hour: to_sender,
+            to_all_last_minute: to_all,
+        })
+    }
+
+    fn change(
+        &self,
+        before: &Ticket,
+        step: engine::Step,
+        inbound: &Inbound<'_>,
+        raw: &[u8],
+        is_new: bool,
+        now: Timestamp,
+    ) -> store::Result<Change> {
+        let mut change = Change {
+            ticket: step.ticket,
+            is_new_ticket: is_new,
+            messages: vec![NewMessage {
+                record: inbound_record(before, inbound, now),
+                raw: Some(raw.to_vec()),
+            }],
+            history: Vec::new(),
+            outbox: Vec::new(),
+            new_customer: self.new_customer(inbound, now)?,
+            auto_replies: Vec::new(),
+        };
+        let mut seq = before.message_count + 1;
+        for effect in step.effects {
+            match effect {
+                Effect::Record(happening) => {
+                    change.history.push(HistoryEntry { at: now, happening })
+                }
+                Effect::Send(mail) => self.queue(&mut change, mail, &mut seq, now)?,
+            }
+        }
+        Ok(change)
+    }
+
+    fn queue(
+        &self,
+        change: &mut Change,
+        mail: OutgoingMail,
+        seq: &mut u32,
+        now: Timestamp,
+    ) -> store::Result<()> {
+        let composed = match compose(&mail) {
+            Ok(composed) => composed,
+            Err(reason) => {
+                error!(ticket = %change.ticket.id, error = %reason, "outgoing mail could not be formatted");
+                let happening = engine::Happening::AcknowledgementSuppressed { reason };
+                change.history.push(HistoryEntry { at: now, happening });
+                return Ok(());
+            }
+        };
+        change.messages.push(NewMessage {
+            record: outbound_record(change.ticket.id, *seq, &mail),
+            raw: None,
+        });
+        *seq += 1;
+        change.outbox.push(NewOutboxMail {
+            record: outbox_record(change.ticket.id, &mail, &composed, now),
+            raw: composed.raw,
+        });
+        if mail.auto_submitted.is_some() {
+            change
+                .auto_replies
+                .extend(self.ledger_updates(&mail.to.address, now)?);
+        }
+        Ok(())
+    }
+
+    fn ledger_updates(
+        &self,
+        to: &EmailAddress,
+        now: Timestamp,
+    ) -> store::Result<Vec<(Vec<u8>, Vec<Timestamp>)>> {
+        let sender = prune(
+            self.store.auto_replies(Some(to))?,
+            now.minus_secs(3600),
+            now,
+        );
+        let all = prune(self.store.auto_replies(None)?, now.minus_secs(60), now);
+        Ok(vec![
+            (to.as_str().as_bytes().to_vec(), sender),
+            (b"*".to_vec(), all),
+        ])
+    }
+
+    fn new_customer(
+        &self,
+        inbound: &Inbound<'_>,
+        now: Timestamp,
+    ) -> store::Result<Option<Customer>> {
+        let Some(from) = inbound
+            .mail
+            .from
+            .as_ref()
+            .filter(|_| inbound.class.is_person())
+        else {
+            return Ok(None);
+        };
+        if self.store.customer(&from.address)?.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(Customer {
+            address: from.address.clone(),
+            name: from.name.clone(),
+            organisation: from.address.domain().to_string(),
+            first_seen: now,
+        }))
+    }
+}
+
+fn recent(times: &[Timestamp], since: Timestamp) -> u32 {
+    times.iter().filter(|t| **t > since).count() as u32
+}
+
+fn prune(mut times: Vec<Timestamp>, since: Timestamp, now: Timestamp) -> Vec<Timestamp> {
+    times.retain(|t| *t > since);
+    times.push(now);
+    times
+}
+
+fn inbound_record(before: &Ticket, inbound: &Inbound<'_>, now: Timestamp) -> MessageRecord {
+    let mail = inbound.mail;
+    let kind = if inbound.class.is_person() {
+        MessageKind::Customer
+    } else {
+        MessageKind::Auto
+    };
+    MessageRecord {
+        ticket: before.id,
+        seq: before.message_count,
+        message_id: mail.message_id.clone(),
+        from: mail.from.clone(),
+        to: mail.to.iter().map(|c| c.address.clone()).collect(),
+        direction: Direction::Inbound,
+        kind,
+        matched_by: inbound.matched_by,
+        class: Some(inbound.class.clone()),
+        date: mail.date.unwrap_or(now),
+        stored_at: now,
+        subject: mail.subject.clone(),
+        text: mail.text.clone(),
+        attachments: mail
+            .attachments
+            .iter()
+            .map(|a| (a.name.clone(), a.size))
+            .collect(),
+        problems: mail.problems.clone(),
+        fingerprint: mail.fingerprint.clone(),
+    }
+}
+
+fn outbound_record(ticket: crate::types::TicketId, seq: u32, mail: &OutgoingMail) -> MessageRecord {
+    MessageRecord {
+        ticket,
+        seq,
+        message_id: mail.message_id.clone(),
+        from: Some(mail.from.clone()),
+        to: vec![mail.to.address.clone()],
+        direction: Direction::Outbound,
+        kind: MessageKind::Auto,
+        matched_by: MatchedBy::Outbound,
+        class: None,
+        date: mail.date,
+        stored_at: mail.date,
+        subject: mail.subject.clone(),
+        text: mail.body.clone(),
+        attachments: Vec::new(),
+        problems: Vec::new(),
+        fingerprint: String::new(),
+    }
+}
+
+fn outbox_record(
+    ticket: crate::types::TicketId,
+    mail: &OutgoingMail,
+    composed: &compose::Composed,
+    now: Timestamp,
+) -> OutboxRecord {
+    OutboxRecord {
+        id: 0,
+        ticket,
+        message_id: mail.message_id.clone(),
+        envelope_from: composed.envelope_from.clone(),
+        envelope_to: composed.envelope_to.clone(),
+        state: OutboxState::Pending,
+        attempts: 0,
+        next_attempt: now,
+        last_error: None,
+        queued_at: now,
+    }
+}
+
+fn log_commit(change: &Change, outbox_ids: &[u64]) {
+    let ticket = change.ticket.id;
+    let first = &change.messages[0].record;
+    if change.is_new_ticket {
+        info!(ticket = %ticket, message_id = %first.message_id, matched_by = %first.matched_by, "ticket created");
+    } else {
+        info!(ticket = %ticket, message_id = %first.message_id, matched_by = %first.matched_by, "ticket threaded");
+    }
+    for id in outbox_ids {
+        info!(ticket = %ticket, outbox_id = id, "mail queued");
+    }
+}
+
+fn acknowledge(receipt: &Receipt, report: &mut BatchReport) {
+    match receipt.acknowledge() {
+        Ok(()) => report.acknowledged += 1,
+        Err(e) => {
+            warn!(receipt = %receipt, error = %e, "could not acknowledge; the message will be seen again as a duplicate")
+        }
+    }
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}

@@ -1,0 +1,100 @@
+//! What a step of the engine asks the edges to do: mails to send and history to record.
+
+use crate::mail::Class;
+use crate::thread::MatchedBy;
+use crate::types::{Contact, MessageId, TicketId, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// One thing the engine wants done, applied by the store in the same transaction as the ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Queue a mail in the outbox.
+    Send(OutgoingMail),
+    /// Append an entry to the ticket's history.
+    Record(Happening),
+}
+
+/// Why Loket writes a mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutgoingKind {
+    /// The automatic reply that confirms a new ticket.
+    Acknowledgement,
+}
+
+/// A mail the engine decided to send, before it is formatted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutgoingMail {
+    /// Why it is sent.
+    pub kind: OutgoingKind,
+    /// Its Message-ID, stable so that a resend after a crash is recognisable.
+    pub message_id: MessageId,
+    /// The desk it is sent from.
+    pub from: Contact,
+    /// Its recipient.
+    pub to: Contact,
+    /// Subject, already header-safe.
+    pub subject: String,
+    /// The message it answers.
+    pub in_reply_to: Option<MessageId>,
+    /// The conversation, oldest first.
+    pub references: Vec<MessageId>,
+    /// Plain text body.
+    pub body: String,
+    /// `Auto-Submitted:` value (RFC 3834) when the mail is automatic.
+    pub auto_submitted: Option<String>,
+    /// When it was written.
+    pub date: Timestamp,
+}
+
+/// Something that happened to a ticket, kept forever in its history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "kebab-case")]
+pub enum Happening {
+    /// The ticket was opened.
+    Opened {
+        /// How its first mail was placed.
+        matched_by: MatchedBy,
+        /// The ticket the first mail tried to join.
+        linked_to: Option<TicketId>,
+    },
+    /// A mail came in.
+    MailReceived {
+        /// Its Message-ID.
+        message_id: MessageId,
+        /// Person, automatic or bounce.
+        class: Class,
+        /// How it was placed.
+        matched_by: MatchedBy,
+    },
+    /// An acknowledgement was queued.
+    AcknowledgementQueued {
+        /// Its Message-ID.
+        message_id: MessageId,
+    },
+    /// No acknowledgement was sent, and why.
+    AcknowledgementSuppressed {
+        /// The reason, for admins reading the history.
+        reason: String,
+    },
+}
+
+impl Effect {
+    /// The mail to send, if this effect is one.
+    pub fn as_mail(&self) -> Option<&OutgoingMail> {
+        match self {
+            Effect::Send(mail) => Some(mail),
+            Effect::Record(_) => None,
+        }
+    }
+}
+
+/// A history entry: what happened and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// When.
+    pub at: Timestamp,
+    /// What.
+    #[serde(flatten)]
+    pub happening: Happening,
+}

@@ -1,0 +1,25 @@
+//! What can happen to a ticket, as input to `engine::step`.
+
+use super::loops::AutoReplyBudget;
+use crate::mail::{Class, Mail};
+use crate::thread::MatchedBy;
+
+/// One thing that happened to a ticket.
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// A mail arrived and was placed on this ticket.
+    Mail(Inbound<'a>),
+}
+
+/// An arrived mail with what intake and threading found out about it.
+#[derive(Debug, Clone, Copy)]
+pub struct Inbound<'a> {
+    /// The parsed mail.
+    pub mail: &'a Mail,
+    /// Person, automatic or bounce.
+    pub class: &'a Class,
+    /// How threading placed it.
+    pub matched_by: MatchedBy,
+    /// Automatic replies already sent recently, for the loop brakes.
+    pub budget: AutoReplyBudget,
+}

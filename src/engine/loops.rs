@@ -1,0 +1,106 @@
+//! The rules that keep Loket from feeding mail loops or floods (RFC 3834 section 2).
+
+use crate::config::policy::Limits;
+use crate::mail::Class;
+use crate::types::Contact;
+
+/// How many automatic replies went out recently, counted by the caller from the store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AutoReplyBudget {
+    /// To this sender in the last hour.
+    pub to_sender_last_hour: u32,
+    /// To anyone in the last minute.
+    pub to_all_last_minute: u32,
+}
+
+/// Decides whether an automatic reply may go to `recipient`; `Err` says why not.
+pub fn may_auto_reply(
+    class: &Class,
+    recipient: Option<&Contact>,
+    budget: AutoReplyBudget,
+    limits: &Limits,
+) -> Result<(), String> {
+    match class {
+        Class::Person => {}
+        Class::Automatic(why) => return Err(format!("automatic mail is never answered: {why}")),
+        Class::Bounce(why) => return Err(format!("bounces are never answered: {why}")),
+    }
+    let Some(recipient) = recipient else {
+        return Err("the mail has no readable sender to answer".into());
+    };
+    if budget.to_sender_last_hour >= limits.auto_replies_per_sender_per_hour {
+        return Err(format!(
+            "{} already got {} automatic replies in the last hour (limits.auto_replies_per_sender_per_hour)",
+            recipient.address, budget.to_sender_last_hour
+        ));
+    }
+    if budget.to_all_last_minute >= limits.auto_replies_per_minute {
+        return Err(format!(
+            "{} automatic replies went out in the last minute (limits.auto_replies_per_minute)",
+            budget.to_all_last_minute
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::EmailAddress;
+
+    const LIMITS: Limits = Limits {
+        auto_replies_per_sender_per_hour: 3,
+        auto_replies_per_minute: 10,
+    };
+
+    fn budget(sender: u32, all: u32) -> AutoReplyBudget {
+        AutoReplyBudget {
+            to_sender_last_hour: sender,
+            to_all_last_minute: all,
+        }
+    }
+
+    fn budi() -> Contact {
+        Contact {
+            name: None,
+            address: EmailAddress::parse("budi@example.id").expect("valid"),
+        }
+    }
+
+    #[test]
+    fn a_person_within_limits_is_answered() {
+        assert_eq!(
+            may_auto_reply(&Class::Person, Some(&budi()), budget(2, 9), &LIMITS),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn automatic_mail_and_bounces_are_never_answered() {
+        let auto = Class::Automatic("Auto-Submitted: auto-replied".into());
+        assert!(may_auto_reply(&auto, Some(&budi()), budget(0, 0), &LIMITS).is_err());
+        let bounce = Class::Bounce("report".into());
+        assert!(may_auto_reply(&bounce, Some(&budi()), budget(0, 0), &LIMITS).is_err());
+    }
+
+    #[test]
+    fn sender_cap_per_hour_stops_ping_pong() {
+        let refusal = may_auto_reply(&Class::Person, Some(&budi()), budget(3, 0), &LIMITS);
+        assert!(refusal
+            .expect_err("capped")
+            .contains("auto_replies_per_sender_per_hour"));
+    }
+
+    #[test]
+    fn global_cap_per_minute_stops_floods() {
+        let refusal = may_auto_reply(&Class::Person, Some(&budi()), budget(0, 10), &LIMITS);
+        assert!(refusal
+            .expect_err("capped")
+            .contains("auto_replies_per_minute"));
+    }
+
+    #[test]
+    fn no_sender_no_reply() {
+        assert!(may_auto_reply(&Class::Person, None, budget(0, 0), &LIMITS).is_err());
+    }
+}

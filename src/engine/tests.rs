@@ -1,0 +1,200 @@
+//! Engine rules, tested without any I/O but the shipped templates.
+
+use super::*;
+use crate::config::policy::{IntakePolicy, Language, Limits, SpoolPolicy, TransportPolicy};
+use crate::mail::{classify, parse, Class, Mail};
+use crate::templates::Templates;
+use crate::thread::MatchedBy;
+use crate::types::{DeskId, EmailAddress, TicketId};
+use loops::AutoReplyBudget;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn policy() -> Policy {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/templates");
+    let templates = Templates::load(&folder, &Language::ALL).expect("shipped templates load");
+    Policy {
+        store_path: PathBuf::new(),
+        spool: SpoolPolicy {
+            path: PathBuf::new(),
+            poll_interval: Duration::from_secs(1),
+        },
+        transport: TransportPolicy::File {
+            path: PathBuf::new(),
+        },
+        control_socket: PathBuf::new(),
+        intake: IntakePolicy {
+            batch_size: 1,
+            max_attempts: 1,
+        },
+        limits: Limits {
+            auto_replies_per_sender_per_hour: 3,
+            auto_replies_per_minute: 60,
+        },
+        desks: vec![Desk {
+            id: DeskId("support".into()),
+            name: "Layanan Pelanggan".into(),
+            address: EmailAddress::parse("support@example.com").expect("valid"),
+            tag: "HD".into(),
+            language: Language::Id,
+        }],
+        templates,
+    }
+}
+
+const NOW: Timestamp = Timestamp(1_790_000_000);
+
+fn mail(headers: &str) -> Mail {
+    parse(format!("{headers}\r\n\r\nPrinter saya rusak.\r\n").as_bytes())
+}
+
+fn first_step(mail: &Mail, budget: AutoReplyBudget) -> Step {
+    let policy = policy();
+    let class = classify(mail, |a| policy.is_own_address(a));
+    let ticket = Ticket::open(TicketId(42), DeskId("support".into()), mail, None, NOW);
+    let inbound = Inbound {
+        mail,
+        class: &class,
+        matched_by: MatchedBy::New,
+        budget,
+    };
+    step(&ticket, Event::Mail(inbound), &policy, NOW)
+}
+
+fn sent(step: &Step) -> Vec<&OutgoingMail> {
+    step.effects.iter().filter_map(Effect::as_mail).collect()
+}
+
+const BUDI: &str = "From: Budi <budi@example.id>\r\nCc: sari@example.id\r\nSubject: Printer rusak\r\nMessage-ID: <m1@example.id>";
+
+#[test]
+fn first_mail_is_acknowledged_in_the_desks_language() {
+    let step = first_step(&mail(BUDI), AutoReplyBudget::default());
+    let mails = sent(&step);
+    assert_eq!(mails.len(), 1);
+    let ack = mails[0];
+    assert_eq!(ack.subject, "Re: Printer rusak [HD #42]");
+    assert_eq!(ack.to.address.as_str(), "budi@example.id");
+    assert_eq!(ack.from.name.as_deref(), Some("Layanan Pelanggan"));
+    assert_eq!(
+        ack.in_reply_to.as_ref().map(|i| i.as_str()),
+        Some("m1@example.id")
+    );
+    assert_eq!(
+        ack.references
+            .iter()
+            .map(|i| i.as_str())
+            .collect::<Vec<_>>(),
+        ["m1@example.id"]
+    );
+    assert_eq!(ack.auto_submitted.as_deref(), Some("auto-replied"));
+    assert!(
+        ack.body.contains("Terima kasih"),
+        "Indonesian template: {}",
+        ack.body
+    );
+    assert!(ack.body.contains("[HD #42]"));
+}
+
+#[test]
+fn first_mail_records_opening_and_counts_both_messages() {
+    let step = first_step(&mail(BUDI), AutoReplyBudget::default());
+    assert_eq!(
+        step.ticket.message_count, 2,
+        "the customer's mail and the acknowledgement"
+    );
+    assert_eq!(step.ticket.status, Status::New);
+    assert!(matches!(
+        step.effects[0],
+        Effect::Record(Happening::Opened { .. })
+    ));
+    let ack_id = sent(&step)[0].message_id.clone();
+    assert!(
+        step.ticket.thread.contains(&ack_id),
+        "replies to the ack must thread"
+    );
+}
+
+#[test]
+fn requester_and_cc_become_participants() {
+    let step = first_step(&mail(BUDI), AutoReplyBudget::default());
+    let people: Vec<_> = step
+        .ticket
+        .participants
+        .iter()
+        .map(|a| a.as_str())
+        .collect();
+    assert_eq!(people, ["budi@example.id", "sari@example.id"]);
+}
+
+#[test]
+fn automatic_first_mail_opens_a_ticket_without_reply() {
+    let auto = mail("From: robot@example.id\r\nAuto-Submitted: auto-generated\r\nSubject: Report");
+    let step = first_step(&auto, AutoReplyBudget::default());
+    assert!(sent(&step).is_empty());
+    let suppressed = step.effects.iter().any(|e| {
+        matches!(
+            e,
+            Effect::Record(Happening::AcknowledgementSuppressed { .. })
+        )
+    });
+    assert!(
+        suppressed,
+        "the history says why no acknowledgement went out"
+    );
+}
+
+#[test]
+fn sender_over_the_hourly_cap_gets_no_reply() {
+    let budget = AutoReplyBudget {
+        to_sender_last_hour: 3,
+        to_all_last_minute: 0,
+    };
+    assert!(sent(&first_step(&mail(BUDI), budget)).is_empty());
+}
+
+#[test]
+fn follow_up_is_recorded_without_a_second_acknowledgement() {
+    let policy = policy();
+    let first = first_step(&mail(BUDI), AutoReplyBudget::default());
+    let reply = mail("From: budi@example.id\r\nSubject: Re: Printer rusak [HD #42]\r\nMessage-ID: <m2@example.id>");
+    let inbound = Inbound {
+        mail: &reply,
+        class: &Class::Person,
+        matched_by: MatchedBy::Tag,
+        budget: AutoReplyBudget::default(),
+    };
+    let later = Timestamp(NOW.0 + 60);
+    let step = step(&first.ticket, Event::Mail(inbound), &policy, later);
+    assert!(sent(&step).is_empty());
+    assert_eq!(step.ticket.message_count, 3);
+    assert_eq!(step.ticket.updated_at, later);
+}
+
+#[test]
+fn mail_without_message_id_gets_no_in_reply_to() {
+    let step = first_step(
+        &mail("From: budi@example.id\r\nSubject: tanpa id"),
+        AutoReplyBudget::default(),
+    );
+    let ack = sent(&step)[0];
+    assert_eq!(ack.in_reply_to, None);
+    assert_eq!(ack.references, vec![]);
+}
+
+#[test]
+fn reply_subject_neither_doubles_re_nor_keeps_foreign_tags() {
+    assert_eq!(
+        reply_subject("Re: RE: Printer", "[HD #9]", &["HD"]),
+        "Re: Printer [HD #9]"
+    );
+    assert_eq!(
+        reply_subject("[HD #7] give me data", "[HD #9]", &["HD"]),
+        "Re: give me data [HD #9]"
+    );
+    assert_eq!(reply_subject("", "[HD #9]", &["HD"]), "[HD #9]");
+    assert_eq!(
+        reply_subject("[urgent] Printer", "[HD #9]", &["HD"]),
+        "Re: [urgent] Printer [HD #9]"
+    );
+}

@@ -1,0 +1,117 @@
+//! The ticket record and its states.
+
+use crate::mail::Mail;
+use crate::types::{Contact, DeskId, EmailAddress, MessageId, TicketId, Tier, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Where a ticket is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Opened, no agent has answered yet.
+    New,
+    /// An agent is working on it.
+    Open,
+    /// Waiting on the customer.
+    Pending,
+    /// Answered; reopens when the customer writes again.
+    Resolved,
+    /// Finished.
+    Closed,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Status::New => "new",
+            Status::Open => "open",
+            Status::Pending => "pending",
+            Status::Resolved => "resolved",
+            Status::Closed => "closed",
+        };
+        f.write_str(text)
+    }
+}
+
+/// Longest list of conversation Message-IDs kept for the References of outgoing mail.
+const MAX_THREAD_IDS: usize = 20;
+
+/// One customer problem and everything known about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    /// Its number.
+    pub id: TicketId,
+    /// The desk it came in at.
+    pub desk: DeskId,
+    /// Subject of the first mail.
+    pub subject: String,
+    /// Where it is in its life.
+    pub status: Status,
+    /// Who opened it (absent only when the first mail had no readable From:).
+    pub requester: Option<Contact>,
+    /// Addresses that may write to it: the requester and those the customer Cc'd.
+    pub participants: Vec<EmailAddress>,
+    /// Support level now handling it.
+    pub tier: Tier,
+    /// The ticket its first mail tried to join, when the sender was not a participant there.
+    pub linked_to: Option<TicketId>,
+    /// When it was opened.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+    /// Messages stored with it, inbound and outbound.
+    pub message_count: u32,
+    /// Message-IDs of the conversation, oldest first, for threading outgoing mail.
+    pub thread: Vec<MessageId>,
+}
+
+impl Ticket {
+    /// A new ticket for the first mail of a conversation; `step` then records that mail.
+    pub fn open(
+        id: TicketId,
+        desk: DeskId,
+        mail: &Mail,
+        linked_to: Option<TicketId>,
+        now: Timestamp,
+    ) -> Ticket {
+        Ticket {
+            id,
+            desk,
+            subject: mail.subject.clone(),
+            status: Status::New,
+            requester: mail.from.clone(),
+            participants: mail.from.iter().map(|c| c.address.clone()).collect(),
+            tier: Tier::FIRST,
+            linked_to,
+            created_at: now,
+            updated_at: now,
+            message_count: 0,
+            thread: Vec::new(),
+        }
+    }
+
+    /// Whether an address may write to this ticket.
+    pub fn has_participant(&self, address: &EmailAddress) -> bool {
+        self.participants.contains(address)
+    }
+
+    /// Adds a participant once.
+    pub fn add_participant(&mut self, address: &EmailAddress) {
+        if !self.has_participant(address) {
+            self.participants.push(address.clone());
+        }
+    }
+
+    /// Remembers a Message-ID of the conversation, keeping the list short.
+    pub fn remember_in_thread(&mut self, id: &MessageId) {
+        if self.thread.contains(id) {
+            return;
+        }
+        self.thread.push(id.clone());
+        if self.thread.len() > MAX_THREAD_IDS {
+            // Keep the first (the conversation's root) and the most recent ones.
+            self.thread.remove(1);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Reading mail: parse raw bytes into a cleaned `Mail`, classify its sender, sanitise text.
+//!
+//! Everything here is pure: no store, no network, no clock.
+
+pub mod classify;
+pub mod parse;
+pub mod sanitize;
+
+pub use classify::{classify, Class};
+pub use parse::{parse, Mail};

@@ -1,0 +1,329 @@
+//! Raw bytes → `Mail`: an owned, cleaned view of the parts of a message Loket uses.
+//!
+//! Parsing never fails: whatever cannot be read is left empty and noted in
+//! `Mail::problems`, and the raw bytes are kept by the store regardless.
+
+use super::sanitize;
+use crate::types::{Contact, EmailAddress, MessageId, Timestamp};
+use mail_parser::{Address, HeaderValue, Message, MessageParser, MimeHeaders};
+use sha2::{Digest, Sha256};
+
+/// The parts of a message that Loket uses, cleaned and owned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mail {
+    /// The Message-ID header, or one derived from the raw bytes when absent.
+    pub message_id: MessageId,
+    /// Whether `message_id` came from the message itself.
+    pub has_own_message_id: bool,
+    /// In-Reply-To ids.
+    pub in_reply_to: Vec<MessageId>,
+    /// References ids, oldest first.
+    pub references: Vec<MessageId>,
+    /// The author (From:, else Sender:).
+    pub from: Option<Contact>,
+    /// To: addresses.
+    pub to: Vec<Contact>,
+    /// Cc: addresses.
+    pub cc: Vec<Contact>,
+    /// Subject, decoded and made header-safe.
+    pub subject: String,
+    /// The Date: header.
+    pub date: Option<Timestamp>,
+    /// Readable body text (HTML-only mail is turned into text).
+    pub text: String,
+    /// Names and sizes of attachments.
+    pub attachments: Vec<Attachment>,
+    /// The headers that tell automatic mail apart (RFC 3834, RFC 3464).
+    pub automation: AutomationHeaders,
+    /// Hash of what makes the message itself (author, date, subject, body), ignoring
+    /// transport headers, so that a redelivery through another path is recognised.
+    pub fingerprint: String,
+    /// What could not be read, one line each, for the log and the ticket.
+    pub problems: Vec<String>,
+}
+
+/// An attachment's description (its bytes stay in the raw message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// File name, made safe.
+    pub name: String,
+    /// Decoded size in bytes.
+    pub size: usize,
+}
+
+/// Headers by which automatic mail and bounces announce themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AutomationHeaders {
+    /// `Auto-Submitted:` value, lowercased.
+    pub auto_submitted: Option<String>,
+    /// `Precedence:` value, lowercased.
+    pub precedence: Option<String>,
+    /// Whether a `List-Id:` header is present.
+    pub list_id: bool,
+    /// `Return-Path:` address: `Some("")` for the null path `<>`.
+    pub return_path: Option<String>,
+    /// Non-standard auto-reply markers seen (`X-Autoreply`, `X-Autorespond`, ...).
+    pub autoreply_marker: Option<String>,
+    /// `report-type` of a `multipart/report` top-level content type.
+    pub report_type: Option<String>,
+    /// Message-IDs quoted inside a delivery report, naming the mail that bounced.
+    pub reported_message_ids: Vec<MessageId>,
+}
+
+/// Parses a raw message. Never fails and never panics on malformed input.
+pub fn parse(raw: &[u8]) -> Mail {
+    match MessageParser::default().parse(raw) {
+        Some(message) => from_message(&message, raw),
+        None => unreadable(raw),
+    }
+}
+
+fn from_message(message: &Message<'_>, raw: &[u8]) -> Mail {
+    let mut problems = Vec::new();
+    let own_id = message.message_id().and_then(MessageId::parse);
+    let from = first_contact(message.from()).or_else(|| first_contact(message.sender()));
+    if from.is_none() {
+        problems.push("no readable From: address".to_string());
+    }
+    if own_id.is_none() {
+        problems.push("no Message-ID: header; identified by a hash of its bytes".to_string());
+    }
+    let text = body_text(message, &mut problems);
+    let subject = sanitize::subject(message.subject().unwrap_or(""));
+    let date = message.date().map(|d| Timestamp(d.to_timestamp()));
+    Mail {
+        has_own_message_id: own_id.is_some(),
+        message_id: own_id.unwrap_or_else(|| derived_id(raw)),
+        in_reply_to: ids(message.in_reply_to()),
+        references: ids(message.references()),
+        to: contacts(message.to()),
+        cc: contacts(message.cc()),
+        fingerprint: fingerprint(&from, date, &subject, body_bytes(raw)),
+        automation: automation(message, raw),
+        attachments: attachments(message),
+        from,
+        subject,
+        date,
+        text,
+        problems,
+    }
+}
+
+fn unreadable(raw: &[u8]) -> Mail {
+    let text = sanitize::body_text(&String::from_utf8_lossy(raw));
+    Mail {
+        message_id: derived_id(raw),
+        has_own_message_id: false,
+        in_reply_to: Vec::new(),
+        references: Vec::new(),
+        from: None,
+        to: Vec::new(),
+        cc: Vec::new(),
+        subject: String::new(),
+        date: None,
+        text,
+        attachments: Vec::new(),
+        automation: AutomationHeaders::default(),
+        fingerprint: hex::encode(Sha256::digest(raw)),
+        problems: vec!["not a readable RFC 5322 message; kept as raw text".to_string()],
+    }
+}
+
+/// The id used for a message without a Message-ID: the hash of its exact bytes, so
+/// that a byte-identical redelivery is recognised as a duplicate.
+fn derived_id(raw: &[u8]) -> MessageId {
+    let hash = hex::encode(&Sha256::digest(raw)[..16]);
+    MessageId::parse(&format!("{hash}@no-message-id.loket.invalid")).expect("hex is a valid id")
+}
+
+fn ids(value: &HeaderValue<'_>) -> Vec<MessageId> {
+    match value {
+        HeaderValue::Text(id) => MessageId::parse(id).into_iter().collect(),
+        HeaderValue::TextList(list) => list.iter().filter_map(|id| MessageId::parse(id)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn contacts(address: Option<&Address<'_>>) -> Vec<Contact> {
+    let Some(address) = address else {
+        return Vec::new();
+    };
+    address.iter().filter_map(contact).collect()
+}
+
+fn first_contact(address: Option<&Address<'_>>) -> Option<Contact> {
+    address?.iter().find_map(contact)
+}
+
+fn contact(addr: &mail_parser::Addr<'_>) -> Option<Contact> {
+    let address = EmailAddress::parse(addr.address.as_deref()?)?;
+    let name = addr.name.as_deref().and_then(sanitize::display_name);
+    Some(Contact { name, address })
+}
+
+fn body_text(message: &Message<'_>, problems: &mut Vec<String>) -> String {
+    match message.body_text(0) {
+        Some(text) => sanitize::body_text(&text),
+        None if message.attachment_count() > 0 => String::new(),
+        None => {
+            problems.push("no readable text body".to_string());
+            String::new()
+        }
+    }
+}
+
+fn attachments(message: &Message<'_>) -> Vec<Attachment> {
+    message
+        .attachments()
+        .map(|part| Attachment {
+            name: sanitize::file_name(part.attachment_name().unwrap_or("attachment")),
+            size: part.contents().len(),
+        })
+        .collect()
+}
+
+fn automation(message: &Message<'_>, raw: &[u8]) -> AutomationHeaders {
+    let lower_text = |name: &str| header_text(message, name).map(|v| v.trim().to_lowercase());
+    let report_type = message
+        .content_type()
+        .filter(|ct| ct.ctype().eq_ignore_ascii_case("multipart"))
+        .filter(|ct| {
+            ct.subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+        })
+        .map(|ct| ct.attribute("report-type").unwrap_or("").to_lowercase());
+    let reported = if report_type.is_some() {
+        reported_ids(message, raw)
+    } else {
+        Vec::new()
+    };
+    AutomationHeaders {
+        auto_submitted: lower_text("Auto-Submitted"),
+        precedence: lower_text("Precedence"),
+        list_id: message.header("List-Id").is_some(),
+        return_path: return_path(message),
+        autoreply_marker: autoreply_marker(message),
+        report_type,
+        reported_message_ids: reported,
+    }
+}
+
+fn header_text(message: &Message<'_>, name: &str) -> Option<String> {
+    message.header_raw(name.to_string()).map(str::to_string)
+}
+
+fn return_path(message: &Message<'_>) -> Option<String> {
+    let raw = message.header_raw("Return-Path")?;
+    let inner = raw
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim();
+    Some(inner.to_lowercase())
+}
+
+const AUTOREPLY_MARKERS: [&str; 4] = [
+    "X-Autoreply",
+    "X-Autorespond",
+    "X-Auto-Response-Suppress",
+    "X-Autogenerated",
+];
+
+fn autoreply_marker(message: &Message<'_>) -> Option<String> {
+    AUTOREPLY_MARKERS
+        .iter()
+        .find(|name| message.header_raw(name.to_string()).is_some())
+        .map(|name| name.to_string())
+}
+
+/// Message-IDs named inside a delivery report: the `Message-ID:` lines after the
+/// report's own headers (in the returned message or its headers).
+fn reported_ids(message: &Message<'_>, raw: &[u8]) -> Vec<MessageId> {
+    let own = message.message_id().and_then(MessageId::parse);
+    let body = String::from_utf8_lossy(body_bytes(raw));
+    body.lines()
+        .filter_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("message-id")
+                .then(|| MessageId::parse(value))?
+        })
+        .filter(|id| Some(id) != own.as_ref())
+        .collect()
+}
+
+/// The bytes after the header block (after the first empty line).
+fn body_bytes(raw: &[u8]) -> &[u8] {
+    let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4);
+    let lf = raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 2);
+    let start = match (crlf, lf) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(raw.len()),
+    };
+    &raw[start..]
+}
+
+fn fingerprint(
+    from: &Option<Contact>,
+    date: Option<Timestamp>,
+    subject: &str,
+    body: &[u8],
+) -> String {
+    let mut hash = Sha256::new();
+    hash.update(from.as_ref().map_or("", |c| c.address.as_str()));
+    hash.update([0]);
+    hash.update(date.map_or(0, |d| d.0).to_be_bytes());
+    hash.update(subject);
+    hash.update([0]);
+    // CRLF and LF copies of one message (spool vs IMAP) must hash alike.
+    for line in body.split(|b| *b == b'\n') {
+        hash.update(line.strip_suffix(b"\r").unwrap_or(line));
+        hash.update(b"\n");
+    }
+    hex::encode(hash.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_basics() {
+        let raw = b"From: \"Budi\" <Budi@Example.id>\r\nTo: support@example.com\r\nSubject: =?UTF-8?B?VGlkYWsgYmlzYSBtYXN1aw==?=\r\nMessage-ID: <a1@example.id>\r\nIn-Reply-To: <x@y>\r\n\r\nHalo\r\n";
+        let mail = parse(raw);
+        assert_eq!(mail.message_id.as_str(), "a1@example.id");
+        assert!(mail.has_own_message_id);
+        assert_eq!(
+            mail.from.as_ref().map(|c| c.address.as_str()),
+            Some("budi@example.id")
+        );
+        assert_eq!(mail.subject, "Tidak bisa masuk");
+        assert_eq!(mail.in_reply_to.len(), 1);
+        assert_eq!(mail.text.trim(), "Halo");
+    }
+
+    #[test]
+    fn crlf_and_lf_copies_share_a_fingerprint() {
+        let lf = b"From: a@b.c\nSubject: s\nMessage-ID: <m@b.c>\n\nline one\nline two\n";
+        let crlf =
+            b"From: a@b.c\r\nSubject: s\r\nMessage-ID: <m@b.c>\r\n\r\nline one\r\nline two\r\n";
+        assert_eq!(parse(lf).fingerprint, parse(crlf).fingerprint);
+    }
+
+    #[test]
+    fn message_without_id_is_named_by_its_bytes() {
+        let raw = b"From: a@b.c\n\nno id\n";
+        assert_eq!(parse(raw).message_id, parse(raw).message_id);
+        assert!(!parse(raw).has_own_message_id);
+        assert_ne!(
+            parse(raw).message_id,
+            parse(b"From: a@b.c\n\nother\n").message_id
+        );
+    }
+
+    #[test]
+    fn garbage_still_gives_a_mail() {
+        let mail = parse(b"\0\0\xff\xfe not mail at all");
+        assert!(!mail.problems.is_empty());
+    }
+}

@@ -1,0 +1,128 @@
+//! `OutgoingMail` → the exact bytes to send, with lettre's message builder.
+//!
+//! Every header value here was cleaned when the mail was parsed or written by Loket;
+//! names are cleaned once more because lettre panics on a line break in a display name.
+
+use crate::engine::OutgoingMail;
+use crate::mail::sanitize;
+use crate::types::{Contact, EmailAddress};
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, Message};
+
+/// A formatted mail: envelope and bytes.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    /// Envelope sender.
+    pub envelope_from: EmailAddress,
+    /// Envelope recipients.
+    pub envelope_to: Vec<EmailAddress>,
+    /// RFC 5322 bytes.
+    pub raw: Vec<u8>,
+}
+
+/// Formats an outgoing mail; `Err` names what lettre refused.
+pub fn compose(mail: &OutgoingMail) -> Result<Composed, String> {
+    let mut builder = Message::builder()
+        .from(mailbox(&mail.from)?)
+        .to(mailbox(&mail.to)?)
+        .subject(sanitize::subject(&mail.subject))
+        .message_id(Some(mail.message_id.bracketed()))
+        .date(mail.date.to_system_time())
+        .raw_header(raw_header("X-Auto-Response-Suppress", "All"));
+    if let Some(value) = &mail.auto_submitted {
+        builder = builder.raw_header(raw_header("Auto-Submitted", value));
+    }
+    if let Some(id) = &mail.in_reply_to {
+        builder = builder.in_reply_to(id.bracketed());
+    }
+    if !mail.references.is_empty() {
+        let ids: Vec<String> = mail.references.iter().map(|id| id.bracketed()).collect();
+        builder = builder.references(ids.join(" "));
+    }
+    let message = builder.body(mail.body.clone()).map_err(|e| e.to_string())?;
+    Ok(Composed {
+        envelope_from: mail.from.address.clone(),
+        envelope_to: vec![mail.to.address.clone()],
+        raw: message.formatted(),
+    })
+}
+
+fn mailbox(contact: &Contact) -> Result<Mailbox, String> {
+    let address = contact
+        .address
+        .as_str()
+        .parse()
+        .map_err(|e| format!("address {}: {e}", contact.address))?;
+    let name = contact.name.as_deref().and_then(sanitize::display_name);
+    Ok(Mailbox::new(name, address))
+}
+
+fn raw_header(name: &'static str, value: &str) -> HeaderValue {
+    HeaderValue::new(
+        HeaderName::new_from_ascii_str(name),
+        sanitize::header_text(value, 200),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::OutgoingKind;
+    use crate::types::{MessageId, Timestamp};
+
+    fn contact(name: &str, address: &str) -> Contact {
+        Contact {
+            name: Some(name.into()),
+            address: EmailAddress::parse(address).expect("valid"),
+        }
+    }
+
+    fn sample(to_name: &str, subject: &str) -> OutgoingMail {
+        OutgoingMail {
+            kind: OutgoingKind::Acknowledgement,
+            message_id: MessageId::parse("loket.1.1.0@example.com").expect("valid"),
+            from: contact("Support", "support@example.com"),
+            to: contact(to_name, "budi@example.id"),
+            subject: subject.into(),
+            in_reply_to: MessageId::parse("m1@example.id"),
+            references: vec![MessageId::parse("m1@example.id").expect("valid")],
+            body: "Halo\n".into(),
+            auto_submitted: Some("auto-replied".into()),
+            date: Timestamp(1_790_000_000),
+        }
+    }
+
+    fn text(mail: &OutgoingMail) -> String {
+        String::from_utf8(compose(mail).expect("composes").raw).expect("ascii headers")
+    }
+
+    #[test]
+    fn headers_for_threading_and_loop_prevention() {
+        let out = text(&sample("Budi", "Re: Printer [HD #1]"));
+        for header in [
+            "Message-ID: <loket.1.1.0@example.com>",
+            "In-Reply-To: <m1@example.id>",
+            "References: <m1@example.id>",
+            "Auto-Submitted: auto-replied",
+            "X-Auto-Response-Suppress: All",
+            "Subject: Re: Printer [HD #1]",
+        ] {
+            assert!(out.contains(header), "missing {header:?} in\n{out}");
+        }
+    }
+
+    #[test]
+    fn a_hostile_display_name_cannot_inject_headers() {
+        let out = text(&sample(
+            "Evil\r\nBcc: victim@example.net\u{1b}",
+            "x\r\nBcc: v@example.net",
+        ));
+        let header_block = out.split("\r\n\r\n").next().expect("has headers");
+        assert!(
+            !header_block.lines().any(|l| l.starts_with("Bcc:")),
+            "{header_block}"
+        );
+        assert!(!out.contains('\u{1b}'));
+        assert!(out.lines().all(|l| l.len() <= 998));
+    }
+}

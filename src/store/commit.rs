@@ -1,0 +1,191 @@
+//! The one door for ticket writes: a `Change` applied as a single sled transaction.
+//!
+//! Everything is read and serialised before the transaction starts, because sled may run
+//! the transaction closure more than once; the closure only writes prepared bytes.
+
+use super::keys;
+use super::records::{Customer, IndexEntry, MessageRecord, OutboxRecord};
+use super::{encode, Error, Result, Store};
+use crate::engine::{HistoryEntry, Ticket};
+use crate::types::Timestamp;
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use sled::Transactional;
+
+/// Everything one engine step changes, to be applied together or not at all.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The ticket as it is after the step.
+    pub ticket: Ticket,
+    /// Whether the ticket is new (its number is then taken from the counter).
+    pub is_new_ticket: bool,
+    /// Messages to add to the ticket.
+    pub messages: Vec<NewMessage>,
+    /// History entries to append.
+    pub history: Vec<HistoryEntry>,
+    /// Mails to queue.
+    pub outbox: Vec<NewOutboxMail>,
+    /// A customer seen for the first time.
+    pub new_customer: Option<Customer>,
+    /// Updated automatic-reply ledgers: (address or `*`, recent reply times).
+    pub auto_replies: Vec<(Vec<u8>, Vec<Timestamp>)>,
+}
+
+/// A message to store with the ticket.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Its record.
+    pub record: MessageRecord,
+    /// Its raw bytes (inbound mail only).
+    pub raw: Option<Vec<u8>>,
+}
+
+/// A formatted mail to queue.
+#[derive(Debug, Clone)]
+pub struct NewOutboxMail {
+    /// Its record; the id is given out by the commit.
+    pub record: OutboxRecord,
+    /// The bytes to send.
+    pub raw: Vec<u8>,
+}
+
+/// One write, prepared as bytes: (tree index in `COMMIT_TREES`, key, value).
+type Write = (usize, Vec<u8>, Vec<u8>);
+
+const META: usize = 0;
+const TICKETS: usize = 1;
+const MESSAGES: usize = 2;
+const RAW: usize = 3;
+const MESSAGE_INDEX: usize = 4;
+const CUSTOMERS: usize = 5;
+const HISTORY: usize = 6;
+const OUTBOX: usize = 7;
+const OUTBOX_RAW: usize = 8;
+const OUTBOX_PENDING: usize = 9;
+const AUTO_REPLIES: usize = 10;
+
+impl Store {
+    /// Applies a change atomically; returns the outbox ids it queued. Not yet durable:
+    /// call `flush` before acknowledging anything to a source.
+    pub fn commit(&self, change: &Change) -> Result<Vec<u64>> {
+        let (writes, outbox_ids) = self.prepare(change)?;
+        let trees: Vec<sled::Tree> = keys::COMMIT_TREES
+            .iter()
+            .map(|name| self.tree(name))
+            .collect::<Result<_>>()?;
+        trees.as_slice().transaction(|tx| apply(tx, &writes))?;
+        Ok(outbox_ids)
+    }
+
+    fn prepare(&self, change: &Change) -> Result<(Vec<Write>, Vec<u64>)> {
+        let id = change.ticket.id;
+        let mut writes: Vec<Write> = Vec::new();
+        if change.is_new_ticket {
+            writes.push((
+                META,
+                keys::LAST_TICKET_KEY.to_vec(),
+                id.0.to_be_bytes().to_vec(),
+            ));
+        }
+        writes.push((TICKETS, keys::ticket(id).to_vec(), encode(&change.ticket)));
+        for message in &change.messages {
+            self.prepare_message(message, &mut writes)?;
+        }
+        self.prepare_history(change, &mut writes)?;
+        let outbox_ids = self.prepare_outbox(change, &mut writes)?;
+        if let Some(customer) = &change.new_customer {
+            writes.push((
+                CUSTOMERS,
+                customer.address.as_str().as_bytes().to_vec(),
+                encode(customer),
+            ));
+        }
+        for (key, times) in &change.auto_replies {
+            writes.push((AUTO_REPLIES, key.clone(), encode(times)));
+        }
+        Ok((writes, outbox_ids))
+    }
+
+    fn prepare_message(&self, message: &NewMessage, writes: &mut Vec<Write>) -> Result<()> {
+        let record = &message.record;
+        let key = keys::ticket_item(record.ticket, record.seq).to_vec();
+        if let Some(raw) = &message.raw {
+            writes.push((RAW, key.clone(), raw.clone()));
+        }
+        writes.push((MESSAGES, key, encode(record)));
+        // Earlier writes in this change may already have indexed the same id.
+        let mut entries = match take_pending_index(writes, record.message_id.as_str()) {
+            Some(entries) => entries,
+            None => self.lookup_message(&record.message_id)?,
+        };
+        entries.push(IndexEntry {
+            ticket: record.ticket,
+            seq: record.seq,
+            fingerprint: record.fingerprint.clone(),
+        });
+        writes.push((
+            MESSAGE_INDEX,
+            record.message_id.as_str().as_bytes().to_vec(),
+            encode(&entries),
+        ));
+        Ok(())
+    }
+
+    fn prepare_history(&self, change: &Change, writes: &mut Vec<Write>) -> Result<()> {
+        let id = change.ticket.id;
+        let last = self
+            .tree(keys::HISTORY)?
+            .scan_prefix(keys::ticket(id))
+            .keys()
+            .next_back()
+            .transpose()?;
+        let first_seq = last.and_then(|k| keys::item_seq(&k)).map_or(0, |s| s + 1);
+        for (seq, entry) in (first_seq..).zip(&change.history) {
+            writes.push((HISTORY, keys::ticket_item(id, seq).to_vec(), encode(entry)));
+        }
+        Ok(())
+    }
+
+    fn prepare_outbox(&self, change: &Change, writes: &mut Vec<Write>) -> Result<Vec<u64>> {
+        let mut last = self.last_outbox_id()?;
+        let mut ids = Vec::new();
+        for mail in &change.outbox {
+            last += 1;
+            let record = OutboxRecord {
+                id: last,
+                ..mail.record.clone()
+            };
+            let key = last.to_be_bytes().to_vec();
+            writes.push((OUTBOX, key.clone(), encode(&record)));
+            writes.push((OUTBOX_RAW, key.clone(), mail.raw.clone()));
+            writes.push((OUTBOX_PENDING, key, Vec::new()));
+            ids.push(last);
+        }
+        if let Some(last) = ids.last() {
+            writes.push((
+                META,
+                keys::LAST_OUTBOX_KEY.to_vec(),
+                last.to_be_bytes().to_vec(),
+            ));
+        }
+        Ok(ids)
+    }
+}
+
+/// The index entries this change already wrote for a Message-ID, taken out to be rewritten.
+fn take_pending_index(writes: &mut Vec<Write>, message_id: &str) -> Option<Vec<IndexEntry>> {
+    let position = writes
+        .iter()
+        .rposition(|(tree, key, _)| *tree == MESSAGE_INDEX && key == message_id.as_bytes())?;
+    let (_, _, value) = writes.remove(position);
+    Some(serde_json::from_slice(&value).expect("written above by encode"))
+}
+
+fn apply(
+    trees: &[TransactionalTree],
+    writes: &[Write],
+) -> std::result::Result<(), ConflictableTransactionError<Error>> {
+    for (tree, key, value) in writes {
+        trees[*tree].insert(key.as_slice(), value.as_slice())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! Tree names and key encodings. Integers are big-endian so that key order is number order.
+
+use crate::types::TicketId;
+
+/// The schema this build reads and writes. Bump it with a migration, never silently.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Tree of store-wide values: schema version and counters.
+pub const META: &str = "meta";
+/// Tickets by id.
+pub const TICKETS: &str = "tickets";
+/// Message records by (ticket, sequence).
+pub const MESSAGES: &str = "messages";
+/// Raw inbound message bytes, by the same key as their record.
+pub const RAW: &str = "raw";
+/// Message-ID → where messages with that id are stored.
+pub const MESSAGE_INDEX: &str = "message_index";
+/// Customers by address.
+pub const CUSTOMERS: &str = "customers";
+/// Append-only history by (ticket, sequence).
+pub const HISTORY: &str = "history";
+/// Outgoing mail records by outbox id.
+pub const OUTBOX: &str = "outbox";
+/// Outgoing mail bytes by outbox id.
+pub const OUTBOX_RAW: &str = "outbox_raw";
+/// Outbox ids still to send.
+pub const OUTBOX_PENDING: &str = "outbox_pending";
+/// Quarantined messages by id.
+pub const QUARANTINE: &str = "quarantine";
+/// Raw bytes of quarantined messages, by quarantine id.
+pub const QUARANTINE_RAW: &str = "quarantine_raw";
+/// Recent automatic replies per address (and `*` for all), for the loop brakes.
+pub const AUTO_REPLIES: &str = "auto_replies";
+
+/// Every tree a commit may write, in the order of `Trees`' fields.
+pub const COMMIT_TREES: [&str; 11] = [
+    META,
+    TICKETS,
+    MESSAGES,
+    RAW,
+    MESSAGE_INDEX,
+    CUSTOMERS,
+    HISTORY,
+    OUTBOX,
+    OUTBOX_RAW,
+    OUTBOX_PENDING,
+    AUTO_REPLIES,
+];
+
+/// `meta` key of the schema version.
+pub const SCHEMA_KEY: &[u8] = b"schema_version";
+/// `meta` key of the last ticket number given out.
+pub const LAST_TICKET_KEY: &[u8] = b"last_ticket";
+/// `meta` key of the last outbox id given out.
+pub const LAST_OUTBOX_KEY: &[u8] = b"last_outbox";
+/// `auto_replies` key counting replies to everyone.
+pub const ALL_RECIPIENTS: &[u8] = b"*";
+
+/// Key of a ticket.
+pub fn ticket(id: TicketId) -> [u8; 8] {
+    id.0.to_be_bytes()
+}
+
+/// Key of the `seq`-th item (message or history entry) of a ticket.
+pub fn ticket_item(id: TicketId, seq: u32) -> [u8; 12] {
+    let mut key = [0u8; 12];
+    key[..8].copy_from_slice(&id.0.to_be_bytes());
+    key[8..].copy_from_slice(&seq.to_be_bytes());
+    key
+}
+
+/// Reads the sequence part of a `ticket_item` key.
+pub fn item_seq(key: &[u8]) -> Option<u32> {
+    Some(u32::from_be_bytes(key.get(8..12)?.try_into().ok()?))
+}
+
+/// Reads a big-endian u64 key or value.
+pub fn read_u64(bytes: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(bytes.get(..8)?.try_into().ok()?))
+}

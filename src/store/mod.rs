@@ -1,0 +1,320 @@
+//! The ticket store on sled: raw mail, messages, tickets, customers, history and outbox.
+//!
+//! Reads are plain methods named after what callers need. Every write that changes a
+//! ticket goes through `Store::commit`, one sled transaction; `Store::flush` makes the
+//! commits durable, and only after it may a source be told the mail is safe.
+
+mod commit;
+pub mod keys;
+pub mod records;
+
+pub use commit::{Change, NewMessage, NewOutboxMail};
+pub use records::{
+    Customer, Direction, IndexEntry, MessageKind, MessageRecord, OutboxRecord, OutboxState,
+    QuarantineRecord,
+};
+
+use crate::engine::{HistoryEntry, Ticket};
+use crate::thread::ThreadLookup;
+use crate::types::{EmailAddress, MessageId, TicketId, Timestamp};
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+
+/// What went wrong with the store. Every variant means: stop, acknowledge nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Another process (usually a running daemon) holds the store.
+    #[error("the store at {path} is in use by another loket process")]
+    Locked {
+        /// The store folder.
+        path: PathBuf,
+    },
+    /// The store was written by another version of Loket.
+    #[error("the store at {path} has schema version {found}; this loket reads version {expected}: run the loket version that wrote it, or restore a backup")]
+    UnknownSchema {
+        /// The store folder.
+        path: PathBuf,
+        /// The version in the store.
+        found: String,
+        /// The version this build reads.
+        expected: u32,
+    },
+    /// sled failed (disk full, I/O error, corruption).
+    #[error("store error: {0}")]
+    Sled(#[from] sled::Error),
+    /// A record could not be read back.
+    #[error("store record {what} is unreadable: {error}")]
+    Corrupt {
+        /// Which record.
+        what: String,
+        /// What the decoder said.
+        error: String,
+    },
+}
+
+impl From<sled::transaction::TransactionError<Error>> for Error {
+    fn from(e: sled::transaction::TransactionError<Error>) -> Error {
+        match e {
+            sled::transaction::TransactionError::Abort(inner) => inner,
+            sled::transaction::TransactionError::Storage(inner) => Error::Sled(inner),
+        }
+    }
+}
+
+/// Result of store operations.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The open store. Cheap to clone; clones share the same database.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+}
+
+impl Store {
+    /// Opens (or creates) the store at `path`, refusing stores of another schema version.
+    pub fn open(path: &Path) -> Result<Store> {
+        let db = sled::Config::new()
+            .path(path)
+            .open()
+            .map_err(|e| classify_open_error(path, e))?;
+        let store = Store { db };
+        store.check_schema(path)?;
+        Ok(store)
+    }
+
+    fn check_schema(&self, path: &Path) -> Result<()> {
+        let meta = self.tree(keys::META)?;
+        let unknown = |found: String| Error::UnknownSchema {
+            path: path.into(),
+            found,
+            expected: keys::SCHEMA_VERSION,
+        };
+        match meta.get(keys::SCHEMA_KEY)? {
+            Some(bytes) if bytes.as_ref() == keys::SCHEMA_VERSION.to_be_bytes() => Ok(()),
+            Some(bytes) => Err(unknown(describe_version(&bytes))),
+            None if self.is_empty()? => {
+                meta.insert(keys::SCHEMA_KEY, &keys::SCHEMA_VERSION.to_be_bytes())?;
+                self.db.flush()?;
+                Ok(())
+            }
+            None => Err(unknown("none (data without a version)".into())),
+        }
+    }
+
+    fn is_empty(&self) -> Result<bool> {
+        for name in keys::COMMIT_TREES {
+            if !self.tree(name)?.is_empty() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn tree(&self, name: &str) -> Result<sled::Tree> {
+        Ok(self.db.open_tree(name)?)
+    }
+
+    /// Makes every commit so far durable on disk.
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Where messages with this Message-ID are stored.
+    pub fn lookup_message(&self, id: &MessageId) -> Result<Vec<IndexEntry>> {
+        self.get_json(keys::MESSAGE_INDEX, id.as_str().as_bytes())
+            .map(Option::unwrap_or_default)
+    }
+
+    /// A ticket by number.
+    pub fn load_ticket(&self, id: TicketId) -> Result<Option<Ticket>> {
+        self.get_json(keys::TICKETS, &keys::ticket(id))
+    }
+
+    /// The number the next new ticket gets.
+    pub fn next_ticket_id(&self) -> Result<TicketId> {
+        Ok(TicketId(self.meta_counter(keys::LAST_TICKET_KEY)? + 1))
+    }
+
+    fn meta_counter(&self, key: &[u8]) -> Result<u64> {
+        let value = self.tree(keys::META)?.get(key)?;
+        Ok(value.and_then(|v| keys::read_u64(&v)).unwrap_or(0))
+    }
+
+    /// Every ticket, by number.
+    pub fn tickets(&self) -> Result<Vec<Ticket>> {
+        self.tree(keys::TICKETS)?
+            .iter()
+            .values()
+            .map(|v| decode("ticket", &v?))
+            .collect()
+    }
+
+    /// The messages of a ticket, in arrival order.
+    pub fn messages(&self, id: TicketId) -> Result<Vec<MessageRecord>> {
+        self.scan_ticket(keys::MESSAGES, id)
+    }
+
+    /// The raw bytes of an inbound message.
+    pub fn raw_message(&self, id: TicketId, seq: u32) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .tree(keys::RAW)?
+            .get(keys::ticket_item(id, seq))?
+            .map(|v| v.to_vec()))
+    }
+
+    /// The history of a ticket, oldest first.
+    pub fn history(&self, id: TicketId) -> Result<Vec<HistoryEntry>> {
+        self.scan_ticket(keys::HISTORY, id)
+    }
+
+    fn scan_ticket<T: DeserializeOwned>(&self, name: &str, id: TicketId) -> Result<Vec<T>> {
+        let tree = self.tree(name)?;
+        tree.scan_prefix(keys::ticket(id))
+            .values()
+            .map(|v| decode(name, &v?))
+            .collect()
+    }
+
+    /// A customer by address.
+    pub fn customer(&self, address: &EmailAddress) -> Result<Option<Customer>> {
+        self.get_json(keys::CUSTOMERS, address.as_str().as_bytes())
+    }
+
+    /// Times of recent automatic replies to an address (or to all, with `None`).
+    pub fn auto_replies(&self, to: Option<&EmailAddress>) -> Result<Vec<Timestamp>> {
+        let key = to.map_or(keys::ALL_RECIPIENTS, |a| a.as_str().as_bytes());
+        self.get_json(keys::AUTO_REPLIES, key)
+            .map(Option::unwrap_or_default)
+    }
+
+    /// Up to `limit` outgoing mails waiting to be sent with ids above `after`, oldest first.
+    pub fn pending_outbox(&self, after: u64, limit: usize) -> Result<Vec<(OutboxRecord, Vec<u8>)>> {
+        let pending = self.tree(keys::OUTBOX_PENDING)?;
+        let mut out = Vec::new();
+        for key in pending
+            .range((after + 1).to_be_bytes()..)
+            .keys()
+            .take(limit)
+        {
+            let key = key?;
+            let record: Option<OutboxRecord> = self.get_json(keys::OUTBOX, &key)?;
+            let raw = self.tree(keys::OUTBOX_RAW)?.get(&key)?;
+            if let (Some(record), Some(raw)) = (record, raw) {
+                out.push((record, raw.to_vec()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every outgoing mail record, oldest first.
+    pub fn outbox(&self) -> Result<Vec<OutboxRecord>> {
+        self.tree(keys::OUTBOX)?
+            .iter()
+            .values()
+            .map(|v| decode("outbox", &v?))
+            .collect()
+    }
+
+    /// The highest outbox id given out so far.
+    pub fn last_outbox_id(&self) -> Result<u64> {
+        self.meta_counter(keys::LAST_OUTBOX_KEY)
+    }
+
+    /// Records the result of a delivery attempt; a mail that is no longer pending leaves the queue.
+    pub fn update_outbox(&self, record: &OutboxRecord) -> Result<()> {
+        let key = record.id.to_be_bytes();
+        self.tree(keys::OUTBOX)?.insert(key, encode(record))?;
+        if record.state != OutboxState::Pending {
+            self.tree(keys::OUTBOX_PENDING)?.remove(key)?;
+        }
+        Ok(())
+    }
+
+    /// Sets a message aside with its raw bytes, durably.
+    pub fn quarantine(
+        &self,
+        source: &str,
+        reason: &str,
+        attempts: u32,
+        raw: &[u8],
+        at: Timestamp,
+    ) -> Result<QuarantineRecord> {
+        let id = self.db.generate_id()?;
+        let record = QuarantineRecord {
+            id,
+            source: source.into(),
+            reason: reason.into(),
+            attempts,
+            at,
+            size: raw.len(),
+        };
+        self.tree(keys::QUARANTINE_RAW)?
+            .insert(id.to_be_bytes(), raw)?;
+        self.tree(keys::QUARANTINE)?
+            .insert(id.to_be_bytes(), encode(&record))?;
+        self.flush()?;
+        Ok(record)
+    }
+
+    /// Every quarantined message's record, oldest first.
+    pub fn quarantined(&self) -> Result<Vec<QuarantineRecord>> {
+        self.tree(keys::QUARANTINE)?
+            .iter()
+            .values()
+            .map(|v| decode("quarantine", &v?))
+            .collect()
+    }
+
+    fn get_json<T: DeserializeOwned>(&self, tree: &str, key: &[u8]) -> Result<Option<T>> {
+        match self.tree(tree)?.get(key)? {
+            Some(bytes) => decode(tree, &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl ThreadLookup for Store {
+    type Error = Error;
+
+    fn participants(&self, ticket: TicketId) -> Result<Option<Vec<EmailAddress>>> {
+        Ok(self.load_ticket(ticket)?.map(|t| t.participants))
+    }
+
+    fn ticket_of(&self, message: &MessageId) -> Result<Option<TicketId>> {
+        Ok(self.lookup_message(message)?.first().map(|e| e.ticket))
+    }
+}
+
+fn classify_open_error(path: &Path, error: sled::Error) -> Error {
+    let locked = matches!(&error, sled::Error::Io(io) if io.to_string().contains("lock"));
+    if locked {
+        Error::Locked {
+            path: path.to_path_buf(),
+        }
+    } else {
+        Error::Sled(error)
+    }
+}
+
+fn describe_version(bytes: &[u8]) -> String {
+    match <[u8; 4]>::try_from(bytes) {
+        Ok(b) => u32::from_be_bytes(b).to_string(),
+        Err(_) => format!("unreadable ({} bytes)", bytes.len()),
+    }
+}
+
+/// Serialises a record for sled.
+pub(crate) fn encode<T: serde::Serialize>(record: &T) -> Vec<u8> {
+    serde_json::to_vec(record).expect("records are plain data and always serialise")
+}
+
+fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| Error::Corrupt {
+        what: what.to_string(),
+        error: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

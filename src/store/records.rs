@@ -1,0 +1,153 @@
+//! The records the store keeps, as serialised into sled values (JSON).
+
+use crate::mail::Class;
+use crate::thread::MatchedBy;
+use crate::types::{Contact, EmailAddress, MessageId, TicketId, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// Which way a message travelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Came in.
+    Inbound,
+    /// Loket sent it.
+    Outbound,
+}
+
+/// Who wrote a message, as shown on the ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageKind {
+    /// The customer or another participant.
+    Customer,
+    /// An agent's public reply.
+    Agent,
+    /// An internal note, never shown to the customer.
+    Note,
+    /// A machine: auto-replies, bounces, Loket's own acknowledgements.
+    Auto,
+}
+
+/// A stored message of a ticket (its raw bytes are in the `raw` tree under the same key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageRecord {
+    /// Ticket it belongs to.
+    pub ticket: TicketId,
+    /// Its place in the ticket, from 0.
+    pub seq: u32,
+    /// Its Message-ID (derived from its bytes when it had none).
+    pub message_id: MessageId,
+    /// Author.
+    pub from: Option<Contact>,
+    /// Recipients.
+    pub to: Vec<EmailAddress>,
+    /// Which way.
+    pub direction: Direction,
+    /// Who wrote it.
+    pub kind: MessageKind,
+    /// Why it landed on this ticket.
+    pub matched_by: MatchedBy,
+    /// Person, automatic or bounce (inbound only).
+    pub class: Option<Class>,
+    /// Date: header, else when Loket received it.
+    pub date: Timestamp,
+    /// When Loket stored it.
+    pub stored_at: Timestamp,
+    /// Subject.
+    pub subject: String,
+    /// Readable text.
+    pub text: String,
+    /// Attachment names and sizes.
+    pub attachments: Vec<(String, usize)>,
+    /// What could not be read.
+    pub problems: Vec<String>,
+    /// Hash of the message's content, for the duplicate check.
+    pub fingerprint: String,
+}
+
+/// Where a message with a given Message-ID is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexEntry {
+    /// Its ticket.
+    pub ticket: TicketId,
+    /// Its place in the ticket.
+    pub seq: u32,
+    /// Its content hash: equal means the same message delivered again.
+    pub fingerprint: String,
+}
+
+/// A person who wrote to a desk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    /// Their address.
+    pub address: EmailAddress,
+    /// Their display name, as last seen.
+    pub name: Option<String>,
+    /// Their organisation, from the address's domain.
+    pub organisation: String,
+    /// First mail.
+    pub first_seen: Timestamp,
+}
+
+/// Where an outgoing mail is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum OutboxState {
+    /// Waiting to be sent (again).
+    Pending,
+    /// Accepted by the transport.
+    Sent {
+        /// When.
+        at: Timestamp,
+    },
+    /// Refused for good.
+    Failed {
+        /// When.
+        at: Timestamp,
+        /// What the transport said.
+        error: String,
+    },
+}
+
+/// An outgoing mail (its bytes are in `outbox_raw`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxRecord {
+    /// Outbox id.
+    pub id: u64,
+    /// The ticket that caused it.
+    pub ticket: TicketId,
+    /// Its Message-ID.
+    pub message_id: MessageId,
+    /// Envelope sender.
+    pub envelope_from: EmailAddress,
+    /// Envelope recipients.
+    pub envelope_to: Vec<EmailAddress>,
+    /// Where it is.
+    pub state: OutboxState,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+    /// Not before this time (backoff after a temporary failure).
+    pub next_attempt: Timestamp,
+    /// The last temporary failure.
+    pub last_error: Option<String>,
+    /// When it was queued.
+    pub queued_at: Timestamp,
+}
+
+/// A message that could not be processed, kept with its raw bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuarantineRecord {
+    /// Quarantine id.
+    pub id: u64,
+    /// Where it came from (spool file name, mailbox and UID).
+    pub source: String,
+    /// Why it was set aside.
+    pub reason: String,
+    /// Attempts made.
+    pub attempts: u32,
+    /// When.
+    pub at: Timestamp,
+    /// Size of the raw bytes.
+    pub size: usize,
+}
