@@ -1,1 +1,133 @@
+//! Store behaviour on a real sled database in a temporary folder.
 
+use super::*;
+use crate::engine::{Happening, Ticket};
+use crate::mail::parse;
+use crate::thread::MatchedBy;
+use crate::types::{DeskId, Timestamp};
+
+fn open_temp() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("store")).expect("opens");
+    (dir, store)
+}
+
+fn change(store: &Store, message_id: &str, fingerprint: &str) -> Change {
+    let raw = format!("From: budi@example.id\r\nMessage-ID: <{message_id}>\r\n\r\nhi\r\n");
+    let mail = parse(raw.as_bytes());
+    let id = store.next_ticket_id().expect("reads");
+    let mut ticket = Ticket::open(id, DeskId("support".into()), &mail, None, Timestamp(10));
+    ticket.message_count = 1;
+    let record = MessageRecord {
+        ticket: id,
+        seq: 0,
+        message_id: mail.message_id.clone(),
+        from: mail.from.clone(),
+        to: Vec::new(),
+        direction: Direction::Inbound,
+        kind: MessageKind::Customer,
+        matched_by: MatchedBy::New,
+        class: None,
+        date: Timestamp(10),
+        stored_at: Timestamp(10),
+        subject: String::new(),
+        text: mail.text.clone(),
+        attachments: Vec::new(),
+        problems: Vec::new(),
+        fingerprint: fingerprint.into(),
+    };
+    let opened = Happening::Opened {
+        matched_by: MatchedBy::New,
+        linked_to: None,
+    };
+    Change {
+        ticket,
+        is_new_ticket: true,
+        messages: vec![NewMessage {
+            record,
+            raw: Some(raw.into_bytes()),
+        }],
+        history: vec![HistoryEntry {
+            at: Timestamp(10),
+            happening: opened,
+        }],
+        outbox: Vec::new(),
+        new_customer: None,
+        auto_replies: Vec::new(),
+    }
+}
+
+#[test]
+fn a_commit_writes_ticket_message_raw_index_and_history_together() {
+    let (_dir, store) = open_temp();
+    store
+        .commit(&change(&store, "m1@x", "f1"))
+        .expect("commits");
+    let id = TicketId(1);
+    assert!(store.load_ticket(id).expect("reads").is_some());
+    assert_eq!(store.messages(id).expect("reads").len(), 1);
+    assert!(store.raw_message(id, 0).expect("reads").is_some());
+    assert_eq!(store.history(id).expect("reads").len(), 1);
+    let index = store
+        .lookup_message(&MessageId::parse("m1@x").expect("id"))
+        .expect("reads");
+    assert_eq!(index[0].ticket, id);
+    assert_eq!(store.next_ticket_id().expect("reads"), TicketId(2));
+}
+
+#[test]
+fn a_reused_message_id_keeps_both_index_entries() {
+    let (_dir, store) = open_temp();
+    store
+        .commit(&change(&store, "same@x", "first"))
+        .expect("commits");
+    store
+        .commit(&change(&store, "same@x", "second"))
+        .expect("commits");
+    let index = store
+        .lookup_message(&MessageId::parse("same@x").expect("id"))
+        .expect("reads");
+    let prints: Vec<_> = index.iter().map(|e| e.fingerprint.as_str()).collect();
+    assert_eq!(prints, ["first", "second"]);
+}
+
+#[test]
+fn history_appends_after_existing_entries() {
+    let (_dir, store) = open_temp();
+    let first = change(&store, "m1@x", "f1");
+    store.commit(&first).expect("commits");
+    let mut again = first.clone();
+    again.is_new_ticket = false;
+    again.messages.clear();
+    store.commit(&again).expect("commits");
+    assert_eq!(store.history(TicketId(1)).expect("reads").len(), 2);
+}
+
+#[test]
+fn a_store_of_another_schema_version_is_refused_not_rewritten() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("store");
+    {
+        let db = sled::open(&path).expect("opens");
+        let meta = db.open_tree(keys::META).expect("tree");
+        meta.insert(keys::SCHEMA_KEY, &99u32.to_be_bytes())
+            .expect("writes");
+        db.flush().expect("flushes");
+    }
+    let refused = Store::open(&path).err().expect("refused");
+    assert!(
+        matches!(refused, Error::UnknownSchema { ref found, .. } if found == "99"),
+        "{refused}"
+    );
+    let db = sled::open(&path).expect("opens");
+    let version = db
+        .open_tree(keys::META)
+        .expect("tree")
+        .get(keys::SCHEMA_KEY)
+        .expect("reads");
+    assert_eq!(
+        version.as_deref(),
+        Some(&99u32.to_be_bytes()[..]),
+        "left untouched"
+    );
+}
