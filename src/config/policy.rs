@@ -133,3 +133,37 @@ impl Policy {
         self.desks.iter().map(|d| d.tag.as_str()).collect()
     }
 }
+
+/// A complete policy for unit tests: one Indonesian desk, the shipped templates.
+#[cfg(test)]
+pub(crate) fn test_policy() -> Policy {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/templates");
+    let templates = Templates::load(&folder, &Language::ALL).expect("shipped templates load");
+    Policy {
+        store_path: PathBuf::new(),
+        spool: SpoolPolicy {
+            path: PathBuf::new(),
+            poll_interval: Duration::from_secs(1),
+        },
+        transport: TransportPolicy::File {
+            path: PathBuf::new(),
+        },
+        control_socket: PathBuf::new(),
+        intake: IntakePolicy {
+            batch_size: 16,
+            max_attempts: 3,
+        },
+        limits: Limits {
+            auto_replies_per_sender_per_hour: 3,
+            auto_replies_per_minute: 60,
+        },
+        desks: vec![Desk {
+            id: DeskId("support".into()),
+            name: "Layanan Pelanggan".into(),
+            address: EmailAddress::parse("support@example.com").expect("valid"),
+            tag: "HD".into(),
+            language: Language::Id,
+        }],
+        templates,
+    }
+}

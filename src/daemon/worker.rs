@@ -43,6 +43,9 @@ pub struct Worker {
     store: Store,
     policy: Arc<Policy>,
     failures: HashMap<Receipt, u32>,
+    /// Tests make messages containing this text panic, to exercise quarantine.
+    #[cfg(test)]
+    panic_marker: Option<&'static str>,
 }
 
 enum Prepared {
@@ -62,6 +65,8 @@ impl Worker {
             store,
             policy,
             failures: HashMap::new(),
+            #[cfg(test)]
+            panic_marker: None,
         }
     }
 
@@ -138,6 +143,13 @@ impl Worker {
     }
 
     fn prepare(&self, raw: &[u8], now: Timestamp) -> store::Result<Prepared> {
+        #[cfg(test)]
+        if let Some(marker) = self.panic_marker {
+            assert!(
+                !String::from_utf8_lossy(raw).contains(marker),
+                "injected failure"
+            );
+        }
         let mail = mail::parse(raw);
         let class = mail::classify(&mail, |a| self.policy.is_own_address(a));
         if self.is_duplicate(&mail)? {
@@ -445,3 +457,7 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".into())
 }
+
+#[cfg(test)]
+#[path = "worker_tests.rs"]
+mod tests;

@@ -1,45 +1,13 @@
 //! Engine rules, tested without any I/O but the shipped templates.
 
 use super::*;
-use crate::config::policy::{IntakePolicy, Language, Limits, SpoolPolicy, TransportPolicy};
 use crate::mail::{classify, parse, Class, Mail};
-use crate::templates::Templates;
 use crate::thread::MatchedBy;
-use crate::types::{DeskId, EmailAddress, TicketId};
+use crate::types::{DeskId, TicketId};
 use loops::AutoReplyBudget;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 fn policy() -> Policy {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/templates");
-    let templates = Templates::load(&folder, &Language::ALL).expect("shipped templates load");
-    Policy {
-        store_path: PathBuf::new(),
-        spool: SpoolPolicy {
-            path: PathBuf::new(),
-            poll_interval: Duration::from_secs(1),
-        },
-        transport: TransportPolicy::File {
-            path: PathBuf::new(),
-        },
-        control_socket: PathBuf::new(),
-        intake: IntakePolicy {
-            batch_size: 1,
-            max_attempts: 1,
-        },
-        limits: Limits {
-            auto_replies_per_sender_per_hour: 3,
-            auto_replies_per_minute: 60,
-        },
-        desks: vec![Desk {
-            id: DeskId("support".into()),
-            name: "Layanan Pelanggan".into(),
-            address: EmailAddress::parse("support@example.com").expect("valid"),
-            tag: "HD".into(),
-            language: Language::Id,
-        }],
-        templates,
-    }
+    crate::config::policy::test_policy()
 }
 
 const NOW: Timestamp = Timestamp(1_790_000_000);
