@@ -24,6 +24,7 @@
 //! - `daemon`: the worker, the tasks and the control socket.
 //! - `views`: the JSON shapes shown by the CLI.
 //! - `cli`: the `loket` command line.
+//! - `secret`: passwords from the file, the environment or a command, never logged.
 //! - `shutdown`, `telemetry`: stopping cleanly, logging.
 //!
 //! Invariants: the engine performs no I/O; nothing is acknowledged to a source before the
@@ -39,6 +40,7 @@ pub mod engine;
 pub mod intake;
 pub mod mail;
 pub mod outbox;
+pub mod secret;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;

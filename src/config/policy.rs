@@ -1,5 +1,7 @@
 //! The checked config that the rest of Loket reads: typed, complete, trusted.
 
+pub use super::raw::Security;
+use crate::secret::Secret;
 use crate::templates::Templates;
 use crate::types::{DeskId, EmailAddress};
 use std::path::PathBuf;
@@ -12,6 +14,8 @@ pub struct Policy {
     pub store_path: PathBuf,
     /// The Maildir spool.
     pub spool: SpoolPolicy,
+    /// IMAP mailboxes read.
+    pub mailboxes: Vec<MailboxPolicy>,
     /// How outgoing mail leaves.
     pub transport: TransportPolicy,
     /// Unix socket of a running daemon.
@@ -43,6 +47,57 @@ pub enum TransportPolicy {
         /// The folder.
         path: PathBuf,
     },
+    /// An SMTP server.
+    Smtp(SmtpPolicy),
+    /// The local sendmail program.
+    Sendmail {
+        /// Its path, or `None` for `sendmail` on the PATH.
+        command: Option<PathBuf>,
+    },
+}
+
+/// How to reach the SMTP server.
+#[derive(Debug, Clone)]
+pub struct SmtpPolicy {
+    /// Host.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// TLS, STARTTLS or plain.
+    pub security: Security,
+    /// Login name, when AUTH is used.
+    pub user: Option<String>,
+    /// Password for AUTH.
+    pub password: Secret,
+    /// How long to wait for the server.
+    pub timeout: Duration,
+}
+
+/// One IMAP mailbox to read.
+#[derive(Debug, Clone)]
+pub struct MailboxPolicy {
+    /// The key in `[mailbox.<id>]`, used in logs and the store's sync state.
+    pub id: String,
+    /// The desk its mail goes to, when set.
+    pub desk: Option<DeskId>,
+    /// Host.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// TLS, STARTTLS or plain.
+    pub security: Security,
+    /// Login name.
+    pub user: String,
+    /// Password.
+    pub password: Secret,
+    /// Folder read.
+    pub folder: String,
+    /// Where processed mail is moved; `None` marks it \Seen instead.
+    pub move_to: Option<String>,
+    /// Whether to use IDLE when the server has it.
+    pub idle: bool,
+    /// Pause between polls without IDLE.
+    pub poll_interval: Duration,
 }
 
 /// How intake batches and retries.
@@ -145,6 +200,7 @@ pub(crate) fn test_policy() -> Policy {
             path: PathBuf::new(),
             poll_interval: Duration::from_secs(1),
         },
+        mailboxes: Vec::new(),
         transport: TransportPolicy::File {
             path: PathBuf::new(),
         },

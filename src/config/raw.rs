@@ -34,6 +34,30 @@ pub enum Outbox {
         /// Folder that receives the files.
         path: PathBuf,
     },
+    /// Hand each mail to an SMTP server.
+    Smtp {
+        /// Server host name or address.
+        host: String,
+        /// Server port (default 465 for tls, 587 for starttls, 25 for plain).
+        port: Option<u16>,
+        /// Connection security (default starttls).
+        security: Option<Security>,
+        /// Login name, when the server wants AUTH.
+        user: Option<String>,
+        /// Password written in the file.
+        password: Option<String>,
+        /// Environment variable holding the password.
+        password_env: Option<String>,
+        /// Shell command whose first output line is the password.
+        password_command: Option<String>,
+        /// Seconds to wait for the server (default "30s").
+        timeout: Option<String>,
+    },
+    /// Hand each mail to the local `sendmail` program.
+    Sendmail {
+        /// Path of the program (default: `sendmail` on the PATH).
+        command: Option<PathBuf>,
+    },
 }
 
 /// `[control]`: the local socket through which the CLI talks to a running daemon.
@@ -84,4 +108,46 @@ pub struct Desk {
     pub tag: String,
     /// Language of the desk's templates: `en` or `id`.
     pub language: String,
+}
+
+/// How a connection to a mail server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// TLS from the first byte (IMAPS 993, SMTPS 465).
+    Tls,
+    /// Plain connection upgraded with STARTTLS (IMAP 143, submission 587).
+    Starttls,
+    /// No encryption: only for servers on the same machine.
+    Plain,
+}
+
+/// `[mailbox.<id>]`: one IMAP mailbox that Loket reads.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mailbox {
+    /// The desk its mail goes to (default: the desk its mail is addressed to).
+    pub desk: Option<String>,
+    /// Server host name or address.
+    pub host: String,
+    /// Server port (default 993 for tls, 143 otherwise).
+    pub port: Option<u16>,
+    /// Connection security (default tls).
+    pub security: Option<Security>,
+    /// Login name.
+    pub user: String,
+    /// Password written in the file (prefer `password_env` or `password_command`).
+    pub password: Option<String>,
+    /// Environment variable holding the password.
+    pub password_env: Option<String>,
+    /// Shell command whose first output line is the password, run at each connect.
+    pub password_command: Option<String>,
+    /// Folder to read (default INBOX).
+    pub folder: Option<String>,
+    /// Folder to move processed mail into; without it, processed mail is marked \Seen.
+    pub move_to: Option<String>,
+    /// Use IMAP IDLE when the server has it (default true).
+    pub idle: Option<bool>,
+    /// Pause between polls when IDLE is off or missing (default "60s").
+    pub poll_interval: Option<String>,
 }

@@ -1,15 +1,17 @@
 //! The daemon: builds the parts from the `Policy`, runs them as tasks, stops them in order.
 //!
-//! Tasks: the spool intake, the engine worker (one thread, the only writer), the sender,
-//! and the control socket. On SIGINT/SIGTERM intake stops first, the worker finishes and
-//! flushes what it holds, then the sender and the control socket stop.
+//! Tasks: the spool intake, one task per IMAP mailbox, the engine worker (one thread,
+//! the only writer of tickets), the sender, and the control socket. On SIGINT/SIGTERM the
+//! intakes stop first, the worker finishes and flushes what it holds, then the sender and
+//! the control socket stop.
 
 pub mod control;
 pub mod worker;
 
 use crate::config::Policy;
-use crate::intake::spool::Spool;
-use crate::intake::Arrival;
+use crate::intake::imap::MailboxTask;
+use crate::intake::spool::{self, Spool};
+use crate::intake::{self, Batch};
 use crate::outbox::{Sender, Transport};
 use crate::shutdown::{self, Tasks};
 use crate::store::{self, Store};
@@ -18,7 +20,7 @@ use anyhow::Context;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{mpsc, Notify};
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 use worker::{BatchReport, Worker};
@@ -28,21 +30,23 @@ const GRACE: Duration = Duration::from_secs(20);
 /// The longest the sender sleeps without being woken.
 const SENDER_IDLE: Duration = Duration::from_secs(60);
 
-/// A batch of arrivals and the way to tell its source that the batch is done.
-struct Batch {
-    arrivals: Vec<Arrival>,
-    done: oneshot::Sender<()>,
-}
-
 /// What `run --once` did, for its summary line.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct OnceReport {
-    /// Totals over every batch.
+    /// Totals over every batch (its `safe` list stays empty).
     pub intake: BatchReport,
     /// Mails sent.
     pub sent: usize,
     /// Mails deferred or failed.
     pub not_sent: usize,
+}
+
+/// The parts every mode needs, built and checked before any work starts.
+struct Parts {
+    store: Store,
+    spool: Spool,
+    transport: Transport,
+    policy: Arc<Policy>,
 }
 
 /// Opens the store with a message that says what to do when another process holds it.
@@ -57,25 +61,13 @@ pub fn open_store(policy: &Policy) -> anyhow::Result<Store> {
     }
     Store::open(&policy.store_path).map_err(|e| match e {
         store::Error::Locked { .. } => anyhow::anyhow!(
-            "{e}: stop the running daemon first (or use `loket ticket ...`, which asks it)"
+            "{e}: stop the running daemon first (`loket ticket ...` asks it instead)"
         ),
         other => anyhow::Error::new(other),
     })
 }
 
-fn banner(policy: &Policy, store: &Store) {
-    let tickets = store.next_ticket_id().map(|t| t.0 - 1).unwrap_or(0);
-    info!(version = env!("CARGO_PKG_VERSION"), store = %policy.store_path.display(),
-        schema = store::keys::SCHEMA_VERSION, tickets, "loket starting");
-    info!(spool = %policy.spool.path.display(), "intake: maildir spool");
-    info!(transport = %Transport::describe(&policy.transport), "outbox transport");
-    for desk in &policy.desks {
-        info!(desk = %desk.id, address = %desk.address, tag = %desk.tag, language = desk.language.code(), "desk");
-    }
-}
-
-/// Does all pending work (spool → store → outbox) and returns.
-pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
+fn build(policy: Policy) -> anyhow::Result<Parts> {
     let store = open_store(&policy)?;
     banner(&policy, &store);
     let spool = Spool::new(&policy.spool.path);
@@ -84,27 +76,56 @@ pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
         .with_context(|| format!("cannot create the spool at {}", policy.spool.path.display()))?;
     let transport =
         Transport::build(&policy.transport).context("cannot set up the outbox transport")?;
-    let policy = Arc::new(policy);
-    let mut worker = Worker::new(store.clone(), policy.clone());
+    Ok(Parts {
+        store,
+        spool,
+        transport,
+        policy: Arc::new(policy),
+    })
+}
+
+fn banner(policy: &Policy, store: &Store) {
+    let tickets = store.next_ticket_id().map(|t| t.0 - 1).unwrap_or(0);
+    info!(version = env!("CARGO_PKG_VERSION"), store = %policy.store_path.display(),
+        schema = store::keys::SCHEMA_VERSION, tickets, "loket starting");
+    info!(spool = %policy.spool.path.display(), "intake: maildir spool");
+    for mailbox in &policy.mailboxes {
+        info!(mailbox = %mailbox.id, host = %mailbox.host, port = mailbox.port,
+            security = ?mailbox.security, user = %mailbox.user, folder = %mailbox.folder,
+            "intake: imap mailbox");
+    }
+    info!(transport = %Transport::describe(&policy.transport), "outbox transport");
+    for desk in &policy.desks {
+        info!(desk = %desk.id, address = %desk.address, tag = %desk.tag,
+            language = desk.language.code(), "desk");
+    }
+}
+
+/// Does all pending spool and outbox work and returns (IMAP mailboxes are read only by
+/// the daemon).
+pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
+    let parts = build(policy)?;
+    let mut worker = Worker::new(parts.store.clone(), parts.policy.clone());
     let mut report = OnceReport::default();
     loop {
-        let arrivals = spool
-            .take(policy.intake.batch_size)
+        let arrivals = parts
+            .spool
+            .take(parts.policy.intake.batch_size)
             .context("cannot read the spool")?;
         if arrivals.is_empty() {
             break;
         }
         let batch =
             tokio::task::block_in_place(|| worker.process_batch(arrivals, Timestamp::now()))?;
+        let removed = spool::acknowledge(&batch.safe);
         add(&mut report.intake, &batch);
-        if batch.acknowledged == 0 && batch.retried == 0 {
-            warn!("no message of the last batch could be acknowledged; stopping");
+        if removed == 0 && batch.retried == 0 {
+            warn!("no message of the last batch could be removed from the spool; stopping");
             break;
         }
     }
-    let drained = Sender::new(store, transport)
-        .drain(u64::MAX, Timestamp::now())
-        .await?;
+    let sender = Sender::new(parts.store, parts.transport);
+    let drained = sender.drain(u64::MAX, Timestamp::now()).await?;
     report.sent = drained.sent;
     report.not_sent = drained.deferred + drained.failed;
     Ok(report)
@@ -115,52 +136,51 @@ fn add(total: &mut BatchReport, batch: &BatchReport) {
     total.duplicates += batch.duplicates;
     total.quarantined += batch.quarantined;
     total.retried += batch.retried;
-    total.acknowledged += batch.acknowledged;
     total.queued_mail += batch.queued_mail;
+}
+
+/// What the worker thread shares with the rest of the daemon.
+struct WorkerLinks {
+    store: Store,
+    /// The highest outbox id whose commit is flushed: the sender sends nothing above it.
+    durable: Arc<AtomicU64>,
+    wake_sender: Arc<Notify>,
+    sender_stop: CancellationToken,
+    failed: Arc<AtomicBool>,
+    stop: CancellationToken,
 }
 
 /// Runs the daemon until SIGINT/SIGTERM, or until the store fails.
 pub async fn run(policy: Policy) -> anyhow::Result<()> {
-    let store = open_store(&policy)?;
-    banner(&policy, &store);
-    let spool = Spool::new(&policy.spool.path);
-    spool
-        .create_folders()
-        .with_context(|| format!("cannot create the spool at {}", policy.spool.path.display()))?;
-    let transport =
-        Transport::build(&policy.transport).context("cannot set up the outbox transport")?;
+    let Parts {
+        store,
+        spool,
+        transport,
+        policy,
+    } = build(policy)?;
     let listener = control::bind(&policy.control_socket)
         .with_context(|| format!("cannot listen on {}", policy.control_socket.display()))?;
-    let policy = Arc::new(policy);
     let tasks = Tasks::new();
-    let failed = Arc::new(AtomicBool::new(false));
-    let durable = Arc::new(AtomicU64::new(store.last_outbox_id()?));
-    let wake_sender = Arc::new(Notify::new());
-    let sender_stop = CancellationToken::new();
-    let (batches, inbox) = mpsc::channel(1);
-
-    tasks.spawn(intake_spool(
-        spool,
-        policy.clone(),
-        batches,
-        tasks.stop_token(),
-    ));
-    let worker = Worker::new(store.clone(), policy.clone());
-    let worker_parts = WorkerParts {
+    let (batches, inbox) = mpsc::channel(4);
+    let links = WorkerLinks {
         store: store.clone(),
-        durable: durable.clone(),
-        wake_sender: wake_sender.clone(),
-        sender_stop: sender_stop.clone(),
-        failed: failed.clone(),
+        durable: Arc::new(AtomicU64::new(store.last_outbox_id()?)),
+        wake_sender: Arc::new(Notify::new()),
+        sender_stop: CancellationToken::new(),
+        failed: Arc::new(AtomicBool::new(false)),
         stop: tasks.stop_token(),
     };
-    tasks.spawn_blocking(move || run_worker(worker, inbox, worker_parts));
-    tasks.spawn(run_sender(
+    let failed = links.failed.clone();
+    let sender = run_sender(
         Sender::new(store.clone(), transport),
-        durable,
-        wake_sender,
-        sender_stop,
-    ));
+        links.durable.clone(),
+        links.wake_sender.clone(),
+        links.sender_stop.clone(),
+    );
+    spawn_intakes(&tasks, &policy, &store, spool, batches);
+    let worker = Worker::new(store.clone(), policy.clone());
+    tasks.spawn_blocking(move || run_worker(worker, inbox, links));
+    tasks.spawn(sender);
     tasks.spawn(control::serve(listener, store.clone(), tasks.stop_token()));
     info!("loket running");
 
@@ -180,7 +200,36 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads the spool in batches and waits for each batch to be committed before the next.
+/// Starts the spool intake and one task per IMAP mailbox; each holds a sender of the
+/// worker's queue, so the worker ends once every intake has stopped.
+fn spawn_intakes(
+    tasks: &Tasks,
+    policy: &Arc<Policy>,
+    store: &Store,
+    spool: Spool,
+    batches: mpsc::Sender<Batch>,
+) {
+    for mailbox in &policy.mailboxes {
+        tasks.spawn(
+            MailboxTask {
+                policy: mailbox.clone(),
+                store: store.clone(),
+                worker: batches.clone(),
+                batch_size: policy.intake.batch_size,
+                stop: tasks.stop_token(),
+            }
+            .run(),
+        );
+    }
+    tasks.spawn(intake_spool(
+        spool,
+        policy.clone(),
+        batches,
+        tasks.stop_token(),
+    ));
+}
+
+/// Reads the spool in batches; removes each batch's files once the worker has them safe.
 async fn intake_spool(
     spool: Spool,
     policy: Arc<Policy>,
@@ -188,61 +237,45 @@ async fn intake_spool(
     stop: CancellationToken,
 ) {
     while !stop.is_cancelled() {
-        let arrivals = match spool.take(policy.intake.batch_size) {
-            Ok(arrivals) => arrivals,
-            Err(e) => {
-                warn!(error = %e, spool = %policy.spool.path.display(), "cannot read the spool; retrying");
-                Vec::new()
-            }
-        };
+        let arrivals = spool.take(policy.intake.batch_size).unwrap_or_else(|e| {
+            warn!(error = %e, spool = %policy.spool.path.display(), "cannot read the spool; retrying");
+            Vec::new()
+        });
         if arrivals.is_empty() {
             tokio::select! {
                 () = tokio::time::sleep(policy.spool.poll_interval) => continue,
                 () = stop.cancelled() => break,
             }
         }
-        let (done, committed) = oneshot::channel();
-        if batches.send(Batch { arrivals, done }).await.is_err() {
+        let Some(safe) = intake::submit(&batches, arrivals).await else {
             break;
-        }
-        // The worker keeps the batch until it is flushed; a dropped reply means it stopped.
-        if committed.await.is_err() {
-            break;
-        }
+        };
+        spool::acknowledge(&safe);
     }
 }
 
-struct WorkerParts {
-    store: Store,
-    durable: Arc<AtomicU64>,
-    wake_sender: Arc<Notify>,
-    sender_stop: CancellationToken,
-    failed: Arc<AtomicBool>,
-    stop: CancellationToken,
-}
-
 /// The worker thread: one batch at a time, until every intake has hung up.
-fn run_worker(mut worker: Worker, mut inbox: mpsc::Receiver<Batch>, parts: WorkerParts) {
+fn run_worker(mut worker: Worker, mut inbox: mpsc::Receiver<Batch>, links: WorkerLinks) {
     while let Some(batch) = inbox.blocking_recv() {
         match worker.process_batch(batch.arrivals, Timestamp::now()) {
             Ok(report) => {
-                if let Ok(last) = parts.store.last_outbox_id() {
-                    parts.durable.store(last, Ordering::SeqCst);
+                if let Ok(last) = links.store.last_outbox_id() {
+                    links.durable.store(last, Ordering::SeqCst);
                 }
                 if report.queued_mail > 0 {
-                    parts.wake_sender.notify_one();
+                    links.wake_sender.notify_one();
                 }
-                let _ = batch.done.send(());
+                let _ = batch.done.send(report.safe);
             }
             Err(e) => {
                 error!(error = %e, "store failed; stopping without acknowledging the batch");
-                parts.failed.store(true, Ordering::SeqCst);
-                parts.stop.cancel();
+                links.failed.store(true, Ordering::SeqCst);
+                links.stop.cancel();
                 break;
             }
         }
     }
-    parts.sender_stop.cancel();
+    links.sender_stop.cancel();
 }
 
 /// Sends whatever is durable in the outbox, then sleeps until woken or a retry is due.

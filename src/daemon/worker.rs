@@ -1,5 +1,5 @@
 //! The engine worker: takes arrived mail in order, threads it, runs the engine, commits,
-//! flushes once per batch, and only then acknowledges the batch to its sources.
+//! flushes once per batch, and only then tells the sources which receipts are safe.
 //!
 //! It is the only writer of tickets, so threading always sees every earlier commit and
 //! two replies to a brand-new ticket cannot open two tickets.
@@ -22,7 +22,7 @@ use std::sync::Arc;
 use tracing::{debug, error, info, warn};
 
 /// What became of one batch.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BatchReport {
     /// Messages newly stored.
     pub stored: usize,
@@ -32,8 +32,8 @@ pub struct BatchReport {
     pub quarantined: usize,
     /// Messages that failed this time and stay at their source for another attempt.
     pub retried: usize,
-    /// Receipts acknowledged to their sources.
-    pub acknowledged: usize,
+    /// Receipts that are safe to acknowledge to their sources now.
+    pub safe: Vec<Receipt>,
     /// Outgoing mails queued.
     pub queued_mail: usize,
 }
@@ -70,8 +70,8 @@ impl Worker {
         }
     }
 
-    /// Processes a batch: commit each message, flush once, then acknowledge.
-    /// An `Err` means the store failed: nothing of this batch was acknowledged.
+    /// Processes a batch: commit each message, flush once, then report the safe receipts.
+    /// An `Err` means the store failed: nothing of this batch may be acknowledged.
     pub fn process_batch(
         &mut self,
         arrivals: Vec<Arrival>,
@@ -86,9 +86,7 @@ impl Worker {
             }
         }
         self.store.flush()?;
-        for receipt in safe {
-            acknowledge(&receipt, &mut report);
-        }
+        report.safe = safe;
         Ok(report)
     }
 
@@ -98,7 +96,7 @@ impl Worker {
         now: Timestamp,
         report: &mut BatchReport,
     ) -> store::Result<Outcome> {
-        let prepared = catch_unwind(AssertUnwindSafe(|| self.prepare(&arrival.raw, now)));
+        let prepared = catch_unwind(AssertUnwindSafe(|| self.prepare(arrival, now)));
         match prepared {
             Ok(Ok(Prepared::Duplicate)) => report.duplicates += 1,
             Ok(Ok(Prepared::Change(change))) => {
@@ -142,7 +140,8 @@ impl Worker {
         Ok(Outcome::Done)
     }
 
-    fn prepare(&self, raw: &[u8], now: Timestamp) -> store::Result<Prepared> {
+    fn prepare(&self, arrival: &Arrival, now: Timestamp) -> store::Result<Prepared> {
+        let raw = &arrival.raw;
         #[cfg(test)]
         if let Some(marker) = self.panic_marker {
             assert!(
@@ -156,12 +155,14 @@ impl Worker {
             debug!(message_id = %mail.message_id, "duplicate delivery ignored");
             return Ok(Prepared::Duplicate);
         }
-        for problem in &mail.problems {
-            info!(message_id = %mail.message_id, problem = %problem, "message partly unreadable");
+        if !mail.problems.is_empty() {
+            let problems = mail.problems.join("; ");
+            info!(message_id = %mail.message_id, problems = %problems, "message partly unreadable; stored raw");
         }
         let tags = self.policy.tag_prefixes();
         let placement = thread::resolve(&mail, &class, &tags, &self.store)?;
-        let (ticket, matched_by, is_new) = self.ticket_for(&mail, placement, now)?;
+        let desk = arrival.desk.clone().unwrap_or_else(|| self.desk_for(&mail));
+        let (ticket, matched_by, is_new) = self.ticket_for(&mail, desk, placement, now)?;
         let budget = self.budget(ticket.requester.as_ref().map(|c| &c.address), now)?;
         let inbound = Inbound {
             mail: &mail,
@@ -190,6 +191,7 @@ impl Worker {
     fn ticket_for(
         &self,
         mail: &Mail,
+        desk: DeskId,
         placement: Placement,
         now: Timestamp,
     ) -> store::Result<(Ticket, MatchedBy, bool)> {
@@ -204,7 +206,7 @@ impl Worker {
             } => (linked_to, matched_by),
         };
         let id = self.store.next_ticket_id()?;
-        let ticket = Ticket::open(id, self.desk_for(mail), mail, linked_to, now);
+        let ticket = Ticket::open(id, desk, mail, linked_to, now);
         Ok((ticket, matched_by, true))
     }
 
@@ -438,15 +440,6 @@ fn log_commit(change: &Change, outbox_ids: &[u64]) {
     }
     for id in outbox_ids {
         info!(ticket = %ticket, outbox_id = id, "mail queued");
-    }
-}
-
-fn acknowledge(receipt: &Receipt, report: &mut BatchReport) {
-    match receipt.acknowledge() {
-        Ok(()) => report.acknowledged += 1,
-        Err(e) => {
-            warn!(receipt = %receipt, error = %e, "could not acknowledge; the message will be seen again as a duplicate")
-        }
     }
 }
 

@@ -1,38 +1,41 @@
 //! Sources of mail and the promise each makes: a message leaves its source only after
 //! the store has durably committed it.
 //!
-//! A source turns what arrives into an `Arrival`: the raw bytes and a `Receipt`.
-//! The worker acknowledges the receipt after the flush that made the message durable.
+//! A source turns what arrives into `Arrival`s (raw bytes and a `Receipt`) and submits
+//! them as a `Batch` to the worker. The worker answers with the receipts that are safe
+//! (flushed to disk, or recognised as duplicates, or quarantined), and only then does
+//! the source acknowledge them: remove the spool file, flag or move the IMAP message.
 
+pub mod imap;
 pub mod spool;
 
+use crate::types::DeskId;
 use std::fmt;
 use std::path::PathBuf;
+use tokio::sync::{mpsc, oneshot};
 
 /// Proof of where a message came from, used to acknowledge it once it is safe.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Receipt {
     /// A file in the Maildir spool; acknowledging removes it.
     Spool(PathBuf),
-}
-
-impl Receipt {
-    /// Tells the source that the message is safely stored.
-    pub fn acknowledge(&self) -> std::io::Result<()> {
-        match self {
-            Receipt::Spool(path) => spool::remove(path),
-        }
-    }
+    /// A message in an IMAP mailbox; acknowledging flags or moves it.
+    Imap {
+        /// The mailbox's config id.
+        mailbox: String,
+        /// The message's UID.
+        uid: u32,
+    },
 }
 
 impl fmt::Display for Receipt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Receipt::Spool(path) => write!(
-                f,
-                "spool:{}",
-                path.file_name().unwrap_or_default().to_string_lossy()
-            ),
+            Receipt::Spool(path) => {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                write!(f, "spool:{name}")
+            }
+            Receipt::Imap { mailbox, uid } => write!(f, "imap:{mailbox}:{uid}"),
         }
     }
 }
@@ -44,4 +47,23 @@ pub struct Arrival {
     pub raw: Vec<u8>,
     /// How to acknowledge it.
     pub receipt: Receipt,
+    /// The desk its source belongs to, when the source says.
+    pub desk: Option<DeskId>,
+}
+
+/// Arrivals handed to the worker, with the way back for the safe receipts.
+#[derive(Debug)]
+pub struct Batch {
+    /// The messages.
+    pub arrivals: Vec<Arrival>,
+    /// Receives the receipts that may now be acknowledged.
+    pub done: oneshot::Sender<Vec<Receipt>>,
+}
+
+/// Hands arrivals to the worker and waits until they are safe; `None` when the worker
+/// has stopped (then nothing may be acknowledged).
+pub async fn submit(worker: &mpsc::Sender<Batch>, arrivals: Vec<Arrival>) -> Option<Vec<Receipt>> {
+    let (done, safe) = oneshot::channel();
+    worker.send(Batch { arrivals, done }).await.ok()?;
+    safe.await.ok()
 }

@@ -73,6 +73,7 @@ impl Spool {
                 Ok(raw) => arrivals.push(Arrival {
                     raw,
                     receipt: Receipt::Spool(path),
+                    desk: None,
                 }),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(e),
@@ -80,6 +81,23 @@ impl Spool {
         }
         Ok(arrivals)
     }
+}
+
+/// Acknowledges the spool receipts among `safe` by removing their files; returns how many
+/// were removed. A file that cannot be removed is read again later, as a duplicate.
+pub fn acknowledge(safe: &[Receipt]) -> usize {
+    let mut removed = 0;
+    for receipt in safe {
+        let Receipt::Spool(path) = receipt else {
+            continue;
+        };
+        match remove(path) {
+            Ok(()) => removed += 1,
+            Err(e) => tracing::warn!(receipt = %receipt, error = %e,
+                "cannot remove spool file; it will be read again as a duplicate"),
+        }
+    }
+    removed
 }
 
 /// Removes a spool file once its message is safe; already gone counts as done.

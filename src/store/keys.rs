@@ -29,6 +29,8 @@ pub const OUTBOX_PENDING: &str = "outbox_pending";
 pub const QUARANTINE: &str = "quarantine";
 /// Raw bytes of quarantined messages, by quarantine id.
 pub const QUARANTINE_RAW: &str = "quarantine_raw";
+/// IMAP sync state per mailbox: UIDVALIDITY and the last UID taken in.
+pub const SYNC: &str = "sync";
 /// Recent automatic replies per address (and `*` for all), for the loop brakes.
 pub const AUTO_REPLIES: &str = "auto_replies";
 

@@ -11,7 +11,7 @@ pub mod records;
 pub use commit::{Change, NewMessage, NewOutboxMail};
 pub use records::{
     Customer, Direction, IndexEntry, MessageKind, MessageRecord, OutboxRecord, OutboxState,
-    QuarantineRecord,
+    QuarantineRecord, SyncState,
 };
 
 use crate::engine::{HistoryEntry, Ticket};
@@ -255,6 +255,19 @@ impl Store {
             .insert(id.to_be_bytes(), encode(&record))?;
         self.flush()?;
         Ok(record)
+    }
+
+    /// Where reading an IMAP mailbox left off.
+    pub fn sync_state(&self, mailbox: &str) -> Result<Option<SyncState>> {
+        self.get_json(keys::SYNC, mailbox.as_bytes())
+    }
+
+    /// Remembers where reading an IMAP mailbox left off. Losing this write only makes the
+    /// mailbox be read again from an earlier UID, which the duplicate check absorbs.
+    pub fn set_sync_state(&self, mailbox: &str, state: &SyncState) -> Result<()> {
+        self.tree(keys::SYNC)?
+            .insert(mailbox.as_bytes(), encode(state))?;
+        Ok(())
     }
 
     /// Every quarantined message's record, oldest first.

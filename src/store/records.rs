@@ -151,3 +151,12 @@ pub struct QuarantineRecord {
     /// Size of the raw bytes.
     pub size: usize,
 }
+
+/// How far an IMAP mailbox has been read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncState {
+    /// The mailbox's UIDVALIDITY when it was read; a change means UIDs were reassigned.
+    pub uidvalidity: u32,
+    /// Every message up to this UID is committed and acknowledged.
+    pub last_uid: u32,
+}

@@ -1,0 +1,259 @@
+//! One IMAP mailbox: connect, read new mail by UID, hand it to the worker, and
+//! acknowledge it (flag \Seen, or move) only after the worker says it is safe.
+//!
+//! What is new is decided by UID, never by \Seen or by date: a person reading the
+//! support mailbox in their own client cannot make mail vanish. UIDVALIDITY and the last
+//! UID taken in are kept in the store. The task reconnects with capped, jittered backoff
+//! and logs one line per change of state, never one per retry.
+
+mod connection;
+
+use super::{submit, Arrival, Batch, Receipt};
+use crate::config::policy::MailboxPolicy;
+use crate::store::{self, Store, SyncState};
+pub use connection::Error;
+use connection::{Capabilities, Session};
+use futures_util::TryStreamExt;
+use std::collections::BTreeSet;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tracing::{error, info, warn};
+
+/// IDLE is re-issued before the server's 30-minute limit (RFC 2177 asks for 29).
+const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
+/// The longest pause between reconnection attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// Everything a mailbox task needs.
+pub struct MailboxTask {
+    /// What to read and how.
+    pub policy: MailboxPolicy,
+    /// Where the sync state lives.
+    pub store: Store,
+    /// The worker's queue.
+    pub worker: mpsc::Sender<Batch>,
+    /// Messages per batch.
+    pub batch_size: usize,
+    /// Cancelled when the daemon stops.
+    pub stop: CancellationToken,
+}
+
+/// How a session ended without an error.
+enum Ended {
+    Stopped,
+}
+
+impl MailboxTask {
+    /// Runs until the daemon stops, reconnecting after every failure.
+    pub async fn run(self) {
+        let mut failures: u32 = 0;
+        let mut last_problem: Option<String> = None;
+        while !self.stop.is_cancelled() {
+            let problem = match self.session(&mut failures, &mut last_problem).await {
+                Ok(Ended::Stopped) => break,
+                Err(e) => e,
+            };
+            failures += 1;
+            self.report(&problem, &mut last_problem);
+            let pause = backoff(failures);
+            tokio::select! {
+                () = tokio::time::sleep(pause) => {}
+                () = self.stop.cancelled() => break,
+            }
+        }
+    }
+
+    /// Logs a problem only when it differs from the last one logged.
+    fn report(&self, problem: &Error, last: &mut Option<String>) {
+        let text = problem.to_string();
+        if last.as_deref() == Some(text.as_str()) {
+            return;
+        }
+        let mailbox = &self.policy.id;
+        if problem.is_fatal_for_now() {
+            error!(mailbox = %mailbox, error = %text, "mailbox cannot be read; fix the config, retrying");
+        } else {
+            warn!(mailbox = %mailbox, error = %text, "mailbox disconnected; reconnecting");
+        }
+        *last = Some(text);
+    }
+
+    async fn session(&self, failures: &mut u32, last: &mut Option<String>) -> Result<Ended, Error> {
+        let mut session = Session::connect(&self.policy).await?;
+        let uidvalidity = session.select(&self.policy.folder).await?;
+        let caps = session.capabilities().await?;
+        if let Some(folder) = &self.policy.move_to {
+            session.ensure_folder(folder).await?;
+        }
+        info!(mailbox = %self.policy.id, folder = %self.policy.folder, uidvalidity,
+            idle = caps.idle && self.policy.idle, "mailbox connected");
+        *failures = 0;
+        *last = None;
+        let mut sync = self.start_state(uidvalidity)?;
+        loop {
+            self.take_new(&mut session, &caps, &mut sync).await?;
+            if self.stop.is_cancelled() {
+                session.logout().await;
+                return Ok(Ended::Stopped);
+            }
+            self.wait_for_news(&mut session, &caps).await?;
+        }
+    }
+
+    /// Where to resume: the stored state, unless UIDVALIDITY changed (then from the start;
+    /// the duplicate check keeps that from opening tickets twice).
+    fn start_state(&self, uidvalidity: u32) -> Result<SyncState, Error> {
+        let stored = self.store.sync_state(&self.policy.id)?;
+        match stored {
+            Some(state) if state.uidvalidity == uidvalidity => Ok(state),
+            Some(state) => {
+                error!(mailbox = %self.policy.id, old = state.uidvalidity, new = uidvalidity,
+                    "UIDVALIDITY changed; reading the whole folder again (duplicates are ignored)");
+                Ok(SyncState {
+                    uidvalidity,
+                    last_uid: 0,
+                })
+            }
+            None => Ok(SyncState {
+                uidvalidity,
+                last_uid: 0,
+            }),
+        }
+    }
+
+    /// Reads every message above the last UID, batch by batch, until none is left.
+    async fn take_new(
+        &self,
+        session: &mut Session,
+        caps: &Capabilities,
+        sync: &mut SyncState,
+    ) -> Result<(), Error> {
+        loop {
+            let uids = session.uids_after(sync.last_uid).await?;
+            if uids.is_empty() || self.stop.is_cancelled() {
+                return Ok(());
+            }
+            let mut progressed = false;
+            for chunk in uids.chunks(self.batch_size) {
+                let Some(safe) = self.hand_over(session, chunk).await? else {
+                    return Ok(());
+                };
+                session
+                    .acknowledge(&safe, self.policy.move_to.as_deref(), caps)
+                    .await?;
+                progressed |= self.advance(sync, chunk, &safe)?;
+            }
+            if !progressed {
+                // Every message failed this round; the worker counts attempts, so a
+                // message that keeps failing is quarantined and stops blocking.
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+
+    /// Fetches a chunk of UIDs and waits until the worker has them safe.
+    async fn hand_over(
+        &self,
+        session: &mut Session,
+        uids: &[u32],
+    ) -> Result<Option<Vec<u32>>, Error> {
+        let fetched = session.fetch(uids).await?;
+        let arrivals: Vec<Arrival> = fetched
+            .into_iter()
+            .map(|(uid, raw)| Arrival {
+                raw,
+                receipt: Receipt::Imap {
+                    mailbox: self.policy.id.clone(),
+                    uid,
+                },
+                desk: self.policy.desk.clone(),
+            })
+            .collect();
+        if arrivals.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        let Some(safe) = submit(&self.worker, arrivals).await else {
+            return Ok(None);
+        };
+        Ok(Some(
+            safe.iter()
+                .filter_map(|r| imap_uid(r, &self.policy.id))
+                .collect(),
+        ))
+    }
+
+    /// Moves the last UID past every message of the chunk that is safe, stopping at the
+    /// first one that is not (it will be fetched and tried again).
+    fn advance(&self, sync: &mut SyncState, chunk: &[u32], safe: &[u32]) -> store::Result<bool> {
+        let safe: BTreeSet<u32> = safe.iter().copied().collect();
+        let before = sync.last_uid;
+        for uid in chunk {
+            if !safe.contains(uid) {
+                break;
+            }
+            sync.last_uid = *uid;
+        }
+        if sync.last_uid != before {
+            self.store.set_sync_state(&self.policy.id, sync)?;
+        }
+        Ok(sync.last_uid != before)
+    }
+
+    /// Waits for new mail: IDLE when possible, else a poll interval.
+    async fn wait_for_news(&self, session: &mut Session, caps: &Capabilities) -> Result<(), Error> {
+        if caps.idle && self.policy.idle {
+            session.idle(IDLE_RENEW, &self.stop).await
+        } else {
+            tokio::select! {
+                () = tokio::time::sleep(self.policy.poll_interval) => Ok(()),
+                () = self.stop.cancelled() => Ok(()),
+            }
+        }
+    }
+}
+
+fn imap_uid(receipt: &Receipt, mailbox: &str) -> Option<u32> {
+    match receipt {
+        Receipt::Imap { mailbox: m, uid } if m == mailbox => Some(*uid),
+        _ => None,
+    }
+}
+
+/// 1 s, 2 s, 4 s … capped at five minutes, with up to a quarter of jitter so that many
+/// mailboxes on one server do not reconnect in step.
+fn backoff(failures: u32) -> Duration {
+    let base = Duration::from_secs(1u64 << failures.saturating_sub(1).min(9)).min(MAX_BACKOFF);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .subsec_nanos();
+    let jitter = base.mul_f64(f64::from(nanos % 1000) / 4000.0);
+    base + jitter
+}
+
+/// Drains an async-imap response stream, keeping nothing: for commands whose answer
+/// Loket does not need beyond success.
+async fn drain<S, T>(stream: S) -> Result<(), async_imap::error::Error>
+where
+    S: futures_util::Stream<Item = Result<T, async_imap::error::Error>>,
+{
+    futures_util::pin_mut!(stream);
+    while stream.try_next().await?.is_some() {}
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_grows_and_is_capped_with_bounded_jitter() {
+        let first = backoff(1);
+        assert!(first >= Duration::from_secs(1) && first <= Duration::from_millis(1250));
+        assert!(backoff(4) >= Duration::from_secs(8));
+        let capped = backoff(50);
+        assert!(capped >= Duration::from_secs(300) && capped <= Duration::from_secs(375));
+    }
+}
