@@ -9,21 +9,22 @@ pub mod control;
 pub mod worker;
 
 use crate::config::Policy;
+use crate::engine::DeliveryFailure;
+use crate::intake;
 use crate::intake::imap::MailboxTask;
 use crate::intake::spool::{self, Spool};
-use crate::intake::{self, Batch};
 use crate::outbox::{Sender, Transport};
 use crate::shutdown::{self, Tasks};
 use crate::store::{self, Store};
-use crate::types::Timestamp;
+use crate::types::{TicketId, Timestamp};
 use anyhow::Context;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::{mpsc, oneshot, Notify};
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
-use worker::{BatchReport, Worker};
+use worker::{BatchReport, Input, Worker};
 
 /// How long tasks get to finish after a stop request.
 const GRACE: Duration = Duration::from_secs(20);
@@ -126,8 +127,11 @@ pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
     }
     let sender = Sender::new(parts.store, parts.transport);
     let drained = sender.drain(u64::MAX, Timestamp::now()).await?;
+    for (ticket, failure) in &drained.failed {
+        worker.process_failure(*ticket, failure, Timestamp::now())?;
+    }
     report.sent = drained.sent;
-    report.not_sent = drained.deferred + drained.failed;
+    report.not_sent = drained.deferred + drained.failed.len();
     Ok(report)
 }
 
@@ -173,6 +177,7 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
     let failed = links.failed.clone();
     let sender = run_sender(
         Sender::new(store.clone(), transport),
+        batches.downgrade(),
         links.durable.clone(),
         links.wake_sender.clone(),
         links.sender_stop.clone(),
@@ -207,7 +212,7 @@ fn spawn_intakes(
     policy: &Arc<Policy>,
     store: &Store,
     spool: Spool,
-    batches: mpsc::Sender<Batch>,
+    batches: mpsc::Sender<Input>,
 ) {
     for mailbox in &policy.mailboxes {
         tasks.spawn(
@@ -233,7 +238,7 @@ fn spawn_intakes(
 async fn intake_spool(
     spool: Spool,
     policy: Arc<Policy>,
-    batches: mpsc::Sender<Batch>,
+    batches: mpsc::Sender<Input>,
     stop: CancellationToken,
 ) {
     while !stop.is_cancelled() {
@@ -254,43 +259,59 @@ async fn intake_spool(
     }
 }
 
-/// The worker thread: one batch at a time, until every intake has hung up.
-fn run_worker(mut worker: Worker, mut inbox: mpsc::Receiver<Batch>, links: WorkerLinks) {
-    while let Some(batch) = inbox.blocking_recv() {
-        match worker.process_batch(batch.arrivals, Timestamp::now()) {
-            Ok(report) => {
-                if let Ok(last) = links.store.last_outbox_id() {
-                    links.durable.store(last, Ordering::SeqCst);
-                }
-                if report.queued_mail > 0 {
-                    links.wake_sender.notify_one();
-                }
-                let _ = batch.done.send(report.safe);
+/// The worker thread: one input at a time, until every intake has hung up.
+fn run_worker(mut worker: Worker, mut inbox: mpsc::Receiver<Input>, links: WorkerLinks) {
+    while let Some(input) = inbox.blocking_recv() {
+        let result = match input {
+            Input::Mail(batch) => worker
+                .process_batch(batch.arrivals, Timestamp::now())
+                .map(|report| after_batch(report, batch.done, &links)),
+            Input::DeliveryFailed { ticket, failure } => {
+                worker.process_failure(ticket, &failure, Timestamp::now())
             }
-            Err(e) => {
-                error!(error = %e, "store failed; stopping without acknowledging the batch");
-                links.failed.store(true, Ordering::SeqCst);
-                links.stop.cancel();
-                break;
-            }
+        };
+        if let Err(e) = result {
+            error!(error = %e, "store failed; stopping without acknowledging anything uncommitted");
+            links.failed.store(true, Ordering::SeqCst);
+            links.stop.cancel();
+            break;
         }
     }
     links.sender_stop.cancel();
 }
 
+/// Publishes what the flushed batch made durable and tells its source what is safe.
+fn after_batch(
+    report: BatchReport,
+    done: oneshot::Sender<Vec<intake::Receipt>>,
+    links: &WorkerLinks,
+) {
+    if let Ok(last) = links.store.last_outbox_id() {
+        links.durable.store(last, Ordering::SeqCst);
+    }
+    if report.queued_mail > 0 {
+        links.wake_sender.notify_one();
+    }
+    let _ = done.send(report.safe);
+}
+
 /// Sends whatever is durable in the outbox, then sleeps until woken or a retry is due.
+/// Permanent failures go to the worker to be recorded on their tickets; the sender holds
+/// only a weak handle on the worker's queue, so that it never keeps the worker alive.
 async fn run_sender(
     sender: Sender,
+    worker: mpsc::WeakSender<Input>,
     durable: Arc<AtomicU64>,
     wake: Arc<Notify>,
     stop: CancellationToken,
 ) {
     loop {
-        let pause = match sender
-            .drain(durable.load(Ordering::SeqCst), Timestamp::now())
-            .await
-        {
-            Ok(report) => until(report.next_attempt),
+        let durable_up_to = durable.load(Ordering::SeqCst);
+        let pause = match sender.drain(durable_up_to, Timestamp::now()).await {
+            Ok(report) => {
+                report_failures(&worker, report.failed).await;
+                until(report.next_attempt)
+            }
             Err(e) => {
                 error!(error = %e, "cannot read the outbox");
                 SENDER_IDLE
@@ -301,6 +322,19 @@ async fn run_sender(
             () = tokio::time::sleep(pause) => {}
             () = stop.cancelled() => return,
         }
+    }
+}
+
+async fn report_failures(
+    worker: &mpsc::WeakSender<Input>,
+    failed: Vec<(TicketId, DeliveryFailure)>,
+) {
+    for (ticket, failure) in failed {
+        let Some(queue) = worker.upgrade() else {
+            warn!(ticket = %ticket, message_id = %failure.message_id, "worker stopped; failure not recorded on the ticket");
+            continue;
+        };
+        let _ = queue.send(Input::DeliveryFailed { ticket, failure }).await;
     }
 }
 

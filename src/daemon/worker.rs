@@ -6,16 +6,18 @@
 
 use crate::config::Policy;
 use crate::engine::loops::AutoReplyBudget;
-use crate::engine::{self, Effect, Event, HistoryEntry, Inbound, OutgoingMail, Ticket};
-use crate::intake::{Arrival, Receipt};
-use crate::mail::{self, Mail};
+use crate::engine::{
+    self, DeliveryFailure, Effect, Event, HistoryEntry, Inbound, OutgoingMail, Ticket,
+};
+use crate::intake::{Arrival, Batch, Receipt};
+use crate::mail::{self, Class, Mail};
 use crate::outbox::compose;
 use crate::store::{
     self, Change, Customer, Direction, MessageKind, MessageRecord, NewMessage, NewOutboxMail,
     OutboxRecord, OutboxState, Store,
 };
 use crate::thread::{self, MatchedBy, Placement};
-use crate::types::{DeskId, EmailAddress, Timestamp};
+use crate::types::{DeskId, EmailAddress, TicketId, Timestamp};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -36,6 +38,26 @@ pub struct BatchReport {
     pub safe: Vec<Receipt>,
     /// Outgoing mails queued.
     pub queued_mail: usize,
+}
+
+/// Everything that may enter the worker's queue.
+#[derive(Debug)]
+pub enum Input {
+    /// Mail from a source.
+    Mail(Batch),
+    /// A mail of a ticket was refused for good.
+    DeliveryFailed {
+        /// The ticket.
+        ticket: TicketId,
+        /// What failed.
+        failure: DeliveryFailure,
+    },
+}
+
+impl From<Batch> for Input {
+    fn from(batch: Batch) -> Input {
+        Input::Mail(batch)
+    }
 }
 
 /// The single writer of tickets.
@@ -249,28 +271,52 @@ impl Worker {
         is_new: bool,
         now: Timestamp,
     ) -> store::Result<Change> {
-        let mut change = Change {
-            ticket: step.ticket,
-            is_new_ticket: is_new,
-            messages: vec![NewMessage {
-                record: inbound_record(before, inbound, now),
-                raw: Some(raw.to_vec()),
-            }],
-            history: Vec::new(),
-            outbox: Vec::new(),
-            new_customer: self.new_customer(inbound, now)?,
-            auto_replies: Vec::new(),
-        };
-        let mut seq = before.message_count + 1;
-        for effect in step.effects {
+        let mut change = empty_change(step.ticket, is_new);
+        change.messages.push(NewMessage {
+            record: inbound_record(before, inbound, now),
+            raw: Some(raw.to_vec()),
+        });
+        change.new_customer = self.new_customer(inbound, now)?;
+        self.apply_effects(&mut change, step.effects, before.message_count + 1, now)?;
+        Ok(change)
+    }
+
+    /// Turns the engine's effects into history entries and queued mail; outgoing mails
+    /// are stored as messages numbered from `seq`.
+    fn apply_effects(
+        &self,
+        change: &mut Change,
+        effects: Vec<Effect>,
+        mut seq: u32,
+        now: Timestamp,
+    ) -> store::Result<()> {
+        for effect in effects {
             match effect {
                 Effect::Record(happening) => {
                     change.history.push(HistoryEntry { at: now, happening })
                 }
-                Effect::Send(mail) => self.queue(&mut change, mail, &mut seq, now)?,
+                Effect::Send(mail) => self.queue(change, mail, &mut seq, now)?,
             }
         }
-        Ok(change)
+        Ok(())
+    }
+
+    /// Records a permanent delivery failure on its ticket, durably.
+    pub fn process_failure(
+        &mut self,
+        ticket: TicketId,
+        failure: &DeliveryFailure,
+        now: Timestamp,
+    ) -> store::Result<()> {
+        let Some(before) = self.store.load_ticket(ticket)? else {
+            warn!(ticket = %ticket, message_id = %failure.message_id, "delivery failure for an unknown ticket");
+            return Ok(());
+        };
+        let step = engine::step(&before, Event::DeliveryFailed(failure), &self.policy, now);
+        let mut change = empty_change(step.ticket, false);
+        self.apply_effects(&mut change, step.effects, before.message_count, now)?;
+        self.store.commit(&change)?;
+        self.store.flush()
     }
 
     fn queue(
@@ -348,6 +394,18 @@ impl Worker {
     }
 }
 
+fn empty_change(ticket: Ticket, is_new_ticket: bool) -> Change {
+    Change {
+        ticket,
+        is_new_ticket,
+        messages: Vec::new(),
+        history: Vec::new(),
+        outbox: Vec::new(),
+        new_customer: None,
+        auto_replies: Vec::new(),
+    }
+}
+
 fn recent(times: &[Timestamp], since: Timestamp) -> u32 {
     times.iter().filter(|t| **t > since).count() as u32
 }
@@ -360,10 +418,11 @@ fn prune(mut times: Vec<Timestamp>, since: Timestamp, now: Timestamp) -> Vec<Tim
 
 fn inbound_record(before: &Ticket, inbound: &Inbound<'_>, now: Timestamp) -> MessageRecord {
     let mail = inbound.mail;
-    let kind = if inbound.class.is_person() {
-        MessageKind::Customer
-    } else {
-        MessageKind::Auto
+    // A bounce is filed as an internal note: agents must see it, the customer never does.
+    let kind = match inbound.class {
+        Class::Person => MessageKind::Customer,
+        Class::Bounce(_) => MessageKind::Note,
+        Class::Automatic(_) => MessageKind::Auto,
     };
     MessageRecord {
         ticket: before.id,

@@ -2,7 +2,7 @@
 
 use crate::mail::Class;
 use crate::thread::MatchedBy;
-use crate::types::{Contact, MessageId, TicketId, Timestamp};
+use crate::types::{Contact, EmailAddress, MessageId, TicketId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// One thing the engine wants done, applied by the store in the same transaction as the ticket.
@@ -76,6 +76,15 @@ pub enum Happening {
     AcknowledgementSuppressed {
         /// The reason, for admins reading the history.
         reason: String,
+    },
+    /// A mail Loket sent was refused for good by the mail server.
+    DeliveryFailed {
+        /// The mail that failed.
+        message_id: MessageId,
+        /// Its recipients.
+        recipients: Vec<EmailAddress>,
+        /// What the server said.
+        error: String,
     },
 }
 

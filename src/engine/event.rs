@@ -3,12 +3,26 @@
 use super::loops::AutoReplyBudget;
 use crate::mail::{Class, Mail};
 use crate::thread::MatchedBy;
+use crate::types::{EmailAddress, MessageId};
 
 /// One thing that happened to a ticket.
 #[derive(Debug, Clone, Copy)]
 pub enum Event<'a> {
     /// A mail arrived and was placed on this ticket.
     Mail(Inbound<'a>),
+    /// A mail Loket sent for this ticket was refused for good.
+    DeliveryFailed(&'a DeliveryFailure),
+}
+
+/// A permanent delivery failure reported by the transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryFailure {
+    /// The Message-ID of the mail that failed.
+    pub message_id: MessageId,
+    /// Its recipients.
+    pub recipients: Vec<EmailAddress>,
+    /// What the transport said.
+    pub error: String,
 }
 
 /// An arrived mail with what intake and threading found out about it.

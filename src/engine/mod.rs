@@ -9,7 +9,7 @@ pub mod loops;
 pub mod ticket;
 
 pub use effect::{Effect, Happening, HistoryEntry, OutgoingKind, OutgoingMail};
-pub use event::{Event, Inbound};
+pub use event::{DeliveryFailure, Event, Inbound};
 pub use ticket::{Status, Ticket};
 
 use crate::config::policy::{Desk, Policy};
@@ -30,6 +30,21 @@ pub struct Step {
 pub fn step(ticket: &Ticket, event: Event<'_>, policy: &Policy, now: Timestamp) -> Step {
     match event {
         Event::Mail(inbound) => on_mail(ticket.clone(), inbound, policy, now),
+        Event::DeliveryFailed(failure) => on_delivery_failed(ticket.clone(), failure, now),
+    }
+}
+
+/// A refused mail is recorded on the ticket, so that agents see the customer did not get it.
+fn on_delivery_failed(mut ticket: Ticket, failure: &DeliveryFailure, now: Timestamp) -> Step {
+    ticket.updated_at = now;
+    let failed = Happening::DeliveryFailed {
+        message_id: failure.message_id.clone(),
+        recipients: failure.recipients.clone(),
+        error: failure.error.clone(),
+    };
+    Step {
+        ticket,
+        effects: vec![Effect::Record(failed)],
     }
 }
 

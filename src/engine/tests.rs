@@ -166,3 +166,24 @@ fn reply_subject_neither_doubles_re_nor_keeps_foreign_tags() {
         "Re: [urgent] Printer [HD #9]"
     );
 }
+
+#[test]
+fn a_refused_mail_is_recorded_on_the_ticket_and_sends_nothing() {
+    let first = first_step(&mail(BUDI), AutoReplyBudget::default());
+    let failure = DeliveryFailure {
+        message_id: sent(&first)[0].message_id.clone(),
+        recipients: vec![crate::types::EmailAddress::parse("budi@example.id").expect("valid")],
+        error: "550 5.1.1 no such user".into(),
+    };
+    let later = Timestamp(NOW.0 + 5);
+    let step = step(
+        &first.ticket,
+        Event::DeliveryFailed(&failure),
+        &policy(),
+        later,
+    );
+    assert!(sent(&step).is_empty());
+    assert_eq!(step.ticket.updated_at, later);
+    let recorded = step.effects.iter().any(|e| matches!(e, Effect::Record(Happening::DeliveryFailed { error, .. }) if error.contains("550")));
+    assert!(recorded);
+}

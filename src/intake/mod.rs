@@ -61,9 +61,13 @@ pub struct Batch {
 }
 
 /// Hands arrivals to the worker and waits until they are safe; `None` when the worker
-/// has stopped (then nothing may be acknowledged).
-pub async fn submit(worker: &mpsc::Sender<Batch>, arrivals: Vec<Arrival>) -> Option<Vec<Receipt>> {
+/// has stopped (then nothing may be acknowledged). The worker's queue carries more than
+/// mail, so it takes anything a `Batch` converts into.
+pub async fn submit<I: From<Batch>>(
+    worker: &mpsc::Sender<I>,
+    arrivals: Vec<Arrival>,
+) -> Option<Vec<Receipt>> {
     let (done, safe) = oneshot::channel();
-    worker.send(Batch { arrivals, done }).await.ok()?;
+    worker.send(Batch { arrivals, done }.into()).await.ok()?;
     safe.await.ok()
 }

@@ -4,8 +4,9 @@
 //! can never send a mail whose cause the store then forgets.
 
 use super::transport::{self, Transport};
+use crate::engine::DeliveryFailure;
 use crate::store::{self, OutboxRecord, OutboxState, Store};
-use crate::types::Timestamp;
+use crate::types::{TicketId, Timestamp};
 use tracing::{error, info, warn};
 
 /// Give up on a temporarily failing mail after this many attempts.
@@ -14,14 +15,14 @@ const MAX_ATTEMPTS: u32 = 12;
 const PAGE: usize = 256;
 
 /// What one pass over the outbox did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DrainReport {
     /// Mails handed to the transport.
     pub sent: usize,
     /// Mails that failed for now and wait for their next attempt.
     pub deferred: usize,
-    /// Mails given up on.
-    pub failed: usize,
+    /// Mails given up on, with their tickets, to be recorded there.
+    pub failed: Vec<(TicketId, DeliveryFailure)>,
     /// The earliest time a deferred mail is due again.
     pub next_attempt: Option<Timestamp>,
 }
@@ -102,7 +103,12 @@ fn on_failure(
             error: e.to_string(),
         };
         error!(outbox_id = record.id, ticket = %record.ticket, attempt = record.attempts, error = %e, "mail failed");
-        report.failed += 1;
+        let failure = DeliveryFailure {
+            message_id: record.message_id.clone(),
+            recipients: record.envelope_to.clone(),
+            error: e.to_string(),
+        };
+        report.failed.push((record.ticket, failure));
     }
 }
 

@@ -25,14 +25,14 @@ const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
 /// The longest pause between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
-/// Everything a mailbox task needs.
-pub struct MailboxTask {
+/// Everything a mailbox task needs; `I` is the worker's input type.
+pub struct MailboxTask<I> {
     /// What to read and how.
     pub policy: MailboxPolicy,
     /// Where the sync state lives.
     pub store: Store,
     /// The worker's queue.
-    pub worker: mpsc::Sender<Batch>,
+    pub worker: mpsc::Sender<I>,
     /// Messages per batch.
     pub batch_size: usize,
     /// Cancelled when the daemon stops.
@@ -44,7 +44,7 @@ enum Ended {
     Stopped,
 }
 
-impl MailboxTask {
+impl<I: From<Batch> + Send + 'static> MailboxTask<I> {
     /// Runs until the daemon stops, reconnecting after every failure.
     pub async fn run(self) {
         let mut failures: u32 = 0;
