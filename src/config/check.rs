@@ -32,7 +32,7 @@ impl fmt::Display for Problem {
     }
 }
 
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 9] = [
     "store",
     "spool",
     "outbox",
@@ -41,6 +41,7 @@ const SECTIONS: [&str; 8] = [
     "limits",
     "templates",
     "desk",
+    "mailbox",
 ];
 
 /// Turns a loaded config into a `Policy`, or returns every problem found.
@@ -99,24 +100,39 @@ fn unknown_sections(cfg: &Config) -> Vec<Problem> {
 }
 
 fn required<T: DeserializeOwned>(cfg: &Config, key: &str) -> Result<T, Problem> {
-    cfg.get::<T>(key).map_err(|e| match e {
-        ConfigError::NotFound(_) => Problem {
+    match read(cfg, key) {
+        Err(None) => Err(Problem {
             key: key.to_string(),
             message: format!("missing section [{key}]"),
-        },
-        other => problem_from(key, other),
-    })
-}
-
-fn optional<T: DeserializeOwned + Default>(cfg: &Config, key: &str) -> Result<T, Problem> {
-    match cfg.get::<T>(key) {
-        Err(ConfigError::NotFound(_)) => Ok(T::default()),
-        other => other.map_err(|e| problem_from(key, e)),
+        }),
+        other => other.map_err(|p| p.expect("only a missing section has no problem")),
     }
 }
 
-/// Rewrites the config crate's error as (key, message) without repeating the key.
+fn optional<T: DeserializeOwned + Default>(cfg: &Config, key: &str) -> Result<T, Problem> {
+    match read(cfg, key) {
+        Err(None) => Ok(T::default()),
+        other => other.map_err(|p| p.expect("only a missing section has no problem")),
+    }
+}
+
+/// Reads a section; `Err(None)` when it is absent. The section is deserialised here rather
+/// than by `Config::get`, which would replace the failing field's key with the section's.
+fn read<T: DeserializeOwned>(cfg: &Config, key: &str) -> Result<T, Option<Problem>> {
+    let value = match cfg.get::<config::Value>(key) {
+        Ok(value) => value,
+        Err(ConfigError::NotFound(_)) => return Err(None),
+        Err(e) => return Err(Some(problem_from(key, e))),
+    };
+    T::deserialize(value).map_err(|e| Some(problem_from(key, e)))
+}
+
+/// Rewrites the config crate's error as (full key, message) without repeating the key.
 fn problem_from(section: &str, error: ConfigError) -> Problem {
+    let full = |inner: Option<String>| match inner {
+        Some(inner) if !inner.is_empty() && inner != section => format!("{section}.{inner}"),
+        _ => section.to_string(),
+    };
     match error {
         ConfigError::Type {
             key,
@@ -124,13 +140,14 @@ fn problem_from(section: &str, error: ConfigError) -> Problem {
             expected,
             ..
         } => Problem {
-            key: key.unwrap_or_else(|| section.to_string()),
+            key: full(key),
             message: format!("expected {expected}, found {unexpected}"),
         },
         ConfigError::At { error, key, .. } => {
             let inner = problem_from(section, *error);
+            let key = if key.is_some() { full(key) } else { inner.key };
             Problem {
-                key: key.unwrap_or(inner.key),
+                key,
                 message: inner.message,
             }
         }
@@ -287,7 +304,7 @@ fn check_mailbox(
 ) -> Option<MailboxPolicy> {
     let key = format!("mailbox.{id}");
     if !is_plain_name(id) {
-        let message = "mailbox names may hold only a-z, 0-9, '-' and '_'".to_string();
+        let message = "mailbox names may hold only letters, digits, '-' and '_'".to_string();
         problems.push(Problem { key, message });
         return None;
     }
@@ -298,7 +315,7 @@ fn check_mailbox(
         .as_ref()
         .filter(|d| !desks.iter().any(|known| &known.id == *d))
     {
-        let message = format!("no desk named {desk:?}; add [desk.{desk}] or fix the name");
+        let message = format!("no desk named \"{desk}\"; add [desk.{desk}] or fix the name");
         problems.push(Problem {
             key: format!("{key}.desk"),
             message,
@@ -361,7 +378,7 @@ fn check_desks(cfg: &Config, problems: &mut Vec<Problem>) -> Vec<Desk> {
 fn check_desk(cfg: &Config, id: &str, problems: &mut Vec<Problem>) -> Option<Desk> {
     let key = format!("desk.{id}");
     if !is_plain_name(id) {
-        let message = "desk names may hold only a-z, 0-9, '-' and '_'".to_string();
+        let message = "desk names may hold only letters, digits, '-' and '_'".to_string();
         problems.push(Problem { key, message });
         return None;
     }
@@ -401,7 +418,7 @@ fn is_plain_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn check_tag(tag: &str, key: &str, problems: &mut Vec<Problem>) {
@@ -490,3 +507,7 @@ fn desks_using(desks: &[Desk], file: &str) -> String {
         keys.join(", ")
     }
 }
+
+#[cfg(test)]
+#[path = "check/tests.rs"]
+mod tests;
