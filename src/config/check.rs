@@ -57,6 +57,7 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     let templates = keep(required::<raw::Templates>(cfg, "templates"), &mut problems);
     let desks = check_desks(cfg, &mut problems);
     let mailboxes = check_mailboxes(cfg, &desks, &mut problems);
+    let retry_after = outbox.as_ref().and_then(|o| check_retry(o, &mut problems));
     let transport = outbox.and_then(|o| check_transport(o, &mut problems));
     let poll = spool.as_ref().and_then(|s| check_poll(s, &mut problems));
     let intake = intake.and_then(|i| check_intake(i, &mut problems));
@@ -73,6 +74,7 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
             poll_interval: poll.expect(missing),
         },
         transport: transport.expect(missing),
+        retry_after: retry_after.expect(missing),
         mailboxes,
         control_socket: control.expect(missing).socket,
         intake: intake.expect(missing),
@@ -207,10 +209,19 @@ fn at_least_one(value: u32, key: &str, problems: &mut Vec<Problem>) -> Option<u3
     Some(value)
 }
 
+fn check_retry(outbox: &raw::Outbox, problems: &mut Vec<Problem>) -> Option<Duration> {
+    let text = match outbox {
+        raw::Outbox::File { retry_after, .. }
+        | raw::Outbox::Smtp { retry_after, .. }
+        | raw::Outbox::Sendmail { retry_after, .. } => retry_after.as_deref().unwrap_or("30s"),
+    };
+    keep(duration(text, "outbox.retry_after"), problems)
+}
+
 fn check_transport(outbox: raw::Outbox, problems: &mut Vec<Problem>) -> Option<TransportPolicy> {
     match outbox {
-        raw::Outbox::File { path } => Some(TransportPolicy::File { path }),
-        raw::Outbox::Sendmail { command } => Some(TransportPolicy::Sendmail { command }),
+        raw::Outbox::File { path, .. } => Some(TransportPolicy::File { path }),
+        raw::Outbox::Sendmail { command, .. } => Some(TransportPolicy::Sendmail { command }),
         raw::Outbox::Smtp {
             host,
             port,
@@ -220,6 +231,7 @@ fn check_transport(outbox: raw::Outbox, problems: &mut Vec<Problem>) -> Option<T
             password_env,
             password_command,
             timeout,
+            ..
         } => {
             let security = security.unwrap_or(Security::Starttls);
             let secret = secret("outbox", password, password_env, password_command, problems)?;

@@ -18,6 +18,8 @@ pub struct Policy {
     pub mailboxes: Vec<MailboxPolicy>,
     /// How outgoing mail leaves.
     pub transport: TransportPolicy,
+    /// First pause before a failed mail is tried again; it doubles up to an hour.
+    pub retry_after: Duration,
     /// Unix socket of a running daemon.
     pub control_socket: PathBuf,
     /// Batching and retry of intake.
@@ -204,6 +206,7 @@ pub(crate) fn test_policy() -> Policy {
         transport: TransportPolicy::File {
             path: PathBuf::new(),
         },
+        retry_after: Duration::from_secs(30),
         control_socket: PathBuf::new(),
         intake: IntakePolicy {
             batch_size: 16,

@@ -33,6 +33,8 @@ pub enum Outbox {
     File {
         /// Folder that receives the files.
         path: PathBuf,
+        /// First pause before retrying a failed mail (then doubling, up to an hour).
+        retry_after: Option<String>,
     },
     /// Hand each mail to an SMTP server.
     Smtp {
@@ -52,11 +54,15 @@ pub enum Outbox {
         password_command: Option<String>,
         /// Seconds to wait for the server (default "30s").
         timeout: Option<String>,
+        /// First pause before retrying a failed mail (then doubling, up to an hour).
+        retry_after: Option<String>,
     },
     /// Hand each mail to the local `sendmail` program.
     Sendmail {
         /// Path of the program (default: `sendmail` on the PATH).
         command: Option<PathBuf>,
+        /// First pause before retrying a failed mail (then doubling, up to an hour).
+        retry_after: Option<String>,
     },
 }
 

@@ -125,7 +125,7 @@ pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
             break;
         }
     }
-    let sender = Sender::new(parts.store, parts.transport);
+    let sender = Sender::new(parts.store, parts.transport, parts.policy.retry_after);
     let drained = sender.drain(u64::MAX, Timestamp::now()).await?;
     for (ticket, failure) in &drained.failed {
         worker.process_failure(*ticket, failure, Timestamp::now())?;
@@ -176,7 +176,7 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
     };
     let failed = links.failed.clone();
     let sender = run_sender(
-        Sender::new(store.clone(), transport),
+        Sender::new(store.clone(), transport, policy.retry_after),
         batches.downgrade(),
         links.durable.clone(),
         links.wake_sender.clone(),

@@ -7,6 +7,7 @@ use super::transport::{self, Transport};
 use crate::engine::DeliveryFailure;
 use crate::store::{self, OutboxRecord, OutboxState, Store};
 use crate::types::{TicketId, Timestamp};
+use std::time::Duration;
 use tracing::{error, info, warn};
 
 /// Give up on a temporarily failing mail after this many attempts.
@@ -31,12 +32,18 @@ pub struct DrainReport {
 pub struct Sender {
     store: Store,
     transport: Transport,
+    retry_after: Duration,
 }
 
 impl Sender {
-    /// A sender over a store and a transport.
-    pub fn new(store: Store, transport: Transport) -> Sender {
-        Sender { store, transport }
+    /// A sender over a store and a transport; a failed mail waits `retry_after`, then
+    /// twice that, and so on up to an hour.
+    pub fn new(store: Store, transport: Transport, retry_after: Duration) -> Sender {
+        Sender {
+            store,
+            transport,
+            retry_after,
+        }
     }
 
     /// Sends every pending mail with an id up to `durable_up_to` that is due at `now`.
@@ -79,7 +86,7 @@ impl Sender {
                 info!(outbox_id = record.id, ticket = %record.ticket, message_id = %record.message_id, "mail sent");
                 report.sent += 1;
             }
-            Err(e) => on_failure(&mut record, &e, now, report),
+            Err(e) => on_failure(&mut record, &e, self.retry_after, now, report),
         }
         self.store.update_outbox(&record)
     }
@@ -88,11 +95,12 @@ impl Sender {
 fn on_failure(
     record: &mut OutboxRecord,
     e: &transport::Error,
+    retry_after: Duration,
     now: Timestamp,
     report: &mut DrainReport,
 ) {
     if e.is_transient() && record.attempts < MAX_ATTEMPTS {
-        record.next_attempt = Timestamp(now.0 + backoff_secs(record.attempts));
+        record.next_attempt = Timestamp(now.0 + backoff_secs(retry_after, record.attempts));
         record.last_error = Some(e.to_string());
         warn!(outbox_id = record.id, ticket = %record.ticket, attempt = record.attempts, error = %e, "mail deferred");
         report.deferred += 1;
@@ -112,9 +120,10 @@ fn on_failure(
     }
 }
 
-/// 30 s, 1 min, 2 min, ... capped at one hour.
-fn backoff_secs(attempts: u32) -> i64 {
-    (30_i64 << attempts.saturating_sub(1).min(7)).min(3600)
+/// `first`, twice that, four times … capped at one hour.
+fn backoff_secs(first: Duration, attempts: u32) -> i64 {
+    let first = first.as_secs().max(1) as i64;
+    (first << attempts.saturating_sub(1).min(20)).min(3600)
 }
 
 fn earliest(a: Option<Timestamp>, b: Timestamp) -> Option<Timestamp> {
@@ -124,12 +133,14 @@ fn earliest(a: Option<Timestamp>, b: Timestamp) -> Option<Timestamp> {
 #[cfg(test)]
 mod tests {
     use super::backoff_secs;
+    use std::time::Duration;
 
     #[test]
     fn backoff_doubles_and_is_capped() {
-        assert_eq!(backoff_secs(1), 30);
-        assert_eq!(backoff_secs(2), 60);
-        assert_eq!(backoff_secs(5), 480);
-        assert_eq!(backoff_secs(40), 3600);
+        let first = Duration::from_secs(30);
+        assert_eq!(backoff_secs(first, 1), 30);
+        assert_eq!(backoff_secs(first, 2), 60);
+        assert_eq!(backoff_secs(first, 5), 480);
+        assert_eq!(backoff_secs(first, 40), 3600);
     }
 }
