@@ -7,6 +7,7 @@ use super::transport::{self, Transport};
 use crate::engine::DeliveryFailure;
 use crate::store::{self, OutboxRecord, OutboxState, Store};
 use crate::types::{TicketId, Timestamp};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 use tracing::{error, info, warn};
 
@@ -33,6 +34,15 @@ pub struct Sender {
     store: Store,
     transport: Transport,
     retry_after: Duration,
+    /// Passes in a row that found the mail server unreachable (0: reachable).
+    outage: AtomicU32,
+}
+
+/// Whether a pass over the outbox may go on.
+enum Flow {
+    Next,
+    /// The transport cannot be reached: every other mail would fail the same way.
+    Hold,
 }
 
 impl Sender {
@@ -43,6 +53,7 @@ impl Sender {
             store,
             transport,
             retry_after,
+            outage: AtomicU32::new(0),
         }
     }
 
@@ -58,7 +69,9 @@ impl Sender {
                 if record.id > durable_up_to {
                     return Ok(report);
                 }
-                self.attempt(record, &raw, now, &mut report).await?;
+                if let Flow::Hold = self.attempt(record, &raw, now, &mut report).await? {
+                    return Ok(report);
+                }
             }
         }
         Ok(report)
@@ -70,25 +83,51 @@ impl Sender {
         raw: &[u8],
         now: Timestamp,
         report: &mut DrainReport,
-    ) -> store::Result<()> {
+    ) -> store::Result<Flow> {
         if record.next_attempt > now {
             report.next_attempt = earliest(report.next_attempt, record.next_attempt);
-            return Ok(());
+            return Ok(Flow::Next);
         }
-        record.attempts += 1;
-        match self
+        let sent = self
             .transport
             .send(&record.envelope_from, &record.envelope_to, raw)
-            .await
-        {
+            .await;
+        match sent {
+            Err(e) if e.is_unreachable() => return Ok(self.hold(&e, now, report)),
             Ok(()) => {
+                self.reachable();
+                record.attempts += 1;
                 record.state = OutboxState::Sent { at: now };
                 info!(outbox_id = record.id, ticket = %record.ticket, message_id = %record.message_id, "mail sent");
                 report.sent += 1;
             }
-            Err(e) => on_failure(&mut record, &e, self.retry_after, now, report),
+            Err(e) => {
+                self.reachable();
+                record.attempts += 1;
+                on_failure(&mut record, &e, self.retry_after, now, report);
+            }
         }
-        self.store.update_outbox(&record)
+        self.store.update_outbox(&record)?;
+        Ok(Flow::Next)
+    }
+
+    /// The mail server cannot be reached: no mail is charged an attempt (an outage must
+    /// not make mail expire), the whole outbox waits, and only the first pass logs it.
+    fn hold(&self, e: &transport::Error, now: Timestamp, report: &mut DrainReport) -> Flow {
+        let passes = self.outage.fetch_add(1, Ordering::SeqCst) + 1;
+        if passes == 1 {
+            warn!(error = %e, "mail server unreachable; outgoing mail waits");
+        }
+        let retry = Timestamp(now.0 + backoff_secs(self.retry_after, passes));
+        report.next_attempt = earliest(report.next_attempt, retry);
+        report.deferred += 1;
+        Flow::Hold
+    }
+
+    fn reachable(&self) {
+        if self.outage.swap(0, Ordering::SeqCst) > 0 {
+            info!("mail server reachable again");
+        }
     }
 }
 

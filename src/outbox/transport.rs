@@ -27,6 +27,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the mail server could not be reached at all (no connection, TLS failure,
+    /// timeout): then every mail would fail alike, and none is to blame.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            Error::Smtp(e) => !e.is_response() && !e.is_permanent() && !e.is_transient(),
+            Error::Envelope(_) | Error::File(_) | Error::Sendmail(_) => false,
+        }
+    }
+
     /// Whether trying again later may succeed. Only a 5xx reply or an unusable envelope
     /// is final; a refused connection or a timeout is worth another try.
     pub fn is_transient(&self) -> bool {

@@ -1,0 +1,240 @@
+//! Loket against real Dovecot and Postfix on loopback: IMAP intake by UID with IDLE,
+//! acknowledgement after commit, SMTP delivery, permanent failures, and outages.
+
+mod support;
+
+use serde_json::Value;
+use std::time::Duration;
+use support::{wait_for, MailServers, Sandbox};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn customer_mail(from: &str, message_id: &str, subject: &str, extra: &str) -> Vec<u8> {
+    format!(
+        "From: Customer <{from}>\r\nTo: Support <support@example.com>\r\nSubject: {subject}\r\n\
+         Message-ID: <{message_id}>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0700\r\n{extra}\r\n\
+         Hello, my printer is broken.\r\n"
+    )
+    .into_bytes()
+}
+
+fn ticket_with(sandbox: &Sandbox, id: u64, messages: u64) -> Value {
+    wait_for(
+        &format!("ticket {id} with {messages} messages"),
+        WAIT,
+        || {
+            let tickets = sandbox.tickets();
+            let found = tickets.iter().find(|t| t["id"] == id)?;
+            (found["message_count"].as_u64()? >= messages).then(|| sandbox.ticket(id))
+        },
+    )
+}
+
+#[test]
+fn customer_mail_over_smtp_is_acknowledged_in_thread_and_the_reply_joins_the_ticket() {
+    let servers = MailServers::start();
+    let sandbox = Sandbox::with_sections(&servers.loket_sections(""));
+    let daemon = sandbox.daemon();
+
+    servers.submit(
+        "budi@example.id",
+        &["support@example.com"],
+        &customer_mail("budi@example.id", "c1@example.id", "Printer broken", ""),
+    );
+    let inbox = servers.wait_for_messages("budi@example.id", 1, WAIT);
+    let ack = &inbox[0];
+    assert_eq!(
+        ack.header("In-Reply-To").as_deref(),
+        Some("<c1@example.id>")
+    );
+    assert_eq!(ack.header("References").as_deref(), Some("<c1@example.id>"));
+    assert_eq!(
+        ack.header("Auto-Submitted").as_deref(),
+        Some("auto-replied")
+    );
+    assert_eq!(
+        ack.header("Subject").as_deref(),
+        Some("Re: Printer broken [HD #1]")
+    );
+    assert!(ack
+        .header("From")
+        .expect("From")
+        .contains("support@example.com"));
+
+    let ack_id = ack
+        .header("Message-ID")
+        .expect("the acknowledgement has a Message-ID");
+    let reply = customer_mail(
+        "budi@example.id",
+        "c2@example.id",
+        "Re: Printer broken",
+        &format!("In-Reply-To: {ack_id}\r\n"),
+    );
+    servers.submit("budi@example.id", &["support@example.com"], &reply);
+    let ticket = ticket_with(&sandbox, 1, 3);
+    assert_eq!(ticket["messages"][2]["matched_by"], "in-reply-to");
+    assert_eq!(
+        sandbox.tickets().len(),
+        1,
+        "the reply opened no second ticket"
+    );
+
+    let support = wait_for("both customer mails flagged \\Seen", WAIT, || {
+        let mails = servers.messages("support@example.com");
+        (mails.len() == 2 && mails.iter().all(|m| m.flags.contains('S'))).then_some(mails)
+    });
+    assert_eq!(
+        support.len(),
+        2,
+        "processed mail stays in the mailbox, flagged"
+    );
+    assert!(daemon.stop(), "loket stops cleanly on SIGTERM");
+}
+
+#[test]
+fn mail_already_read_by_a_person_is_still_taken_in() {
+    let servers = MailServers::start();
+    // Someone opened it in their own mail client first: it sits in cur/ with \Seen.
+    let raw = customer_mail("sari@example.id", "seen@example.id", "Already read", "");
+    servers.deliver_directly("support@example.com", "1.seen.test", &raw);
+    let maildir = servers.maildir_root.join("support@example.com");
+    std::fs::rename(
+        maildir.join("new/1.seen.test"),
+        maildir.join("cur/1.seen.test:2,S"),
+    )
+    .expect("mark seen");
+
+    let sandbox = Sandbox::with_sections(&servers.loket_sections(""));
+    let _daemon = sandbox.daemon();
+    let ticket = ticket_with(&sandbox, 1, 1);
+    assert_eq!(ticket["subject"], "Already read");
+    servers.wait_for_messages("sari@example.id", 1, WAIT);
+}
+
+#[test]
+fn processed_mail_is_moved_when_move_to_is_set() {
+    let servers = MailServers::start();
+    let sandbox = Sandbox::with_sections(&servers.loket_sections("move_to = \"Processed\""));
+    let _daemon = sandbox.daemon();
+    servers.submit(
+        "budi@example.id",
+        &["support@example.com"],
+        &customer_mail("budi@example.id", "m1@example.id", "Move me", ""),
+    );
+    ticket_with(&sandbox, 1, 1);
+    let moved = wait_for("the mail in Processed and not in INBOX", WAIT, || {
+        let moved = servers.folder_messages("support@example.com", "Processed");
+        (moved.len() == 1 && servers.messages("support@example.com").is_empty()).then_some(moved)
+    });
+    assert!(moved[0].text.contains("Move me"));
+}
+
+#[test]
+fn a_permanent_smtp_refusal_is_recorded_on_the_ticket_and_not_retried() {
+    let servers = MailServers::start();
+    let sandbox = Sandbox::with_sections(&servers.loket_sections(""));
+    let _daemon = sandbox.daemon();
+    let raw = customer_mail(
+        "refused@rejected.example",
+        "r1@rejected.example",
+        "Nobody home",
+        "",
+    );
+    servers.deliver_directly("support@example.com", "1.refused.test", &raw);
+    let ticket = wait_for("the refusal on the ticket's history", WAIT, || {
+        sandbox.tickets().first()?;
+        let ticket = sandbox.ticket(1);
+        let history = ticket["history"].as_array()?.clone();
+        history
+            .iter()
+            .any(|h| h["what"] == "delivery-failed")
+            .then_some(ticket)
+    });
+    let failed = ticket["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .find(|h| h["what"] == "delivery-failed")
+        .cloned()
+        .expect("entry");
+    assert!(
+        failed["error"].as_str().expect("error").contains("550"),
+        "{failed}"
+    );
+    let outbox = sandbox.outbox_records();
+    assert_eq!(outbox[0]["state"]["state"], "failed");
+    assert_eq!(outbox[0]["attempts"], 1, "a 5xx is never retried");
+}
+
+#[test]
+fn a_mailbox_with_a_wrong_password_is_reported_once_and_the_others_go_on() {
+    let servers = MailServers::start();
+    let bad = format!(
+        "[mailbox.broken]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"plain\"\nuser = \"other@example.com\"\npassword = \"wrong\"\n",
+        servers.imap_port
+    );
+    let sandbox = Sandbox::with_sections(&(servers.loket_sections("") + &bad));
+    let daemon = sandbox.daemon();
+    servers.submit(
+        "budi@example.id",
+        &["support@example.com"],
+        &customer_mail("budi@example.id", "ok@example.id", "Still works", ""),
+    );
+    ticket_with(&sandbox, 1, 1);
+    std::thread::sleep(Duration::from_secs(4)); // several reconnection attempts
+    let log = daemon.log();
+    let reports = log.matches("mailbox cannot be read").count();
+    assert_eq!(
+        reports, 1,
+        "one line per change of state, not per retry:\n{log}"
+    );
+    assert!(
+        log.contains("other@example.com"),
+        "the line names the login: {log}"
+    );
+}
+
+#[test]
+fn the_daemon_recovers_by_itself_when_dovecot_and_postfix_restart() {
+    let servers = MailServers::start();
+    let sandbox = Sandbox::with_sections(&servers.loket_sections(""));
+    let daemon = sandbox.daemon();
+    servers.submit(
+        "budi@example.id",
+        &["support@example.com"],
+        &customer_mail("budi@example.id", "before@example.id", "Before", ""),
+    );
+    servers.wait_for_messages("budi@example.id", 1, WAIT);
+
+    servers.stop();
+    for n in 0..5 {
+        let raw = customer_mail(
+            &format!("c{n}@example.id"),
+            &format!("during{n}@example.id"),
+            &format!("During outage {n}"),
+            "",
+        );
+        servers.deliver_directly("support@example.com", &format!("{n}.outage.test"), &raw);
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    servers.restart();
+
+    for n in 0..5 {
+        servers.wait_for_messages(&format!("c{n}@example.id"), 1, Duration::from_secs(40));
+    }
+    assert_eq!(sandbox.tickets().len(), 6);
+    let log = daemon.log();
+    assert!(
+        log.contains("reconnecting"),
+        "the outage was noticed:\n{log}"
+    );
+    assert_eq!(
+        log.matches("mail server unreachable").count(),
+        1,
+        "one line per outage:\n{log}"
+    );
+    if std::env::var_os("LOKET_SHOW_LOG").is_some() {
+        eprintln!("{log}");
+    }
+    assert!(daemon.stop());
+}
