@@ -112,9 +112,11 @@ fn mail_already_read_by_a_person_is_still_taken_in() {
 }
 
 #[test]
-fn processed_mail_is_moved_when_move_to_is_set() {
+fn processed_mail_is_moved_when_move_to_is_set_with_sasl_plain_login() {
     let servers = MailServers::start();
-    let sandbox = Sandbox::with_sections(&servers.loket_sections("move_to = \"Processed\""));
+    let sandbox = Sandbox::with_sections(
+        &servers.loket_sections("move_to = \"Processed\"\nauth = \"plain\""),
+    );
     let _daemon = sandbox.daemon();
     servers.submit(
         "budi@example.id",

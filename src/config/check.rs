@@ -4,8 +4,8 @@
 //! mistakes in the others; every problem names the key it concerns.
 
 use super::policy::{
-    Desk, IntakePolicy, Language, Limits, MailboxPolicy, Policy, Security, SmtpPolicy, SpoolPolicy,
-    TransportPolicy,
+    Desk, ImapAuth, IntakePolicy, Language, Limits, MailboxPolicy, Policy, Security, SmtpPolicy,
+    SpoolPolicy, TransportPolicy,
 };
 use super::raw;
 use crate::secret::Secret;
@@ -355,6 +355,7 @@ fn check_mailbox(
         host: raw.host,
         security,
         user: raw.user,
+        auth: raw.auth.unwrap_or(ImapAuth::Login),
         password: password?,
         folder: raw.folder.unwrap_or_else(|| "INBOX".into()),
         move_to: raw.move_to,

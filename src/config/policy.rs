@@ -1,6 +1,6 @@
 //! The checked config that the rest of Loket reads: typed, complete, trusted.
 
-pub use super::raw::Security;
+pub use super::raw::{ImapAuth, Security};
 use crate::secret::Secret;
 use crate::templates::Templates;
 use crate::types::{DeskId, EmailAddress};
@@ -90,6 +90,8 @@ pub struct MailboxPolicy {
     pub security: Security,
     /// Login name.
     pub user: String,
+    /// LOGIN or SASL PLAIN.
+    pub auth: ImapAuth,
     /// Password.
     pub password: Secret,
     /// Folder read.

@@ -128,6 +128,16 @@ pub enum Security {
     Plain,
 }
 
+/// How Loket logs in to an IMAP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImapAuth {
+    /// The IMAP LOGIN command (every server has it).
+    Login,
+    /// SASL PLAIN through AUTHENTICATE (RFC 4616).
+    Plain,
+}
+
 /// `[mailbox.<id>]`: one IMAP mailbox that Loket reads.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -142,6 +152,8 @@ pub struct Mailbox {
     pub security: Option<Security>,
     /// Login name.
     pub user: String,
+    /// How to log in (default login).
+    pub auth: Option<ImapAuth>,
     /// Password written in the file (prefer `password_env` or `password_command`).
     pub password: Option<String>,
     /// Environment variable holding the password.

@@ -2,7 +2,7 @@
 //! commands intake uses, each with a timeout so that a silent server cannot hang a task.
 
 use super::drain;
-use crate::config::policy::{MailboxPolicy, Security};
+use crate::config::policy::{ImapAuth, MailboxPolicy, Security};
 use crate::store;
 use async_imap::extensions::idle::IdleResponse;
 use futures_util::TryStreamExt;
@@ -162,12 +162,22 @@ impl Session {
                 message,
             })?;
         let password = password.unwrap_or_default();
-        let login = client.login(&policy.user, &password);
         let refused = |(error, _): (async_imap::error::Error, _)| Error::Login {
             user: policy.user.clone(),
             message: error.to_string(),
         };
-        let session = timed("LOGIN", login, refused).await?;
+        let session = match policy.auth {
+            ImapAuth::Login => {
+                timed("LOGIN", client.login(&policy.user, &password), refused).await?
+            }
+            ImapAuth::Plain => {
+                let plain = PlainAuth {
+                    user: policy.user.clone(),
+                    password,
+                };
+                timed("AUTHENTICATE", client.authenticate("PLAIN", plain), refused).await?
+            }
+        };
         Ok(Session {
             inner: Some(session),
         })
@@ -350,6 +360,20 @@ impl Session {
         if let Some(mut session) = self.inner.take() {
             let _ = tokio::time::timeout(Duration::from_secs(5), session.logout()).await;
         }
+    }
+}
+
+/// SASL PLAIN (RFC 4616): one response, `\0user\0password`; async-imap base64-encodes it.
+struct PlainAuth {
+    user: String,
+    password: String,
+}
+
+impl async_imap::Authenticator for PlainAuth {
+    type Response = String;
+
+    fn process(&mut self, _challenge: &[u8]) -> String {
+        format!("\0{}\0{}", self.user, self.password)
     }
 }
 
