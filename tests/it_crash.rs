@@ -37,16 +37,19 @@ fn kill_9_during_a_2000_message_intake_loses_nothing_and_doubles_nothing() {
     let sandbox = Sandbox::with_sections(&servers.loket_sections(""));
 
     let mut seen_mid_batch = 0;
-    for round in 1..=KILLS {
+    for _ in 0..KILLS {
         let daemon = sandbox.daemon();
-        let target = created(
-            &std::fs::read_to_string(sandbox.dir.path().join("daemon.log")).unwrap_or_default(),
-        ) + round * MESSAGES / (KILLS + 2);
-        wait_for(
-            "tickets to be created before the kill",
-            Duration::from_secs(60),
-            || (created(&daemon.log()) >= target).then_some(()),
-        );
+        // Each run takes a few hundred messages in, then dies in the middle of its work.
+        let target = MESSAGES / (KILLS + 2);
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while created(&daemon.log()) < target {
+            let log = daemon.log();
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no progress before the kill:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
         daemon.kill_hard();
         let stored = sandbox.tickets().len();
         if stored > 0 && stored < MESSAGES {
@@ -59,17 +62,31 @@ fn kill_9_during_a_2000_message_intake_loses_nothing_and_doubles_nothing() {
     );
 
     let daemon = sandbox.daemon();
-    wait_for(
-        "every message to become a ticket with its acknowledgement sent",
-        Duration::from_secs(120),
-        || {
-            let tickets = sandbox.tickets();
-            let outbox = sandbox.outbox_records();
-            let all_sent =
-                outbox.len() == MESSAGES && outbox.iter().all(|r| r["state"]["state"] == "sent");
-            (tickets.len() == MESSAGES && all_sent).then_some(())
-        },
-    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let tickets = sandbox.tickets().len();
+        let outbox = sandbox.outbox_records();
+        let sent = outbox
+            .iter()
+            .filter(|r| r["state"]["state"] == "sent")
+            .count();
+        if tickets == MESSAGES && outbox.len() == MESSAGES && sent == MESSAGES {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "after 120 s: {tickets} tickets, {} outbox mails, {sent} sent; log tail:\n{}",
+            outbox.len(),
+            daemon
+                .log()
+                .lines()
+                .rev()
+                .take(15)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
     assert!(daemon.stop());
 
     // Nothing doubled in the store: one ticket per message, each with its mail and one ack.
@@ -113,9 +130,11 @@ fn kill_9_during_a_2000_message_intake_loses_nothing_and_doubles_nothing() {
         "acknowledgements: {} distinct, {resent} resent after a kill",
         copies.len()
     );
+    // Only the mails being handed over at the moment of a kill can go out twice: at most
+    // `CONCURRENCY` (8) at a time, since each "sent" mark is flushed once the server has it.
     assert!(
-        resent <= KILLS * 4,
-        "at most the mails in flight at each kill are sent twice ({resent})"
+        resent <= KILLS * 8,
+        "more resends than mails in flight at the kills: {resent}"
     );
 
     // Every message was acknowledged to Dovecot.

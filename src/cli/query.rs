@@ -7,6 +7,7 @@ use crate::daemon::control::{self, Request};
 use crate::store::{self, Store};
 use anyhow::Context;
 use serde_json::Value;
+use std::time::Duration;
 
 /// `loket ticket list|show`.
 pub fn ticket(policy: Policy, command: TicketCommand) -> u8 {
@@ -57,7 +58,17 @@ fn ask(policy: &Policy, request: &Request) -> anyhow::Result<Value> {
     if let Some(answer) = asked {
         return answer.map_err(|e| anyhow::anyhow!("the daemon answered: {e}"));
     }
-    let store = match Store::open(&policy.store_path) {
+    // A daemon that is starting holds the store before its socket answers: ask again.
+    let store = match Store::open_patiently(&policy.store_path, Duration::from_secs(2)) {
+        Err(store::Error::Locked { .. }) => {
+            if let Some(answer) = control::ask(socket, request)? {
+                return answer.map_err(|e| anyhow::anyhow!("the daemon answered: {e}"));
+            }
+            Store::open(&policy.store_path)
+        }
+        other => other,
+    };
+    let store = match store {
         Err(store::Error::Locked { path }) => anyhow::bail!(
             "the store at {} is held by a process that does not answer on {}; is an old loket still running?",
             path.display(),

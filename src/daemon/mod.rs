@@ -28,6 +28,8 @@ use worker::{BatchReport, Input, Worker};
 
 /// How long tasks get to finish after a stop request.
 const GRACE: Duration = Duration::from_secs(20);
+/// How long start-up waits for a store held by a short-lived `loket ticket` command.
+const STORE_PATIENCE: Duration = Duration::from_secs(5);
 /// The longest the sender sleeps without being woken.
 const SENDER_IDLE: Duration = Duration::from_secs(60);
 
@@ -60,7 +62,7 @@ pub fn open_store(policy: &Policy) -> anyhow::Result<Store> {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    Store::open(&policy.store_path).map_err(|e| match e {
+    Store::open_patiently(&policy.store_path, STORE_PATIENCE).map_err(|e| match e {
         store::Error::Locked { .. } => anyhow::anyhow!(
             "{e}: stop the running daemon first (`loket ticket ...` asks it instead)"
         ),

@@ -7,6 +7,7 @@ use super::transport::{self, Transport};
 use crate::engine::DeliveryFailure;
 use crate::store::{self, OutboxRecord, OutboxState, Store};
 use crate::types::{TicketId, Timestamp};
+use futures_util::StreamExt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 use tracing::{error, info, warn};
@@ -15,6 +16,8 @@ use tracing::{error, info, warn};
 const MAX_ATTEMPTS: u32 = 12;
 /// Pending mails read from the store at a time.
 const PAGE: usize = 256;
+/// Mails handed to the transport at the same time (the SMTP pool has as many connections).
+pub const CONCURRENCY: usize = 8;
 
 /// What one pass over the outbox did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,35 +68,81 @@ impl Sender {
             let page = self.store.pending_outbox(after, PAGE)?;
             let Some((last, _)) = page.last() else { break };
             after = last.id;
-            for (record, raw) in page {
-                if record.id > durable_up_to {
-                    return Ok(report);
-                }
-                if let Flow::Hold = self.attempt(record, &raw, now, &mut report).await? {
-                    return Ok(report);
-                }
+            let (due, durable_end) = self.due(page, durable_up_to, now, &mut report);
+            if let Flow::Hold = self.send_all(due, now, &mut report).await? {
+                return Ok(report);
+            }
+            if durable_end {
+                break;
             }
         }
         Ok(report)
     }
 
-    async fn attempt(
+    /// The mails of a page that may be sent now; `true` when the page reached mail whose
+    /// commit is not yet known to be on disk (nothing after it is sent in this pass).
+    fn due(
         &self,
-        mut record: OutboxRecord,
-        raw: &[u8],
+        page: Vec<(OutboxRecord, Vec<u8>)>,
+        durable_up_to: u64,
+        now: Timestamp,
+        report: &mut DrainReport,
+    ) -> (Vec<(OutboxRecord, Vec<u8>)>, bool) {
+        let mut due = Vec::with_capacity(page.len());
+        for (record, raw) in page {
+            if record.id > durable_up_to {
+                return (due, true);
+            }
+            if record.next_attempt > now {
+                report.next_attempt = earliest(report.next_attempt, record.next_attempt);
+                continue;
+            }
+            due.push((record, raw));
+        }
+        (due, false)
+    }
+
+    /// Sends mails several at a time (lettre writes the end of DATA as a separate small
+    /// packet, so one connection waits on delayed ACKs; parallel connections hide that).
+    async fn send_all(
+        &self,
+        due: Vec<(OutboxRecord, Vec<u8>)>,
         now: Timestamp,
         report: &mut DrainReport,
     ) -> store::Result<Flow> {
-        if record.next_attempt > now {
-            report.next_attempt = earliest(report.next_attempt, record.next_attempt);
-            return Ok(Flow::Next);
+        let attempts = due.into_iter().map(|(record, raw)| async move {
+            let result = self
+                .transport
+                .send(&record.envelope_from, &record.envelope_to, &raw)
+                .await;
+            (record, result)
+        });
+        let mut results = futures_util::stream::iter(attempts).buffer_unordered(CONCURRENCY);
+        let mut unreachable = None;
+        while let Some((record, result)) = results.next().await {
+            match result {
+                Err(e) if e.is_unreachable() => unreachable = unreachable.or(Some(e)),
+                result => {
+                    self.record(record, result, now, report)?;
+                    // Once "sent" is on disk, a crash cannot send this mail again.
+                    self.store.flush_async().await?;
+                }
+            }
         }
-        let sent = self
-            .transport
-            .send(&record.envelope_from, &record.envelope_to, raw)
-            .await;
-        match sent {
-            Err(e) if e.is_unreachable() => return Ok(self.hold(&e, now, report)),
+        Ok(match unreachable {
+            Some(e) => self.hold(&e, now, report),
+            None => Flow::Next,
+        })
+    }
+
+    fn record(
+        &self,
+        mut record: OutboxRecord,
+        result: Result<(), transport::Error>,
+        now: Timestamp,
+        report: &mut DrainReport,
+    ) -> store::Result<()> {
+        match result {
             Ok(()) => {
                 self.reachable();
                 record.attempts += 1;
@@ -107,8 +156,7 @@ impl Sender {
                 on_failure(&mut record, &e, self.retry_after, now, report);
             }
         }
-        self.store.update_outbox(&record)?;
-        Ok(Flow::Next)
+        self.store.update_outbox(&record)
     }
 
     /// The mail server cannot be reached: no mail is charged an attempt (an outage must

@@ -148,7 +148,7 @@ fn smtp_transport(policy: &SmtpPolicy) -> Result<AsyncSmtpTransport<Tokio1Execut
     let mut builder = builder
         .port(policy.port)
         .timeout(Some(policy.timeout))
-        .pool_config(PoolConfig::new().max_size(4));
+        .pool_config(PoolConfig::new().max_size(super::sender::CONCURRENCY as u32));
     let password = policy.password.reveal().map_err(SetupError::Password)?;
     if let (Some(user), Some(password)) = (&policy.user, password) {
         builder = builder.credentials(Credentials::new(user.clone(), password));

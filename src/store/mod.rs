@@ -82,6 +82,20 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens the store, waiting up to `patience` while another process holds it (a CLI
+    /// command reading it for a moment, or a daemon that is still shutting down).
+    pub fn open_patiently(path: &Path, patience: std::time::Duration) -> Result<Store> {
+        let deadline = std::time::Instant::now() + patience;
+        loop {
+            match Store::open(path) {
+                Err(Error::Locked { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => return other,
+            }
+        }
+    }
+
     fn check_schema(&self, path: &Path) -> Result<()> {
         let meta = self.tree(keys::META)?;
         let unknown = |found: String| Error::UnknownSchema {
@@ -117,6 +131,12 @@ impl Store {
     /// Makes every commit so far durable on disk.
     pub fn flush(&self) -> Result<()> {
         self.db.flush()?;
+        Ok(())
+    }
+
+    /// `flush` for async callers.
+    pub async fn flush_async(&self) -> Result<()> {
+        self.db.flush_async().await?;
         Ok(())
     }
 

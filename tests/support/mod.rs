@@ -209,12 +209,10 @@ language = "en"
             child,
             log: self.dir.path().join("daemon.log"),
         };
-        let socket = self.var().join("loket.sock");
-        wait_for(
-            "the daemon's control socket",
-            Duration::from_secs(10),
-            || socket.exists().then_some(()),
-        );
+        // A socket left by a killed daemon proves nothing: wait for this one's word.
+        wait_for("the daemon to start", Duration::from_secs(10), || {
+            daemon.log().contains("loket running").then_some(())
+        });
         daemon
     }
 }
