@@ -14,6 +14,23 @@ pub enum LogFormat {
     Json,
 }
 
+/// Sends panics to the log as one line instead of a multi-line report on standard error:
+/// the worker catches a panicking message and quarantines it, and the log says why.
+pub fn log_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()));
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(location = location.as_deref().unwrap_or("?"), error = %message, "internal error (panic)");
+    }));
+}
+
 /// Installs the global logger, writing to standard error.
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_env("LOKET_LOG").unwrap_or_else(|_| EnvFilter::new("info"));

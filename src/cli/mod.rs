@@ -99,6 +99,7 @@ pub mod exit {
 pub fn main() -> ExitCode {
     let args = Args::parse();
     telemetry::init(args.log_format);
+    telemetry::log_panics();
     let code = match args.command {
         Command::CheckConfig => check_config::run(args.config.as_deref()),
         Command::Ingest => ingest::run(args.config.as_deref()),

@@ -61,6 +61,10 @@ impl From<sled::transaction::TransactionError<Error>> for Error {
     }
 }
 
+/// sled's page cache. Its default (1 GiB) is sized for a database server; Loket's hot
+/// set is the recent tickets and the indexes, and raw mail is written once, read rarely.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Result of store operations.
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -75,6 +79,7 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let db = sled::Config::new()
             .path(path)
+            .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| classify_open_error(path, e))?;
         let store = Store { db };
