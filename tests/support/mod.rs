@@ -372,16 +372,24 @@ impl Drop for MailServers {
     }
 }
 
+/// Starts the servers in `dir`. A free port can be taken by a parallel test between being
+/// chosen and being bound, so a failed start is tried again (with new ports) twice.
 fn start_servers(dir: &Path) {
-    let out = Command::new(repo().join("contrib/test-servers/start"))
-        .arg(dir)
-        .output()
-        .expect("contrib/test-servers/start runs");
-    assert!(
-        out.status.success(),
-        "the test mail servers did not start (install them with contrib/test-servers/install):\n{}",
-        text(&out.stderr)
-    );
+    let mut last = String::new();
+    for _ in 0..3 {
+        let out = Command::new(repo().join("contrib/test-servers/start"))
+            .arg(dir)
+            .output()
+            .expect("contrib/test-servers/start runs");
+        if out.status.success() {
+            return;
+        }
+        last = text(&out.stderr);
+        let _ = Command::new(repo().join("contrib/test-servers/stop"))
+            .arg(dir)
+            .status();
+    }
+    panic!("the test mail servers did not start (install them with contrib/test-servers/install):\n{last}");
 }
 
 /// A message file in a Maildir and its flags.
