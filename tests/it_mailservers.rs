@@ -18,6 +18,12 @@ fn customer_mail(from: &str, message_id: &str, subject: &str, extra: &str) -> Ve
     .into_bytes()
 }
 
+/// A customer's first mail, submitted over SMTP to the support address.
+fn submit(servers: &MailServers, from: &str, message_id: &str, subject: &str) {
+    let mail = customer_mail(from, message_id, subject, "");
+    servers.submit(from, &["support@example.com"], &mail);
+}
+
 fn ticket_with(sandbox: &Sandbox, id: u64, messages: u64) -> Value {
     wait_for(
         &format!("ticket {id} with {messages} messages"),
@@ -36,10 +42,11 @@ fn customer_mail_over_smtp_is_acknowledged_in_thread_and_the_reply_joins_the_tic
     let sandbox = Sandbox::with_sections(&servers.loket_sections(""));
     let daemon = sandbox.daemon();
 
-    servers.submit(
+    submit(
+        &servers,
         "budi@example.id",
-        &["support@example.com"],
-        &customer_mail("budi@example.id", "c1@example.id", "Printer broken", ""),
+        "c1@example.id",
+        "Printer broken",
     );
     let inbox = servers.wait_for_messages("budi@example.id", 1, WAIT);
     let ack = &inbox[0];
@@ -118,11 +125,7 @@ fn processed_mail_is_moved_when_move_to_is_set_with_sasl_plain_login() {
         &servers.loket_sections("move_to = \"Processed\"\nauth = \"plain\""),
     );
     let _daemon = sandbox.daemon();
-    servers.submit(
-        "budi@example.id",
-        &["support@example.com"],
-        &customer_mail("budi@example.id", "m1@example.id", "Move me", ""),
-    );
+    submit(&servers, "budi@example.id", "m1@example.id", "Move me");
     ticket_with(&sandbox, 1, 1);
     let moved = wait_for("the mail in Processed and not in INBOX", WAIT, || {
         let moved = servers.folder_messages("support@example.com", "Processed");
@@ -177,11 +180,7 @@ fn a_mailbox_with_a_wrong_password_is_reported_once_and_the_others_go_on() {
     );
     let sandbox = Sandbox::with_sections(&(servers.loket_sections("") + &bad));
     let daemon = sandbox.daemon();
-    servers.submit(
-        "budi@example.id",
-        &["support@example.com"],
-        &customer_mail("budi@example.id", "ok@example.id", "Still works", ""),
-    );
+    submit(&servers, "budi@example.id", "ok@example.id", "Still works");
     ticket_with(&sandbox, 1, 1);
     std::thread::sleep(Duration::from_secs(4)); // several reconnection attempts
     let log = daemon.log();
@@ -201,11 +200,7 @@ fn the_daemon_recovers_by_itself_when_dovecot_and_postfix_restart() {
     let servers = MailServers::start();
     let sandbox = Sandbox::with_sections(&servers.loket_sections(""));
     let daemon = sandbox.daemon();
-    servers.submit(
-        "budi@example.id",
-        &["support@example.com"],
-        &customer_mail("budi@example.id", "before@example.id", "Before", ""),
-    );
+    submit(&servers, "budi@example.id", "before@example.id", "Before");
     servers.wait_for_messages("budi@example.id", 1, WAIT);
 
     servers.stop();
