@@ -4,6 +4,7 @@
 
 pub mod classify;
 pub mod parse;
+pub mod quote;
 pub mod sanitize;
 
 pub use classify::{classify, Class};
