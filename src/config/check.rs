@@ -32,7 +32,7 @@ impl fmt::Display for Problem {
     }
 }
 
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 12] = [
     "store",
     "spool",
     "outbox",
@@ -42,6 +42,9 @@ const SECTIONS: [&str; 9] = [
     "templates",
     "desk",
     "mailbox",
+    "agent",
+    "team",
+    "security",
 ];
 
 /// Turns a loaded config into a `Policy`, or returns every problem found.
@@ -56,6 +59,9 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     let limits = keep(optional::<raw::Limits>(cfg, "limits"), &mut problems);
     let templates = keep(required::<raw::Templates>(cfg, "templates"), &mut problems);
     let desks = check_desks(cfg, &mut problems);
+    let teams = agents::check_teams(cfg, &mut problems);
+    let agents = agents::check_agents(cfg, &desks, &teams, &mut problems);
+    let security = agents::check_security(cfg, !agents.is_empty(), &mut problems);
     let mailboxes = check_mailboxes(cfg, &desks, &mut problems);
     let retry_after = outbox.as_ref().and_then(|o| check_retry(o, &mut problems));
     let transport = outbox.and_then(|o| check_transport(o, &mut problems));
@@ -76,6 +82,9 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
         transport: transport.expect(missing),
         retry_after: retry_after.expect(missing),
         mailboxes,
+        agents,
+        teams,
+        security: security.expect(missing),
         control_socket: control.expect(missing).socket,
         intake: intake.expect(missing),
         limits: limits.expect(missing),
@@ -397,25 +406,14 @@ fn check_desk(cfg: &Config, id: &str, problems: &mut Vec<Problem>) -> Option<Des
     }
     let raw: raw::Desk = required(cfg, &key).map_err(|p| problems.push(p)).ok()?;
     let before = problems.len();
-    let address = EmailAddress::parse(&raw.address);
-    if address.is_none() {
-        let message = format!(
-            "{:?} is not a mail address such as support@example.com",
-            raw.address
-        );
-        problems.push(Problem {
-            key: format!("{key}.address"),
-            message,
-        });
-    }
-    let language = Language::parse(&raw.language);
-    if language.is_none() {
-        let message = format!("unknown language {:?}; use \"en\" or \"id\"", raw.language);
-        problems.push(Problem {
-            key: format!("{key}.language"),
-            message,
-        });
-    }
+    let address = check_address(&raw.address, &format!("{key}.address"), problems);
+    let language = check_language(&raw.language, &format!("{key}.language"), problems);
+    let comment_key = format!("{key}.comment_address");
+    let comment_address = raw
+        .comment_address
+        .and_then(|a| check_address(&a, &comment_key, problems));
+    let reopen = raw.reopen_within.as_deref().unwrap_or("14d");
+    let reopen_within = keep(duration(reopen, &format!("{key}.reopen_within")), problems);
     check_tag(&raw.tag, &key, problems);
     check_name(&raw.name, &key, problems);
     (problems.len() == before).then(|| Desk {
@@ -424,7 +422,35 @@ fn check_desk(cfg: &Config, id: &str, problems: &mut Vec<Problem>) -> Option<Des
         address: address.expect("checked above"),
         tag: raw.tag,
         language: language.expect("checked above"),
+        comment_address,
+        reopen_within: reopen_within.expect("checked above"),
     })
+}
+
+/// A mail address, or a problem naming the key.
+fn check_address(text: &str, key: &str, problems: &mut Vec<Problem>) -> Option<EmailAddress> {
+    let address = EmailAddress::parse(text);
+    if address.is_none() {
+        let message = format!("{text:?} is not a mail address such as support@example.com");
+        problems.push(Problem {
+            key: key.to_string(),
+            message,
+        });
+    }
+    address
+}
+
+/// A language Loket has templates for, or a problem naming the key.
+fn check_language(code: &str, key: &str, problems: &mut Vec<Problem>) -> Option<Language> {
+    let language = Language::parse(code);
+    if language.is_none() {
+        let message = format!("unknown language {code:?}; use \"en\" or \"id\"");
+        problems.push(Problem {
+            key: key.to_string(),
+            message,
+        });
+    }
+    language
 }
 
 fn is_plain_name(name: &str) -> bool {
@@ -520,6 +546,9 @@ fn desks_using(desks: &[Desk], file: &str) -> String {
         keys.join(", ")
     }
 }
+
+#[path = "check/agents.rs"]
+mod agents;
 
 #[cfg(test)]
 #[path = "check/tests.rs"]

@@ -3,7 +3,7 @@
 pub use super::raw::{ImapAuth, Security};
 use crate::secret::Secret;
 use crate::templates::Templates;
-use crate::types::{DeskId, EmailAddress};
+use crate::types::{AgentId, DeskId, EmailAddress, TeamId, Tier};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -28,6 +28,12 @@ pub struct Policy {
     pub limits: Limits,
     /// The desks, in the order of the file; the first is the default.
     pub desks: Vec<Desk>,
+    /// The agents, in the order of the file.
+    pub agents: Vec<Agent>,
+    /// The teams.
+    pub teams: Vec<Team>,
+    /// Trust in agents' mail.
+    pub security: SecurityPolicy,
     /// Compiled mail templates.
     pub templates: Templates,
 }
@@ -135,6 +141,58 @@ pub struct Desk {
     pub tag: String,
     /// Language of its templates.
     pub language: Language,
+    /// Where agents send internal notes, if the desk has such an address.
+    pub comment_address: Option<EmailAddress>,
+    /// How long after resolution a customer's mail reopens the ticket.
+    pub reopen_within: Duration,
+}
+
+/// A person who answers tickets by mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agent {
+    /// The key in `[agent.<id>]`.
+    pub id: AgentId,
+    /// Name shown on their replies.
+    pub name: String,
+    /// Addresses they write from; the first is where Loket writes to them.
+    pub addresses: Vec<EmailAddress>,
+    /// Their support level.
+    pub tier: Tier,
+    /// Their teams.
+    pub teams: Vec<TeamId>,
+    /// Language of mail to them, when not the desk's.
+    pub language: Option<Language>,
+    /// Whether they hear of new tickets at their tier.
+    pub notify: bool,
+    /// Whether they are away.
+    pub away: bool,
+}
+
+/// A group of agents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Team {
+    /// The key in `[team.<id>]`.
+    pub id: TeamId,
+    /// Its name.
+    pub name: String,
+}
+
+/// How agents' mail is trusted.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SecurityPolicy {
+    /// Key of the reply tokens; empty when no agents are configured.
+    pub reply_key: Vec<u8>,
+    /// Mail servers whose Authentication-Results are believed.
+    pub trusted_authserv_ids: Vec<String>,
+}
+
+impl std::fmt::Debug for SecurityPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecurityPolicy")
+            .field("reply_key", &"***")
+            .field("trusted_authserv_ids", &self.trusted_authserv_ids)
+            .finish()
+    }
 }
 
 /// A language Loket ships templates for.
@@ -187,6 +245,23 @@ impl Policy {
         self.desk_by_address(address).is_some()
     }
 
+    /// The agent who writes from this address.
+    pub fn agent_by_address(&self, address: &EmailAddress) -> Option<&Agent> {
+        self.agents.iter().find(|a| a.addresses.contains(address))
+    }
+
+    /// The agent with this id.
+    pub fn agent(&self, id: &AgentId) -> Option<&Agent> {
+        self.agents.iter().find(|a| &a.id == id)
+    }
+
+    /// The desk whose comment address this is.
+    pub fn desk_by_comment_address(&self, address: &EmailAddress) -> Option<&Desk> {
+        self.desks
+            .iter()
+            .find(|d| d.comment_address.as_ref() == Some(address))
+    }
+
     /// All subject tag prefixes, for threading.
     pub fn tag_prefixes(&self) -> Vec<&str> {
         self.desks.iter().map(|d| d.tag.as_str()).collect()
@@ -224,7 +299,32 @@ pub(crate) fn test_policy() -> Policy {
             address: EmailAddress::parse("support@example.com").expect("valid"),
             tag: "HD".into(),
             language: Language::Id,
+            comment_address: EmailAddress::parse("support-notes@example.com"),
+            reopen_within: Duration::from_secs(14 * 86400),
         }],
+        agents: vec![
+            test_agent("andi", "Andi", "andi@example.com", 1),
+            test_agent("rina", "Rina", "rina@example.com", 2),
+        ],
+        teams: Vec::new(),
+        security: SecurityPolicy {
+            reply_key: b"test key of sixteen+".to_vec(),
+            trusted_authserv_ids: vec!["mx.example.com".into()],
+        },
         templates,
+    }
+}
+
+#[cfg(test)]
+fn test_agent(id: &str, name: &str, address: &str, tier: u8) -> Agent {
+    Agent {
+        id: AgentId(id.into()),
+        name: name.into(),
+        addresses: vec![EmailAddress::parse(address).expect("valid")],
+        tier: Tier(tier),
+        teams: Vec::new(),
+        language: None,
+        notify: true,
+        away: false,
     }
 }

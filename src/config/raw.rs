@@ -114,6 +114,50 @@ pub struct Desk {
     pub tag: String,
     /// Language of the desk's templates: `en` or `id`.
     pub language: String,
+    /// Second address of the desk: whatever an agent sends there is an internal note.
+    pub comment_address: Option<String>,
+    /// How long after resolution a customer's mail reopens the ticket (default "14d").
+    pub reopen_within: Option<String>,
+}
+
+/// `[team.<id>]`: a group of agents, such as the IT specialists at level 2.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    /// Name shown in notifications.
+    pub name: String,
+}
+
+/// `[agent.<id>]`: a person who answers tickets from their own mail client.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agent {
+    /// Name shown to customers on the agent's replies.
+    pub name: String,
+    /// The addresses the agent writes from.
+    pub addresses: Vec<String>,
+    /// Support level: 1, 2 or 3 (default 1).
+    pub tier: Option<u8>,
+    /// Teams the agent belongs to.
+    pub teams: Option<Vec<String>>,
+    /// Language of the mails Loket sends the agent (default: the desk's).
+    pub language: Option<String>,
+    /// Whether the agent is told about new tickets at their tier (default true).
+    pub notify: Option<bool>,
+    /// Whether the agent is away (not notified, not assigned).
+    pub away: Option<bool>,
+}
+
+/// `[security]`: how agents' mail is trusted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySection {
+    /// Key for the reply tokens in notification Reply-To addresses (at least 16 characters).
+    pub secret: Option<String>,
+    /// Environment variable holding that key.
+    pub secret_env: Option<String>,
+    /// `authserv-id`s of mail servers whose Authentication-Results headers are trusted.
+    pub trusted_authserv_ids: Option<Vec<String>>,
 }
 
 /// How a connection to a mail server is protected.

@@ -165,3 +165,45 @@ fn a_good_mailbox_gets_its_defaults() {
         (993, Security::Tls, "INBOX", true)
     );
 }
+
+const DESK: &str = "[desk.support]\nname = \"S\"\naddress = \"support@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\n";
+
+#[test]
+fn agents_teams_and_the_secret_are_checked() {
+    let text = with_desks(&format!(
+        "{DESK}[team.it]\nname = \"IT\"\n\
+         [agent.andi]\nname = \"Andi\"\naddresses = [\"andi@example.com\"]\ntier = 4\nteams = [\"sales\"]\n\
+         [agent.budi]\nname = \"Budi\"\naddresses = [\"support@example.com\"]\n\
+         [agent.cici]\nname = \"Cici\"\naddresses = [\"cici@example.com\"]\n\
+         [agent.dedi]\nname = \"Dedi\"\naddresses = [\"Cici@example.com\"]\n"
+    ));
+    let problems = compile_toml(&text).expect_err("invalid");
+    assert_eq!(
+        keys(&problems),
+        [
+            "agent.andi.tier",
+            "agent.andi.teams",
+            "agent.budi.addresses",
+            "agent.dedi.addresses",
+            "security.secret"
+        ],
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn a_valid_agent_gets_defaults() {
+    let text = with_desks(&format!(
+        "{DESK}[team.it]\nname = \"IT\"\n[agent.rina]\nname = \"Rina\"\naddresses = [\"Rina@Example.com\"]\ntier = 2\nteams = [\"it\"]\n[security]\nsecret = \"0123456789abcdef\"\n"
+    ));
+    let policy = compile_toml(&text).expect("valid");
+    let rina = &policy.agents[0];
+    assert_eq!(rina.addresses[0].as_str(), "rina@example.com");
+    assert_eq!((rina.tier.0, rina.notify, rina.away), (2, true, false));
+    assert_eq!(rina.teams[0].0, "it");
+    assert_eq!(policy.security.reply_key, b"0123456789abcdef");
+    assert!(
+        !format!("{:?}", policy.security).contains("0123456789abcdef"),
+        "the key is never printed"
+    );
+}
