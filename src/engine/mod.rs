@@ -7,6 +7,7 @@ pub mod effect;
 pub mod event;
 pub mod loops;
 pub mod ticket;
+pub mod trust;
 
 pub use effect::{Effect, Happening, HistoryEntry, OutgoingKind, OutgoingMail};
 pub use event::{DeliveryFailure, Event, Inbound};

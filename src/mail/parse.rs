@@ -35,6 +35,8 @@ pub struct Mail {
     pub attachments: Vec<Attachment>,
     /// The headers that tell automatic mail apart (RFC 3834, RFC 3464).
     pub automation: AutomationHeaders,
+    /// `Authentication-Results:` headers (RFC 8601), unfolded, newest first.
+    pub authentication_results: Vec<String>,
     /// Hash of what makes the message itself (author, date, subject, body), ignoring
     /// transport headers, so that a redelivery through another path is recognised.
     pub fingerprint: String,
@@ -100,6 +102,7 @@ fn from_message(message: &Message<'_>, raw: &[u8]) -> Mail {
         cc: contacts(message.cc()),
         fingerprint: fingerprint(&from, date, &subject, body_bytes(raw)),
         automation: automation(message, raw),
+        authentication_results: authentication_results(message),
         attachments: attachments(message),
         from,
         subject,
@@ -124,6 +127,7 @@ fn unreadable(raw: &[u8]) -> Mail {
         text,
         attachments: Vec::new(),
         automation: AutomationHeaders::default(),
+        authentication_results: Vec::new(),
         fingerprint: hex::encode(Sha256::digest(raw)),
         problems: vec!["not a readable RFC 5322 message; kept as raw text".to_string()],
     }
@@ -206,6 +210,14 @@ fn automation(message: &Message<'_>, raw: &[u8]) -> AutomationHeaders {
         report_type,
         reported_message_ids: reported,
     }
+}
+
+fn authentication_results(message: &Message<'_>) -> Vec<String> {
+    message
+        .headers_raw()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
+        .map(|(_, value)| value.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
 }
 
 fn header_text(message: &Message<'_>, name: &str) -> Option<String> {
