@@ -3,6 +3,7 @@
 //! `step(ticket, event, policy, now)` returns the new ticket and the effects to apply.
 //! No I/O, no clock, no randomness: no tokio, sled, lettre or `std::fs` under this folder.
 
+pub mod commands;
 pub mod effect;
 pub mod event;
 pub mod loops;

@@ -1,0 +1,333 @@
+//! Commands by mail: `#close`, `#assign andi` … one per line at the top of an agent's
+//! reply, before the text, or `[close]`-style tags in the subject. A mail's commands are
+//! read and checked all together: one bad line rejects the whole mail's commands.
+
+use crate::config::Policy;
+use crate::types::{AgentId, EmailAddress, Tier};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How urgent a ticket is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    /// Can wait.
+    Low,
+    /// The default.
+    #[default]
+    Normal,
+    /// Soon.
+    High,
+    /// Now.
+    Urgent,
+}
+
+impl Priority {
+    fn parse(word: &str) -> Option<Priority> {
+        match word.to_lowercase().as_str() {
+            "low" | "rendah" => Some(Priority::Low),
+            "normal" | "biasa" => Some(Priority::Normal),
+            "high" | "tinggi" => Some(Priority::High),
+            "urgent" | "mendesak" => Some(Priority::Urgent),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        };
+        f.write_str(text)
+    }
+}
+
+/// Who `#assign` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Assignee {
+    /// The agent who sent the command.
+    Me,
+    /// Another agent.
+    Agent(AgentId),
+}
+
+/// One command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `#close` or `#resolve`: the problem is solved.
+    Resolve,
+    /// `#reopen`.
+    Reopen,
+    /// `#pending`: waiting on the customer.
+    Pending,
+    /// `#assign <agent|me>`.
+    Assign(Assignee),
+    /// `#escalate [reason]`: up one tier.
+    Escalate(Option<String>),
+    /// `#tier <1|2|3>`.
+    Tier(Tier),
+    /// `#priority <low|normal|high|urgent>`.
+    Priority(Priority),
+    /// `#category <name>`.
+    Category(String),
+    /// `#cc +addr -addr`.
+    Cc {
+        /// Addresses to add.
+        add: Vec<EmailAddress>,
+        /// Addresses to remove.
+        remove: Vec<EmailAddress>,
+    },
+    /// `#note`: the mail is an internal note.
+    Note,
+}
+
+/// A command line that was refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// The offending line, as written.
+    pub line: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// What an agent's mail asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reading {
+    /// The commands, in order.
+    pub commands: Vec<Command>,
+    /// The text after the command lines.
+    pub text: String,
+}
+
+impl Reading {
+    /// Whether the mail is an internal note.
+    pub fn is_note(&self) -> bool {
+        self.commands.contains(&Command::Note)
+    }
+}
+
+/// Reads the commands of an agent's mail: `[tag]`s in the subject, then `#` lines at the
+/// top of its new text. `Err` quotes the first line that cannot be obeyed.
+pub fn read(subject: &str, new_text: &str, policy: &Policy) -> Result<Reading, Rejected> {
+    let mut commands = Vec::new();
+    for tag in subject_commands(subject) {
+        commands.push(parse_line(&tag, policy)?);
+    }
+    let lines: Vec<&str> = new_text.lines().collect();
+    let mut body_start = lines.len();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if !is_command_line(trimmed) {
+            body_start = i;
+            break;
+        }
+        commands.push(parse_line(trimmed, policy)?);
+    }
+    let text = lines[body_start.min(lines.len())..]
+        .join("\n")
+        .trim()
+        .to_string();
+    Ok(Reading { commands, text })
+}
+
+/// `#word` at the start of a line; `#42` or `# heading` are text.
+fn is_command_line(line: &str) -> bool {
+    line.strip_prefix('#')
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| c.is_ascii_alphabetic())
+}
+
+/// `[close]`, `[assign me]` in the subject, as `#close`, `#assign me` (ticket tags skipped).
+fn subject_commands(subject: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = subject;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']') else {
+            break;
+        };
+        let inside = rest[open + 1..open + close].trim();
+        let word = inside
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if KNOWN.contains(&word.as_str()) {
+            found.push(format!("#{inside}"));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    found
+}
+
+const KNOWN: [&str; 13] = [
+    "close", "resolve", "reopen", "pending", "assign", "escalate", "tier", "priority", "category",
+    "cc", "note", "merge", "forward",
+];
+
+fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
+    let reject = |reason: String| Rejected {
+        line: line.to_string(),
+        reason,
+    };
+    let body = line.trim_start_matches('#');
+    let (word, argument) = match body.split_once(char::is_whitespace) {
+        Some((word, rest)) => (word.to_lowercase(), rest.trim()),
+        None => (body.to_lowercase(), ""),
+    };
+    let no_argument = |command: Command| {
+        if argument.is_empty() {
+            Ok(command)
+        } else {
+            Err(reject(format!("#{word} takes no argument")))
+        }
+    };
+    match word.as_str() {
+        "close" | "resolve" => no_argument(Command::Resolve),
+        "reopen" => no_argument(Command::Reopen),
+        "pending" => no_argument(Command::Pending),
+        "note" => no_argument(Command::Note),
+        "escalate" => Ok(Command::Escalate(
+            (!argument.is_empty()).then(|| argument.to_string()),
+        )),
+        "assign" => assign(argument, policy).map_err(reject),
+        "tier" => tier(argument).map_err(reject),
+        "priority" => Priority::parse(argument)
+            .map(Command::Priority)
+            .ok_or_else(|| {
+                reject(format!(
+                    "unknown priority {argument:?}; use low, normal, high or urgent"
+                ))
+            }),
+        "category" if !argument.is_empty() => Ok(Command::Category(argument.to_lowercase())),
+        "category" => Err(reject(
+            "#category needs a name, for example #category printer".into(),
+        )),
+        "cc" => cc(argument).map_err(reject),
+        "merge" | "forward" => Err(reject(format!("#{word} is not available yet"))),
+        _ => Err(reject(format!(
+            "unknown command #{word}; see the list at the end of the notification"
+        ))),
+    }
+}
+
+fn assign(argument: &str, policy: &Policy) -> Result<Command, String> {
+    if argument.eq_ignore_ascii_case("me") {
+        return Ok(Command::Assign(Assignee::Me));
+    }
+    let agent = policy
+        .agents
+        .iter()
+        .find(|a| a.id.0.eq_ignore_ascii_case(argument) || a.name.eq_ignore_ascii_case(argument));
+    match agent {
+        Some(agent) if agent.away => Err(format!("{} is away", agent.name)),
+        Some(agent) => Ok(Command::Assign(Assignee::Agent(agent.id.clone()))),
+        None if argument.is_empty() => Err("#assign needs an agent, or me".into()),
+        None => Err(format!("no agent named {argument:?}")),
+    }
+}
+
+fn tier(argument: &str) -> Result<Command, String> {
+    match argument.parse::<u8>() {
+        Ok(n @ 1..=3) => Ok(Command::Tier(Tier(n))),
+        _ => Err(format!("tier {argument:?} does not exist; use 1, 2 or 3")),
+    }
+}
+
+fn cc(argument: &str) -> Result<Command, String> {
+    let (mut add, mut remove) = (Vec::new(), Vec::new());
+    for word in argument.split_whitespace() {
+        let (list, address) = match word.as_bytes().first() {
+            Some(b'+') => (&mut add, &word[1..]),
+            Some(b'-') => (&mut remove, &word[1..]),
+            _ => return Err(format!("write +{word} to add or -{word} to remove")),
+        };
+        list.push(
+            EmailAddress::parse(address)
+                .ok_or_else(|| format!("{address:?} is not a mail address"))?,
+        );
+    }
+    if add.is_empty() && remove.is_empty() {
+        return Err("#cc needs +address or -address".into());
+    }
+    Ok(Command::Cc { add, remove })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::policy::test_policy;
+
+    fn read_text(text: &str) -> Result<Reading, Rejected> {
+        read("Re: [HD #42] Printer", text, &test_policy())
+    }
+
+    #[test]
+    fn commands_at_the_top_then_the_text() {
+        let reading =
+            read_text("#priority high\n#assign Rina\n\nWe are on it.\n#not a command here")
+                .expect("valid");
+        assert_eq!(
+            reading.commands,
+            [
+                Command::Priority(Priority::High),
+                Command::Assign(Assignee::Agent(AgentId("rina".into())))
+            ]
+        );
+        assert_eq!(reading.text, "We are on it.\n#not a command here");
+    }
+
+    #[test]
+    fn every_command_parses() {
+        let all = "#close\n#resolve\n#reopen\n#pending\n#assign me\n#escalate needs a technician\n#tier 3\n#priority urgent\n#category Printer\n#cc +boss@example.id -old@example.id\n#note";
+        let reading = read_text(all).expect("valid");
+        assert_eq!(reading.commands.len(), 11);
+        assert!(reading.is_note());
+        assert_eq!(
+            reading.commands[5],
+            Command::Escalate(Some("needs a technician".into()))
+        );
+        assert_eq!(reading.commands[8], Command::Category("printer".into()));
+    }
+
+    #[test]
+    fn subject_tags_are_commands_but_the_ticket_tag_is_not() {
+        let reading = read("Re: [HD #42] Printer [close]", "Done.", &test_policy()).expect("valid");
+        assert_eq!(reading.commands, [Command::Resolve]);
+        assert_eq!(reading.text, "Done.");
+    }
+
+    #[test]
+    fn a_bad_line_is_quoted_with_the_reason() {
+        for (text, fragment) in [
+            ("#assign nobody", "no agent named"),
+            ("#tier 4", "does not exist"),
+            ("#priority whenever", "unknown priority"),
+            ("#frobnicate", "unknown command"),
+            ("#cc boss@example.id", "+boss@example.id"),
+            ("#close now", "takes no argument"),
+            ("#merge 7", "not available yet"),
+        ] {
+            let rejected = read_text(&format!("#note\n{text}\nhello")).expect_err(text);
+            assert_eq!(rejected.line, text);
+            assert!(
+                rejected.reason.contains(fragment),
+                "{text}: {}",
+                rejected.reason
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_and_headings_are_not_commands() {
+        let reading = read_text("#42 is the order number").expect("valid");
+        assert!(reading.commands.is_empty());
+        assert_eq!(reading.text, "#42 is the order number");
+    }
+}
