@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by `start` and `stop`: what one instance's folder is called, and which running
 # processes belong to it. Both scripts name an instance the same way, so `stop` finds a
 # folder's servers even when their pid files are gone.
@@ -31,7 +32,8 @@ ts_instance() { # folder
 # (`dovecot -c FOLDER/dovecot.conf`), the children by their process titles, which
 # Dovecot sets to `dovecot-INSTANCE/service`. Zombies match neither.
 ts_dovecot_pids() { # folder instance
-  ps -eo pid=,args= | awk -v conf=" -c $1/dovecot.conf" -v title="dovecot-$2/" -v bare="$2/" '
+  # -ww: never cut command lines to the terminal width (COLUMNS may be set).
+  ps -e -ww -o pid=,args= | awk -v conf=" -c $1/dovecot.conf" -v title="dovecot-$2/" -v bare="$2/" '
     { pid = $1; sub(/^ *[0-9]+ /, "") }
     index($0, title) == 1 || index($0, bare) == 1 { print pid; next }
     $1 ~ /(^|\/)dovecot$/ && length($0) > length(conf) &&
