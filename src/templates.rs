@@ -14,15 +14,29 @@ use std::path::Path;
 pub enum TemplateKind {
     /// The reply to a customer's first mail on a new ticket.
     Acknowledgement,
+    /// The mail that tells agents about a ticket that needs them.
+    Notification,
+    /// The answer to an agent whose commands could not be obeyed.
+    CommandError,
+    /// The warning to an agent that a mail in their name could not be verified.
+    Unverified,
 }
 
 impl TemplateKind {
     /// Every kind, so that loading can check that each one exists.
-    pub const ALL: [TemplateKind; 1] = [TemplateKind::Acknowledgement];
+    pub const ALL: [TemplateKind; 4] = [
+        TemplateKind::Acknowledgement,
+        TemplateKind::Notification,
+        TemplateKind::CommandError,
+        TemplateKind::Unverified,
+    ];
 
     fn stem(self) -> &'static str {
         match self {
             TemplateKind::Acknowledgement => "acknowledgement",
+            TemplateKind::Notification => "notification",
+            TemplateKind::CommandError => "command-error",
+            TemplateKind::Unverified => "unverified",
         }
     }
 
@@ -32,9 +46,10 @@ impl TemplateKind {
     }
 }
 
-/// What an acknowledgement template can use.
-#[derive(Debug, Clone, Serialize)]
-pub struct AcknowledgementVars {
+/// What a template can use. Every template gets all of it; what a kind of mail does not
+/// concern is empty.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MailVars {
     /// Ticket number.
     pub ticket: u64,
     /// The whole tag, e.g. `[HD #42]`.
@@ -43,8 +58,50 @@ pub struct AcknowledgementVars {
     pub desk: String,
     /// Customer's display name, or their address.
     pub customer: String,
-    /// Subject of the customer's mail.
+    /// Customer's address.
+    pub customer_address: String,
+    /// Subject of the ticket.
     pub subject: String,
+    /// The agent the mail is for or from.
+    pub agent: String,
+    /// Text quoted in the mail (the customer's new text, an agent's rejected mail).
+    pub text: String,
+    /// Ticket status, tier, priority, category and assignee, as words.
+    pub status: String,
+    /// Support level.
+    pub tier: u8,
+    /// Priority.
+    pub priority: String,
+    /// Category, or empty.
+    pub category: String,
+    /// Assigned agent's name, or empty.
+    pub assignee: String,
+    /// A refused command line.
+    pub line: String,
+    /// Why it was refused.
+    pub reason: String,
+}
+
+impl MailVars {
+    fn sample() -> MailVars {
+        MailVars {
+            ticket: 1,
+            tag: "[HD #1]".into(),
+            desk: "Support".into(),
+            customer: "Budi".into(),
+            customer_address: "budi@example.id".into(),
+            subject: "Example".into(),
+            agent: "Andi".into(),
+            text: "Hello".into(),
+            status: "new".into(),
+            tier: 1,
+            priority: "normal".into(),
+            category: "printer".into(),
+            assignee: "Andi".into(),
+            line: "#tier 9".into(),
+            reason: "tier 9 does not exist".into(),
+        }
+    }
 }
 
 /// The compiled templates.
@@ -67,6 +124,7 @@ impl Templates {
     /// Loads every kind of template for the given languages from `folder`, reporting every problem.
     pub fn load(folder: &Path, languages: &[Language]) -> Result<Templates, Vec<TemplateProblem>> {
         let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
         let mut problems = Vec::new();
         for language in languages {
@@ -84,16 +142,14 @@ impl Templates {
         }
     }
 
-    /// Renders an acknowledgement in a language.
-    pub fn acknowledgement(
+    /// Renders a kind of mail in a language.
+    pub fn render(
         &self,
+        kind: TemplateKind,
         language: Language,
-        vars: &AcknowledgementVars,
+        vars: &MailVars,
     ) -> Result<String, String> {
-        self.render(TemplateKind::Acknowledgement.file_name(language), vars)
-    }
-
-    fn render(&self, name: String, vars: impl Serialize) -> Result<String, String> {
+        let name = kind.file_name(language);
         let template = self.env.get_template(&name).map_err(|e| e.to_string())?;
         template.render(vars).map_err(|e| format!("{name}: {e:#}"))
     }
@@ -105,13 +161,7 @@ fn add_file(env: &mut Environment<'static>, folder: &Path, name: &str) -> Result
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     env.add_template_owned(name.to_string(), source)
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    let sample = AcknowledgementVars {
-        ticket: 1,
-        tag: "[HD #1]".into(),
-        desk: "Support".into(),
-        customer: "Budi".into(),
-        subject: "Example".into(),
-    };
+    let sample = MailVars::sample();
     let template = env.get_template(name).map_err(|e| e.to_string())?;
     template
         .render(sample)

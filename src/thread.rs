@@ -71,11 +71,14 @@ pub trait ThreadLookup {
 }
 
 /// Decides where a message goes. `tags` are the desks' subject tag prefixes.
+/// `is_staff` says whether an address is an agent's: agents may write to any ticket
+/// (whether their mail is trusted is decided later, by the engine).
 pub fn resolve<L: ThreadLookup>(
     mail: &Mail,
     class: &Class,
     tags: &[&str],
     lookup: &L,
+    is_staff: &dyn Fn(&EmailAddress) -> bool,
 ) -> Result<Placement, L::Error> {
     let Some((ticket, matched_by)) = find_candidate(mail, class, tags, lookup)? else {
         return Ok(Placement::New {
@@ -83,14 +86,17 @@ pub fn resolve<L: ThreadLookup>(
             matched_by: MatchedBy::New,
         });
     };
-    Ok(if may_join(mail, class, matched_by, ticket, lookup)? {
-        Placement::Existing { ticket, matched_by }
-    } else {
-        Placement::New {
-            linked_to: Some(ticket),
-            matched_by: MatchedBy::NewNotParticipant,
-        }
-    })
+    let staff = mail.from.as_ref().is_some_and(|c| is_staff(&c.address));
+    Ok(
+        if staff || may_join(mail, class, matched_by, ticket, lookup)? {
+            Placement::Existing { ticket, matched_by }
+        } else {
+            Placement::New {
+                linked_to: Some(ticket),
+                matched_by: MatchedBy::NewNotParticipant,
+            }
+        },
+    )
 }
 
 fn find_candidate<L: ThreadLookup>(
@@ -227,7 +233,10 @@ mod tests {
         let raw = format!("{headers}\r\n\r\nbody\r\n");
         let mail = parse(raw.as_bytes());
         let class = crate::mail::classify(&mail, |_| false);
-        resolve(&mail, &class, &["HD"], &world()).expect("infallible")
+        resolve(&mail, &class, &["HD"], &world(), &|a| {
+            a.as_str() == "andi@example.com"
+        })
+        .expect("infallible")
     }
 
     fn existing(ticket: u64, matched_by: MatchedBy) -> Placement {
@@ -257,6 +266,12 @@ mod tests {
     fn the_senders_own_tag_wins_over_a_strangers_tag() {
         let p = place("From: sari@example.id\r\nSubject: Re: [HD #7] x [HD #8]");
         assert_eq!(p, existing(8, MatchedBy::Tag));
+    }
+
+    #[test]
+    fn an_agent_joins_any_ticket_by_its_tag() {
+        let p = place("From: andi@example.com\r\nSubject: Re: [HD #7] printer");
+        assert_eq!(p, existing(7, MatchedBy::Tag));
     }
 
     #[test]

@@ -7,10 +7,11 @@
 use crate::config::Policy;
 use crate::engine::loops::AutoReplyBudget;
 use crate::engine::{
-    self, DeliveryFailure, Effect, Event, HistoryEntry, Inbound, OutgoingMail, Ticket,
+    self, trust, Author, DeliveryFailure, Effect, Event, Filed, HistoryEntry, Inbound,
+    OutgoingMail, Status, Ticket,
 };
 use crate::intake::{Arrival, Batch, Receipt};
-use crate::mail::{self, Class, Mail};
+use crate::mail::{self, Mail};
 use crate::outbox::compose;
 use crate::store::{
     self, Change, Customer, Direction, MessageKind, MessageRecord, NewMessage, NewOutboxMail,
@@ -182,19 +183,96 @@ impl Worker {
             info!(message_id = %mail.message_id, problems = %problems, "message partly unreadable; stored raw");
         }
         let tags = self.policy.tag_prefixes();
-        let placement = thread::resolve(&mail, &class, &tags, &self.store)?;
+        let is_staff = |a: &EmailAddress| self.policy.agent_by_address(a).is_some();
+        let placement = thread::resolve(&mail, &class, &tags, &self.store, &is_staff)?;
+        let placement = self.past_reopen_window(&mail, placement, now)?;
         let desk = arrival.desk.clone().unwrap_or_else(|| self.desk_for(&mail));
         let (ticket, matched_by, is_new) = self.ticket_for(&mail, desk, placement, now)?;
         let budget = self.budget(ticket.requester.as_ref().map(|c| &c.address), now)?;
+        let author = if is_new {
+            Author::Customer
+        } else {
+            self.author(&mail, &ticket)
+        };
         let inbound = Inbound {
             mail: &mail,
             class: &class,
             matched_by,
             budget,
+            author,
         };
         let step = engine::step(&ticket, Event::Mail(inbound), &self.policy, now);
+        log_author(&ticket, &inbound);
         let change = self.change(&ticket, step, &inbound, raw, is_new, now)?;
         Ok(Prepared::Change(Box::new(change)))
+    }
+
+    /// Who wrote a mail on an existing ticket: an agent (by From:, with how it is
+    /// verified) or the customer's side.
+    fn author<'p>(&'p self, mail: &Mail, ticket: &Ticket) -> Author<'p> {
+        let from = mail.from.as_ref().map(|c| &c.address);
+        let Some((agent, address)) = from.and_then(|a| Some((self.policy.agent_by_address(a)?, a)))
+        else {
+            return Author::Customer;
+        };
+        let desk = self
+            .policy
+            .desk(&ticket.desk)
+            .unwrap_or_else(|| self.policy.default_desk());
+        let security = &self.policy.security;
+        let verification = trust::verify(
+            mail,
+            &desk.address,
+            ticket.id,
+            &agent.id,
+            address,
+            &security.reply_key,
+            &security.trusted_authserv_ids,
+        );
+        let comment = desk.comment_address.as_ref();
+        let to_comment_address = mail
+            .to
+            .iter()
+            .chain(&mail.cc)
+            .any(|c| Some(&c.address) == comment);
+        Author::Agent {
+            agent,
+            verification,
+            to_comment_address,
+        }
+    }
+
+    /// A customer writing long after their ticket was resolved starts a new one, linked.
+    fn past_reopen_window(
+        &self,
+        mail: &Mail,
+        placement: Placement,
+        now: Timestamp,
+    ) -> store::Result<Placement> {
+        let Placement::Existing { ticket, .. } = placement else {
+            return Ok(placement);
+        };
+        let sender = mail.from.as_ref().map(|c| &c.address);
+        if sender.is_some_and(|a| self.policy.agent_by_address(a).is_some()) {
+            return Ok(placement);
+        }
+        let Some(found) = self.store.load_ticket(ticket)? else {
+            return Ok(placement);
+        };
+        let window = self
+            .policy
+            .desk(&found.desk)
+            .map_or(0, |d| d.reopen_within.as_secs() as i64);
+        let expired = matches!(found.status, Status::Resolved | Status::Closed)
+            && found.resolved_at.is_some_and(|at| now.0 - at.0 > window);
+        Ok(if expired {
+            Placement::New {
+                linked_to: Some(ticket),
+                matched_by: MatchedBy::New,
+            }
+        } else {
+            placement
+        })
     }
 
     /// Same Message-ID and same content: the same message delivered again. A different
@@ -273,10 +351,12 @@ impl Worker {
     ) -> store::Result<Change> {
         let mut change = empty_change(step.ticket, is_new);
         change.messages.push(NewMessage {
-            record: inbound_record(before, inbound, now),
+            record: inbound_record(before, inbound, step.filed, now),
             raw: Some(raw.to_vec()),
         });
-        change.new_customer = self.new_customer(inbound, now)?;
+        if let Author::Customer = inbound.author {
+            change.new_customer = self.new_customer(inbound, now)?;
+        }
         self.apply_effects(&mut change, step.effects, before.message_count + 1, now)?;
         Ok(change)
     }
@@ -295,7 +375,7 @@ impl Worker {
                 Effect::Record(happening) => {
                     change.history.push(HistoryEntry { at: now, happening })
                 }
-                Effect::Send(mail) => self.queue(change, mail, &mut seq, now)?,
+                Effect::Send(mail) => self.queue(change, *mail, &mut seq, now)?,
             }
         }
         Ok(())
@@ -344,7 +424,7 @@ impl Worker {
             record: outbox_record(change.ticket.id, &mail, &composed, now),
             raw: composed.raw,
         });
-        if mail.auto_submitted.is_some() {
+        if mail.kind == engine::OutgoingKind::Acknowledgement {
             change
                 .auto_replies
                 .extend(self.ledger_updates(&mail.to.address, now)?);
@@ -416,13 +496,18 @@ fn prune(mut times: Vec<Timestamp>, since: Timestamp, now: Timestamp) -> Vec<Tim
     times
 }
 
-fn inbound_record(before: &Ticket, inbound: &Inbound<'_>, now: Timestamp) -> MessageRecord {
+fn inbound_record(
+    before: &Ticket,
+    inbound: &Inbound<'_>,
+    filed: Filed,
+    now: Timestamp,
+) -> MessageRecord {
     let mail = inbound.mail;
-    // A bounce is filed as an internal note: agents must see it, the customer never does.
-    let kind = match inbound.class {
-        Class::Person => MessageKind::Customer,
-        Class::Bounce(_) => MessageKind::Note,
-        Class::Automatic(_) => MessageKind::Auto,
+    let kind = match filed {
+        Filed::Customer => MessageKind::Customer,
+        Filed::Agent => MessageKind::Agent,
+        Filed::Note => MessageKind::Note,
+        Filed::Auto => MessageKind::Auto,
     };
     MessageRecord {
         ticket: before.id,
@@ -486,6 +571,26 @@ fn outbox_record(
         next_attempt: now,
         last_error: None,
         queued_at: now,
+    }
+}
+
+/// One line when an agent's mail arrives, saying whether it was trusted.
+fn log_author(ticket: &Ticket, inbound: &Inbound<'_>) {
+    if let Author::Agent {
+        agent,
+        verification,
+        ..
+    } = inbound.author
+    {
+        let message_id = &inbound.mail.message_id;
+        match verification {
+            trust::Verification::Unverified => {
+                warn!(ticket = %ticket.id, agent = %agent.id, message_id = %message_id, "agent mail not verified; commands ignored")
+            }
+            _ => {
+                debug!(ticket = %ticket.id, agent = %agent.id, verification = ?verification, "agent mail verified")
+            }
+        }
     }
 }
 

@@ -2,14 +2,14 @@
 
 use crate::mail::Class;
 use crate::thread::MatchedBy;
-use crate::types::{Contact, EmailAddress, MessageId, TicketId, Timestamp};
+use crate::types::{AgentId, Contact, EmailAddress, MessageId, TicketId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// One thing the engine wants done, applied by the store in the same transaction as the ticket.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Queue a mail in the outbox.
-    Send(OutgoingMail),
+    Send(Box<OutgoingMail>),
     /// Append an entry to the ticket's history.
     Record(Happening),
 }
@@ -20,6 +20,14 @@ pub enum Effect {
 pub enum OutgoingKind {
     /// The automatic reply that confirms a new ticket.
     Acknowledgement,
+    /// Tells an agent about a ticket that needs them.
+    Notification,
+    /// An agent's answer, relayed to the customer.
+    AgentReply,
+    /// Tells an agent why their commands were not applied.
+    CommandError,
+    /// Tells an agent that a mail in their name was not verified.
+    Unverified,
 }
 
 /// A mail the engine decided to send, before it is formatted.
@@ -33,6 +41,10 @@ pub struct OutgoingMail {
     pub from: Contact,
     /// Its recipient.
     pub to: Contact,
+    /// Further recipients in copy.
+    pub cc: Vec<Contact>,
+    /// Where replies should go, when not to `from`.
+    pub reply_to: Option<Contact>,
     /// Subject, already header-safe.
     pub subject: String,
     /// The message it answers.
@@ -77,6 +89,50 @@ pub enum Happening {
         /// The reason, for admins reading the history.
         reason: String,
     },
+    /// Agents were told about the ticket.
+    Notified {
+        /// Who.
+        agents: Vec<AgentId>,
+    },
+    /// An agent's answer went to the customer.
+    AgentReplied {
+        /// Who answered.
+        agent: AgentId,
+        /// The relayed mail.
+        message_id: MessageId,
+    },
+    /// An agent added an internal note.
+    NoteAdded {
+        /// Who.
+        agent: AgentId,
+    },
+    /// A field of the ticket changed.
+    Changed {
+        /// Which field: status, assignee, tier, priority, category, cc.
+        field: String,
+        /// Its value before.
+        from: String,
+        /// Its value now.
+        to: String,
+        /// Who changed it (an agent, or "customer").
+        by: String,
+    },
+    /// An agent's commands were refused; nothing of that mail was applied.
+    CommandsRejected {
+        /// Who sent them.
+        agent: AgentId,
+        /// The offending line.
+        line: String,
+        /// Why.
+        reason: String,
+    },
+    /// A mail in an agent's name could not be verified; kept as a note, nothing applied.
+    UnverifiedAgentMail {
+        /// Whose name it used.
+        agent: AgentId,
+        /// The From: address.
+        address: EmailAddress,
+    },
     /// A mail Loket sent was refused for good by the mail server.
     DeliveryFailed {
         /// The mail that failed.
@@ -106,4 +162,17 @@ pub struct HistoryEntry {
     /// What.
     #[serde(flatten)]
     pub happening: Happening,
+}
+
+/// How the mail that caused a step is filed on the ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filed {
+    /// Written by the customer's side.
+    Customer,
+    /// An agent's public answer.
+    Agent,
+    /// Internal: an agent's note, an unverified or refused agent mail, a bounce.
+    Note,
+    /// Written by a machine.
+    Auto,
 }

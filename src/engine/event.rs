@@ -1,6 +1,8 @@
 //! What can happen to a ticket, as input to `engine::step`.
 
 use super::loops::AutoReplyBudget;
+use super::trust::Verification;
+use crate::config::policy::Agent;
 use crate::mail::{Class, Mail};
 use crate::thread::MatchedBy;
 use crate::types::{EmailAddress, MessageId};
@@ -36,4 +38,22 @@ pub struct Inbound<'a> {
     pub matched_by: MatchedBy,
     /// Automatic replies already sent recently, for the loop brakes.
     pub budget: AutoReplyBudget,
+    /// Who wrote it, as far as the desk is concerned.
+    pub author: Author<'a>,
+}
+
+/// Who wrote an arrived mail.
+#[derive(Debug, Clone, Copy)]
+pub enum Author<'a> {
+    /// The customer's side: the requester, someone in copy, or anyone opening a ticket.
+    Customer,
+    /// One of the desk's agents (by the From: address), with how that was verified.
+    Agent {
+        /// The agent.
+        agent: &'a Agent,
+        /// Whether the mail proved it.
+        verification: Verification,
+        /// Whether it was sent to the desk's comment address (always a note).
+        to_comment_address: bool,
+    },
 }

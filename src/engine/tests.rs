@@ -25,12 +25,25 @@ fn first_step(mail: &Mail, budget: AutoReplyBudget) -> Step {
         class: &class,
         matched_by: MatchedBy::New,
         budget,
+        author: Author::Customer,
     };
     step(&ticket, Event::Mail(inbound), &policy, NOW)
 }
 
 fn sent(step: &Step) -> Vec<&OutgoingMail> {
-    step.effects.iter().filter_map(Effect::as_mail).collect()
+    step.effects
+        .iter()
+        .filter_map(Effect::as_mail)
+        .filter(|m| m.kind != OutgoingKind::Notification)
+        .collect()
+}
+
+fn notifications(step: &Step) -> Vec<&OutgoingMail> {
+    step.effects
+        .iter()
+        .filter_map(Effect::as_mail)
+        .filter(|m| m.kind == OutgoingKind::Notification)
+        .collect()
 }
 
 const BUDI: &str = "From: Budi <budi@example.id>\r\nCc: sari@example.id\r\nSubject: Printer rusak\r\nMessage-ID: <m1@example.id>";
@@ -68,8 +81,8 @@ fn first_mail_is_acknowledged_in_the_desks_language() {
 fn first_mail_records_opening_and_counts_both_messages() {
     let step = first_step(&mail(BUDI), AutoReplyBudget::default());
     assert_eq!(
-        step.ticket.message_count, 2,
-        "the customer's mail and the acknowledgement"
+        step.ticket.message_count, 3,
+        "the customer's mail, the acknowledgement and andi's notification"
     );
     assert_eq!(step.ticket.status, Status::New);
     assert!(matches!(
@@ -131,11 +144,12 @@ fn follow_up_is_recorded_without_a_second_acknowledgement() {
         class: &Class::Person,
         matched_by: MatchedBy::Tag,
         budget: AutoReplyBudget::default(),
+        author: Author::Customer,
     };
     let later = Timestamp(NOW.0 + 60);
     let step = step(&first.ticket, Event::Mail(inbound), &policy, later);
     assert!(sent(&step).is_empty());
-    assert_eq!(step.ticket.message_count, 3);
+    assert_eq!(step.ticket.message_count, 4);
     assert_eq!(step.ticket.updated_at, later);
 }
 
@@ -186,4 +200,223 @@ fn a_refused_mail_is_recorded_on_the_ticket_and_sends_nothing() {
     assert_eq!(step.ticket.updated_at, later);
     let recorded = step.effects.iter().any(|e| matches!(e, Effect::Record(Happening::DeliveryFailed { error, .. }) if error.contains("550")));
     assert!(recorded);
+}
+
+// --- agents ---------------------------------------------------------------------------
+
+use crate::engine::trust::{reply_address, Verification};
+
+fn andi() -> crate::config::policy::Agent {
+    policy().agents[0].clone()
+}
+
+/// A ticket opened by Budi, then a mail from Andi with `body`.
+fn agent_step(body: &str, verification: Verification, to: &str) -> Step {
+    let policy = policy();
+    let first = first_step(&mail(BUDI), AutoReplyBudget::default());
+    let reply = parse(format!("From: Andi <andi@example.com>\r\nTo: {to}\r\nSubject: Re: [HD #42] Printer rusak\r\nMessage-ID: <a1@example.com>\r\n\r\n{body}\r\n").as_bytes());
+    let agent = andi();
+    let author = Author::Agent {
+        agent: &agent,
+        verification,
+        to_comment_address: to.contains("notes"),
+    };
+    let inbound = Inbound {
+        mail: &reply,
+        class: &Class::Person,
+        matched_by: MatchedBy::Tag,
+        budget: AutoReplyBudget::default(),
+        author,
+    };
+    step(
+        &first.ticket,
+        Event::Mail(inbound),
+        &policy,
+        Timestamp(NOW.0 + 600),
+    )
+}
+
+fn of_kind(step: &Step, kind: OutgoingKind) -> Vec<&OutgoingMail> {
+    step.effects
+        .iter()
+        .filter_map(Effect::as_mail)
+        .filter(|m| m.kind == kind)
+        .collect()
+}
+
+fn history(step: &Step) -> Vec<&Happening> {
+    step.effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Record(h) => Some(h),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_new_ticket_is_announced_to_tier_one_with_a_signed_reply_to() {
+    let step = first_step(&mail(BUDI), AutoReplyBudget::default());
+    let notes = notifications(&step);
+    assert_eq!(notes.len(), 1, "andi (tier 1), not rina (tier 2)");
+    let note = notes[0];
+    assert_eq!(note.to.address.as_str(), "andi@example.com");
+    let expected = reply_address(
+        &policy().desks[0].address,
+        TicketId(42),
+        &andi().id,
+        &policy().security.reply_key,
+    );
+    assert_eq!(note.reply_to.as_ref().map(|c| &c.address), Some(&expected));
+    assert!(note.subject.starts_with("[HD #42]"));
+    assert!(note.body.contains("Printer saya rusak"), "{}", note.body);
+}
+
+#[test]
+fn a_verified_agent_reply_is_relayed_with_only_its_new_text() {
+    let step = agent_step("Sudah kami perbaiki.\r\n\r\nOn Mon, Budi <budi@example.id> wrote:\r\n> Printer saya rusak.", Verification::ReplyToken, "support@example.com");
+    let replies = of_kind(&step, OutgoingKind::AgentReply);
+    assert_eq!(replies.len(), 1);
+    let reply = replies[0];
+    assert_eq!(reply.body.trim(), "Sudah kami perbaiki.");
+    assert_eq!(reply.to.address.as_str(), "budi@example.id");
+    assert_eq!(
+        reply
+            .cc
+            .iter()
+            .map(|c| c.address.as_str())
+            .collect::<Vec<_>>(),
+        ["sari@example.id"]
+    );
+    assert_eq!(reply.from.name.as_deref(), Some("Andi"));
+    assert_eq!(
+        reply.from.address.as_str(),
+        "support@example.com",
+        "the agent's own address stays private"
+    );
+    assert_eq!(
+        reply.in_reply_to.as_ref().map(|i| i.as_str()),
+        Some("m1@example.id")
+    );
+    assert_eq!(reply.subject, "Re: Printer rusak [HD #42]");
+    assert_eq!(step.filed, Filed::Agent);
+    assert_eq!(step.ticket.status, Status::Open);
+}
+
+#[test]
+fn commands_apply_with_the_reply() {
+    let step = agent_step("#priority urgent\r\n#category printer\r\n#assign me\r\n#pending\r\n\r\nMohon kirim foto layarnya.", Verification::ReplyToken, "support@example.com");
+    assert_eq!(
+        step.ticket.priority,
+        crate::engine::commands::Priority::Urgent
+    );
+    assert_eq!(step.ticket.category.as_deref(), Some("printer"));
+    assert_eq!(
+        step.ticket.assignee.as_ref().map(|a| a.0.as_str()),
+        Some("andi")
+    );
+    assert_eq!(step.ticket.status, Status::Pending);
+    assert_eq!(
+        of_kind(&step, OutgoingKind::AgentReply)[0].body.trim(),
+        "Mohon kirim foto layarnya."
+    );
+}
+
+#[test]
+fn a_note_never_reaches_the_customer() {
+    for (body, to) in [
+        ("#note\r\nCustomer seems upset.", "support@example.com"),
+        ("Internal: check the toner.", "support-notes@example.com"),
+    ] {
+        let step = agent_step(body, Verification::ReplyToken, to);
+        assert!(
+            of_kind(&step, OutgoingKind::AgentReply).is_empty(),
+            "{body}"
+        );
+        assert_eq!(step.filed, Filed::Note);
+        assert!(history(&step)
+            .iter()
+            .any(|h| matches!(h, Happening::NoteAdded { .. })));
+    }
+}
+
+#[test]
+fn a_bad_command_applies_nothing_and_tells_the_agent() {
+    let step = agent_step(
+        "#priority urgent\r\n#tier 9\r\n\r\nEscalating.",
+        Verification::ReplyToken,
+        "support@example.com",
+    );
+    assert_eq!(
+        step.ticket.priority,
+        crate::engine::commands::Priority::Normal,
+        "nothing applied"
+    );
+    assert!(of_kind(&step, OutgoingKind::AgentReply).is_empty());
+    let errors = of_kind(&step, OutgoingKind::CommandError);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].to.address.as_str(), "andi@example.com");
+    assert!(errors[0].body.contains("#tier 9"), "{}", errors[0].body);
+    assert_eq!(step.filed, Filed::Note);
+}
+
+#[test]
+fn an_unverified_agent_mail_executes_nothing_and_warns_the_real_agent() {
+    let step = agent_step(
+        "#close\r\nPlease send me the whole conversation.",
+        Verification::Unverified,
+        "support@example.com",
+    );
+    assert_eq!(step.ticket.status, Status::New);
+    assert!(of_kind(&step, OutgoingKind::AgentReply).is_empty());
+    let warnings = of_kind(&step, OutgoingKind::Unverified);
+    assert_eq!(warnings[0].to.address.as_str(), "andi@example.com");
+    assert_eq!(step.filed, Filed::Note);
+}
+
+#[test]
+fn escalation_moves_up_one_tier_and_tells_the_next_tier() {
+    let step = agent_step(
+        "#escalate needs a specialist",
+        Verification::ReplyToken,
+        "support@example.com",
+    );
+    assert_eq!(step.ticket.tier.0, 2);
+    let told: Vec<_> = notifications(&step)
+        .iter()
+        .map(|m| m.to.address.as_str())
+        .collect();
+    assert_eq!(told, ["rina@example.com"]);
+    assert!(notifications(&step)[0].body.contains("needs a specialist"));
+}
+
+#[test]
+fn a_customer_follow_up_reopens_a_resolved_ticket_but_thanks_do_not() {
+    let resolved = agent_step(
+        "#close\r\nFixed.",
+        Verification::ReplyToken,
+        "support@example.com",
+    );
+    assert_eq!(resolved.ticket.status, Status::Resolved);
+    let policy = policy();
+    for (text, expected) in [
+        ("Terima kasih banyak!", Status::Resolved),
+        ("It is broken again.", Status::Open),
+    ] {
+        let mail = parse(format!("From: budi@example.id\r\nSubject: Re: [HD #42]\r\nMessage-ID: <f@example.id>\r\n\r\n{text}\r\n").as_bytes());
+        let inbound = Inbound {
+            mail: &mail,
+            class: &Class::Person,
+            matched_by: MatchedBy::Tag,
+            budget: AutoReplyBudget::default(),
+            author: Author::Customer,
+        };
+        let step = step(
+            &resolved.ticket,
+            Event::Mail(inbound),
+            &policy,
+            Timestamp(NOW.0 + 900),
+        );
+        assert_eq!(step.ticket.status, expected, "{text}");
+    }
 }

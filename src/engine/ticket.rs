@@ -1,7 +1,8 @@
 //! The ticket record and its states.
 
+use super::commands::Priority;
 use crate::mail::Mail;
-use crate::types::{Contact, DeskId, EmailAddress, MessageId, TicketId, Tier, Timestamp};
+use crate::types::{AgentId, Contact, DeskId, EmailAddress, MessageId, TicketId, Tier, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -64,6 +65,24 @@ pub struct Ticket {
     pub message_count: u32,
     /// Message-IDs of the conversation, oldest first, for threading outgoing mail.
     pub thread: Vec<MessageId>,
+    /// The agent in charge.
+    #[serde(default)]
+    pub assignee: Option<AgentId>,
+    /// How urgent it is.
+    #[serde(default)]
+    pub priority: Priority,
+    /// What kind of problem it is, for reports.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// People the customer's side keeps in copy (they get agents' replies too).
+    #[serde(default)]
+    pub cc: Vec<EmailAddress>,
+    /// When it was last resolved.
+    #[serde(default)]
+    pub resolved_at: Option<Timestamp>,
+    /// The customer's latest Message-ID, which agents' replies answer.
+    #[serde(default)]
+    pub last_customer_message: Option<MessageId>,
 }
 
 impl Ticket {
@@ -88,6 +107,12 @@ impl Ticket {
             updated_at: now,
             message_count: 0,
             thread: Vec::new(),
+            assignee: None,
+            priority: Priority::Normal,
+            category: None,
+            cc: Vec::new(),
+            resolved_at: None,
+            last_customer_message: None,
         }
     }
 

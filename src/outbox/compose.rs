@@ -29,6 +29,12 @@ pub fn compose(mail: &OutgoingMail) -> Result<Composed, String> {
         .message_id(Some(mail.message_id.bracketed()))
         .date(mail.date.to_system_time())
         .raw_header(raw_header("X-Auto-Response-Suppress", "All"));
+    for contact in &mail.cc {
+        builder = builder.cc(mailbox(contact)?);
+    }
+    if let Some(reply_to) = &mail.reply_to {
+        builder = builder.reply_to(mailbox(reply_to)?);
+    }
     if let Some(value) = &mail.auto_submitted {
         builder = builder.raw_header(raw_header("Auto-Submitted", value));
     }
@@ -42,7 +48,10 @@ pub fn compose(mail: &OutgoingMail) -> Result<Composed, String> {
     let message = builder.body(mail.body.clone()).map_err(|e| e.to_string())?;
     Ok(Composed {
         envelope_from: mail.from.address.clone(),
-        envelope_to: vec![mail.to.address.clone()],
+        envelope_to: std::iter::once(&mail.to)
+            .chain(&mail.cc)
+            .map(|c| c.address.clone())
+            .collect(),
         raw: message.formatted(),
     })
 }
@@ -83,6 +92,8 @@ mod tests {
             message_id: MessageId::parse("loket.1.1.0@example.com").expect("valid"),
             from: contact("Support", "support@example.com"),
             to: contact(to_name, "budi@example.id"),
+            cc: Vec::new(),
+            reply_to: None,
             subject: subject.into(),
             in_reply_to: MessageId::parse("m1@example.id"),
             references: vec![MessageId::parse("m1@example.id").expect("valid")],

@@ -1,0 +1,294 @@
+//! The agent's side: an agent's reply on a ticket is relayed to the customer with only
+//! its new text, its commands are applied, and a note stays internal. Nothing an agent
+//! asks is done unless the mail proved it came from them.
+
+use super::commands::{self, Assignee, Command, Reading, Rejected};
+use super::customer::{notify_with, on_duty, set_status};
+use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
+use super::trust::Verification;
+use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Status, Step};
+use crate::config::policy::{Agent, Desk, Policy};
+use crate::mail::quote;
+use crate::templates::TemplateKind;
+use crate::types::{Contact, Tier, Timestamp};
+
+pub(super) fn on_agent_mail(
+    step: &mut Step,
+    inbound: &Inbound<'_>,
+    agent: &Agent,
+    verification: Verification,
+    to_comment_address: bool,
+    policy: &Policy,
+    now: Timestamp,
+) {
+    step.filed = Filed::Note;
+    let desk = desk_of(policy, &step.ticket);
+    if verification == Verification::Unverified {
+        return unverified(step, inbound, agent, desk, policy, now);
+    }
+    let new_text = quote::new_text(&inbound.mail.text);
+    let reading = match commands::read(&inbound.mail.subject, &new_text, policy) {
+        Ok(reading) => reading,
+        Err(rejected) => return refuse(step, agent, rejected, &new_text, desk, policy, now),
+    };
+    for command in &reading.commands {
+        apply(step, command, agent, policy, now);
+    }
+    if to_comment_address || reading.is_note() || reading.text.is_empty() {
+        note(step, &reading, agent);
+    } else {
+        relay(step, agent, &reading.text, desk, policy, now);
+    }
+}
+
+/// A mail in an agent's name without proof: kept as a note, nothing done, the agent told.
+fn unverified(
+    step: &mut Step,
+    inbound: &Inbound<'_>,
+    agent: &Agent,
+    desk: &Desk,
+    policy: &Policy,
+    now: Timestamp,
+) {
+    let address = inbound
+        .mail
+        .from
+        .as_ref()
+        .map(|c| c.address.clone())
+        .unwrap_or_else(|| agent.addresses[0].clone());
+    step.effects
+        .push(Effect::Record(Happening::UnverifiedAgentMail {
+            agent: agent.id.clone(),
+            address,
+        }));
+    let mut vars = outgoing::vars(&step.ticket, desk, policy);
+    vars.agent = agent.name.clone();
+    let draft = to_agent(
+        agent,
+        OutgoingKind::Unverified,
+        &vars.tag,
+        TemplateKind::Unverified,
+        &vars,
+        desk,
+        policy,
+    );
+    outgoing::send(step, desk, draft, now);
+}
+
+/// Commands that cannot be obeyed: nothing is applied, the agent is told which line.
+fn refuse(
+    step: &mut Step,
+    agent: &Agent,
+    rejected: Rejected,
+    text: &str,
+    desk: &Desk,
+    policy: &Policy,
+    now: Timestamp,
+) {
+    let mut vars = outgoing::vars(&step.ticket, desk, policy);
+    vars.agent = agent.name.clone();
+    vars.line = rejected.line.clone();
+    vars.reason = rejected.reason.clone();
+    vars.text = text.to_string();
+    step.effects
+        .push(Effect::Record(Happening::CommandsRejected {
+            agent: agent.id.clone(),
+            line: rejected.line,
+            reason: rejected.reason,
+        }));
+    let draft = to_agent(
+        agent,
+        OutgoingKind::CommandError,
+        &vars.tag,
+        TemplateKind::CommandError,
+        &vars,
+        desk,
+        policy,
+    );
+    outgoing::send(step, desk, draft, now);
+}
+
+fn to_agent(
+    agent: &Agent,
+    kind: OutgoingKind,
+    tag: &str,
+    template: TemplateKind,
+    vars: &crate::templates::MailVars,
+    desk: &Desk,
+    policy: &Policy,
+) -> Draft {
+    Draft {
+        kind,
+        from_name: desk.name.clone(),
+        to: agent_contact(agent),
+        cc: Vec::new(),
+        reply_to: None,
+        subject: format!("{tag} {}", vars.subject),
+        body: outgoing::render(policy, template, agent_language(agent, desk), vars),
+        auto_submitted: Some("auto-replied"),
+        in_customer_thread: false,
+    }
+}
+
+fn note(step: &mut Step, reading: &Reading, agent: &Agent) {
+    if !reading.text.is_empty() || reading.commands.is_empty() {
+        step.effects.push(Effect::Record(Happening::NoteAdded {
+            agent: agent.id.clone(),
+        }));
+    }
+}
+
+/// The agent's answer goes to the requester and the people in copy, from the desk
+/// address under the agent's name, in the customer's thread.
+fn relay(step: &mut Step, agent: &Agent, text: &str, desk: &Desk, policy: &Policy, now: Timestamp) {
+    let Some(requester) = step.ticket.requester.clone() else {
+        return note(
+            step,
+            &Reading {
+                commands: Vec::new(),
+                text: text.to_string(),
+            },
+            agent,
+        );
+    };
+    let tag = outgoing::tag(desk, &step.ticket);
+    let cc = step
+        .ticket
+        .cc
+        .iter()
+        .map(|a| Contact {
+            name: None,
+            address: a.clone(),
+        })
+        .collect();
+    let draft = Draft {
+        kind: OutgoingKind::AgentReply,
+        from_name: agent.name.clone(),
+        to: requester,
+        cc,
+        reply_to: None,
+        subject: outgoing::reply_subject(&step.ticket.subject, &tag, &policy.tag_prefixes()),
+        body: format!("{text}\n"),
+        auto_submitted: None,
+        in_customer_thread: true,
+    };
+    let message_id = outgoing::send(step, desk, draft, now);
+    step.filed = Filed::Agent;
+    step.effects.push(Effect::Record(Happening::AgentReplied {
+        agent: agent.id.clone(),
+        message_id,
+    }));
+    if step.ticket.status == Status::New {
+        set_status(step, Status::Open, &agent.id.0);
+    }
+}
+
+fn apply(step: &mut Step, command: &Command, agent: &Agent, policy: &Policy, now: Timestamp) {
+    let by = agent.id.0.as_str();
+    match command {
+        Command::Resolve => {
+            set_status(step, Status::Resolved, by);
+            step.ticket.resolved_at = Some(now);
+        }
+        Command::Reopen => set_status(step, Status::Open, by),
+        Command::Pending => set_status(step, Status::Pending, by),
+        Command::Assign(who) => assign(step, who, agent, policy, now),
+        Command::Escalate(reason) => escalate(step, reason.as_deref(), agent, policy, now),
+        Command::Tier(tier) => set_tier(step, *tier, by),
+        Command::Priority(priority) => {
+            let from = step.ticket.priority;
+            step.ticket.priority = *priority;
+            changed(step, "priority", from.to_string(), priority.to_string(), by);
+        }
+        Command::Category(category) => {
+            let from = step
+                .ticket
+                .category
+                .replace(category.clone())
+                .unwrap_or_default();
+            changed(step, "category", from, category.clone(), by);
+        }
+        Command::Cc { add, remove } => {
+            let from = step
+                .ticket
+                .cc
+                .iter()
+                .map(|a| a.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            step.ticket.cc.retain(|a| !remove.contains(a));
+            step.ticket.participants.retain(|a| !remove.contains(a));
+            for address in add {
+                step.ticket.add_participant(address);
+                if !step.ticket.cc.contains(address) {
+                    step.ticket.cc.push(address.clone());
+                }
+            }
+            let to = step
+                .ticket
+                .cc
+                .iter()
+                .map(|a| a.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            changed(step, "cc", from, to, by);
+        }
+        Command::Note => {}
+    }
+}
+
+fn assign(step: &mut Step, who: &Assignee, agent: &Agent, policy: &Policy, now: Timestamp) {
+    let target = match who {
+        Assignee::Me => Some(agent),
+        Assignee::Agent(id) => policy.agent(id),
+    };
+    let Some(target) = target else { return };
+    let from = step
+        .ticket
+        .assignee
+        .replace(target.id.clone())
+        .map(|a| a.0)
+        .unwrap_or_default();
+    changed(step, "assignee", from, target.id.0.clone(), &agent.id.0);
+    if target.id != agent.id {
+        let text = format!("{} assigned this ticket to you.", agent.name);
+        notify_with(step, &text, &[target], policy, now);
+    }
+}
+
+/// Up one tier (the last is 3): the ticket leaves its assignee and the next tier is told.
+fn escalate(step: &mut Step, reason: Option<&str>, agent: &Agent, policy: &Policy, now: Timestamp) {
+    let next = Tier((step.ticket.tier.0 + 1).min(3));
+    set_tier(step, next, &agent.id.0);
+    if let Some(previous) = step.ticket.assignee.take() {
+        changed(step, "assignee", previous.0, String::new(), &agent.id.0);
+    }
+    let agents: Vec<&Agent> = on_duty(step, policy)
+        .into_iter()
+        .filter(|a| a.id != agent.id)
+        .collect();
+    let why = reason.map_or(String::new(), |r| format!(": {r}"));
+    let text = format!(
+        "{} escalated this ticket to tier {}{why}.",
+        agent.name, next.0
+    );
+    notify_with(step, &text, &agents, policy, now);
+}
+
+fn set_tier(step: &mut Step, tier: Tier, by: &str) {
+    let from = step.ticket.tier;
+    step.ticket.tier = tier;
+    changed(step, "tier", from.0.to_string(), tier.0.to_string(), by);
+}
+
+fn changed(step: &mut Step, field: &str, from: String, to: String, by: &str) {
+    if from == to {
+        return;
+    }
+    step.effects.push(Effect::Record(Happening::Changed {
+        field: field.into(),
+        from,
+        to,
+        by: by.into(),
+    }));
+}

@@ -1,0 +1,272 @@
+//! The customer's side: a new ticket is acknowledged and announced to the agents; a
+//! follow-up reopens a resolved ticket (unless it only says thanks) and is announced to
+//! the agent in charge.
+
+use super::loops;
+use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
+use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Status, Step};
+use crate::config::policy::{Agent, Policy};
+use crate::mail::{quote, Class};
+use crate::templates::TemplateKind;
+use crate::types::{Contact, Timestamp};
+
+pub(super) fn on_customer_mail(
+    step: &mut Step,
+    inbound: &Inbound<'_>,
+    is_first: bool,
+    policy: &Policy,
+    now: Timestamp,
+) {
+    step.filed = match inbound.class {
+        Class::Person => Filed::Customer,
+        Class::Bounce(_) => Filed::Note,
+        Class::Automatic(_) => Filed::Auto,
+    };
+    if !inbound.class.is_person() {
+        if is_first {
+            acknowledge(step, inbound, policy, now);
+        }
+        return;
+    }
+    take_part(step, inbound, policy);
+    if is_first {
+        acknowledge(step, inbound, policy, now);
+        let agents = on_duty(step, policy);
+        notify(step, inbound, &agents, policy, now);
+        return;
+    }
+    reopen_unless_thanks(step, inbound, now);
+    let assignee = step
+        .ticket
+        .assignee
+        .as_ref()
+        .and_then(|id| policy.agent(id))
+        .filter(|a| !a.away);
+    if let Some(assignee) = assignee {
+        notify(step, inbound, &[assignee], policy, now);
+    }
+}
+
+/// The sender and the people they Cc'd may write to the ticket and get agents' answers.
+fn take_part(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy) {
+    let mail = inbound.mail;
+    let ticket = &mut step.ticket;
+    if mail.has_own_message_id {
+        ticket.last_customer_message = Some(mail.message_id.clone());
+    }
+    if let Some(from) = &mail.from {
+        ticket.add_participant(&from.address);
+    }
+    let staff = |c: &&Contact| {
+        policy.is_own_address(&c.address) || policy.agent_by_address(&c.address).is_some()
+    };
+    for contact in mail.cc.iter().filter(|c| !staff(c)) {
+        ticket.add_participant(&contact.address);
+        let is_requester = ticket
+            .requester
+            .as_ref()
+            .is_some_and(|r| r.address == contact.address);
+        if !is_requester && !ticket.cc.contains(&contact.address) {
+            ticket.cc.push(contact.address.clone());
+        }
+    }
+}
+
+fn acknowledge(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy, now: Timestamp) {
+    let desk = desk_of(policy, &step.ticket);
+    let requester = step.ticket.requester.clone();
+    let allowed = loops::may_auto_reply(
+        inbound.class,
+        requester.as_ref(),
+        inbound.budget,
+        &policy.limits,
+    );
+    let Err(reason) = allowed.as_ref().map(|_| ()) else {
+        let vars = outgoing::vars(&step.ticket, desk, policy);
+        let body = policy
+            .templates
+            .render(TemplateKind::Acknowledgement, desk.language, &vars);
+        let Ok(body) = body else {
+            let reason = body.expect_err("checked").to_string();
+            step.effects
+                .push(Effect::Record(Happening::AcknowledgementSuppressed {
+                    reason,
+                }));
+            return;
+        };
+        let draft = Draft {
+            kind: OutgoingKind::Acknowledgement,
+            from_name: desk.name.clone(),
+            to: requester.expect("may_auto_reply refuses a mail without sender"),
+            cc: Vec::new(),
+            reply_to: None,
+            subject: outgoing::reply_subject(
+                &step.ticket.subject,
+                &vars.tag,
+                &policy.tag_prefixes(),
+            ),
+            body,
+            auto_submitted: Some("auto-replied"),
+            in_customer_thread: true,
+        };
+        let message_id = outgoing::send(step, desk, draft, now);
+        step.effects
+            .push(Effect::Record(Happening::AcknowledgementQueued {
+                message_id,
+            }));
+        return;
+    };
+    let reason = reason.clone();
+    step.effects
+        .push(Effect::Record(Happening::AcknowledgementSuppressed {
+            reason,
+        }));
+}
+
+/// The agents a new ticket is announced to: those of its tier who want notifications and
+/// are not away.
+pub(super) fn on_duty<'p>(step: &Step, policy: &'p Policy) -> Vec<&'p Agent> {
+    policy
+        .agents
+        .iter()
+        .filter(|a| a.tier == step.ticket.tier && a.notify && !a.away)
+        .collect()
+}
+
+/// Sends each agent the customer's new text, with a Reply-To signed for them.
+pub(super) fn notify(
+    step: &mut Step,
+    inbound: &Inbound<'_>,
+    agents: &[&Agent],
+    policy: &Policy,
+    now: Timestamp,
+) {
+    let text = quote::new_text(&inbound.mail.text);
+    notify_with(step, &text, agents, policy, now);
+}
+
+/// Sends each agent a notification quoting `text`.
+pub(super) fn notify_with(
+    step: &mut Step,
+    text: &str,
+    agents: &[&Agent],
+    policy: &Policy,
+    now: Timestamp,
+) {
+    if agents.is_empty() {
+        return;
+    }
+    let desk = desk_of(policy, &step.ticket);
+    for agent in agents {
+        let mut vars = outgoing::vars(&step.ticket, desk, policy);
+        vars.agent = agent.name.clone();
+        vars.text = text.to_string();
+        let reply_address = super::trust::reply_address(
+            &desk.address,
+            step.ticket.id,
+            &agent.id,
+            &policy.security.reply_key,
+        );
+        let draft = Draft {
+            kind: OutgoingKind::Notification,
+            from_name: desk.name.clone(),
+            to: agent_contact(agent),
+            cc: Vec::new(),
+            reply_to: Some(Contact {
+                name: Some(desk.name.clone()),
+                address: reply_address,
+            }),
+            subject: format!("{} {}", vars.tag, step.ticket.subject),
+            body: outgoing::render(
+                policy,
+                TemplateKind::Notification,
+                agent_language(agent, desk),
+                &vars,
+            ),
+            auto_submitted: Some("auto-generated"),
+            in_customer_thread: false,
+        };
+        outgoing::send(step, desk, draft, now);
+    }
+    let agents = agents.iter().map(|a| a.id.clone()).collect();
+    step.effects
+        .push(Effect::Record(Happening::Notified { agents }));
+}
+
+/// A customer writing on a resolved ticket reopens it, unless the mail only says thanks.
+fn reopen_unless_thanks(step: &mut Step, inbound: &Inbound<'_>, _now: Timestamp) {
+    let ticket = &mut step.ticket;
+    if !matches!(ticket.status, Status::Resolved | Status::Closed) {
+        if ticket.status == Status::Pending {
+            set_status(step, Status::Open, "customer");
+        }
+        return;
+    }
+    if is_thanks(&quote::new_text(&inbound.mail.text)) {
+        return;
+    }
+    set_status(step, Status::Open, "customer");
+}
+
+/// Changes the status and records it.
+pub(super) fn set_status(step: &mut Step, status: Status, by: &str) {
+    let from = step.ticket.status;
+    if from == status {
+        return;
+    }
+    step.ticket.status = status;
+    step.effects.push(Effect::Record(Happening::Changed {
+        field: "status".into(),
+        from: from.to_string(),
+        to: status.to_string(),
+        by: by.to_string(),
+    }));
+}
+
+/// A short mail that only thanks ("thanks!", "terima kasih", "makasih", "ok sip"): every
+/// word is a word of thanks or politeness, and one of them is thanks itself.
+pub fn is_thanks(text: &str) -> bool {
+    const CORE: [&str; 11] = [
+        "thanks", "thank", "thx", "ty", "cheers", "kasih", "makasih", "makasi", "trims", "tq",
+        "sip",
+    ];
+    const POLITE: [&str; 22] = [
+        "you", "very", "much", "so", "a", "lot", "again", "all", "terima", "banyak", "ya", "yah",
+        "ok", "oke", "okay", "mantap", "pak", "bu", "mas", "mbak", "great", "nya",
+    ];
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let only_polite = words.iter().all(|w| CORE.contains(w) || POLITE.contains(w));
+    let thanks = words.iter().any(|w| CORE.contains(w));
+    !words.is_empty() && words.len() <= 8 && only_polite && thanks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_thanks;
+
+    #[test]
+    fn short_thanks_in_english_and_indonesian() {
+        for text in [
+            "Thanks!",
+            "thank you very much",
+            "Terima kasih banyak ya",
+            "makasih",
+            "ok sip",
+            "Sip, mantap",
+        ] {
+            assert!(is_thanks(text), "{text}");
+        }
+        for text in [
+            "Thanks, but it is broken again",
+            "the printer still does not work",
+            "",
+            "ok",
+        ] {
+            assert!(!is_thanks(text), "{text}");
+        }
+    }
+}
