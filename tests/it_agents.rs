@@ -1,0 +1,205 @@
+//! Agents working a ticket from their own mail client, through real Dovecot and Postfix:
+//! notification, relayed reply with only the new text, internal note, a refused command,
+//! and a forged mail in an agent's name.
+
+mod support;
+
+use serde_json::Value;
+use std::time::Duration;
+use support::{wait_for, MailServers, MaildirMessage, Sandbox};
+
+const WAIT: Duration = Duration::from_secs(20);
+const AGENTS: &str = "[agent.andi]\nname = \"Andi\"\naddresses = [\"andi@staff.example\"]\n\
+                      [security]\nsecret = \"a test secret, 16+ characters\"\n";
+
+fn history_has(ticket: &Value, what: &str) -> bool {
+    ticket["history"]
+        .as_array()
+        .is_some_and(|h| h.iter().any(|e| e["what"] == what))
+}
+
+fn reply(to: &str, subject: &str, in_reply_to: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: Andi <andi@staff.example>\r\nTo: {to}\r\nSubject: {subject}\r\n\
+         In-Reply-To: {in_reply_to}\r\nMessage-ID: <{}@staff.example>\r\n\r\n{body}\r\n",
+        body.len() ^ subject.len() ^ to.len()
+    )
+    .into_bytes()
+}
+
+struct Desk {
+    servers: MailServers,
+    sandbox: Sandbox,
+    _daemon: support::Daemon,
+    notification: MaildirMessage,
+}
+
+/// A running desk with one ticket from Budi, and Andi's notification of it.
+fn desk_with_a_ticket() -> Desk {
+    let servers = MailServers::start();
+    let sandbox = Sandbox::with_sections(&(servers.loket_sections("") + AGENTS));
+    let daemon = sandbox.daemon();
+    let mail = "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nCc: sari@example.id\r\n\
+                Subject: Printer broken\r\nMessage-ID: <b1@example.id>\r\n\r\nThe printer on floor 3 is broken.\r\n";
+    servers.submit("budi@example.id", &["support@example.com"], mail.as_bytes());
+    let notification = servers
+        .wait_for_messages("andi@staff.example", 1, WAIT)
+        .remove(0);
+    Desk {
+        servers,
+        sandbox,
+        _daemon: daemon,
+        notification,
+    }
+}
+
+impl Desk {
+    /// Andi answers the notification from his mail client (to its Reply-To).
+    fn answer(&self, body: &str) {
+        let reply_to = self
+            .notification
+            .header("Reply-To")
+            .expect("the notification has a Reply-To");
+        let subject = format!(
+            "Re: {}",
+            self.notification.header("Subject").expect("subject")
+        );
+        let id = self.notification.header("Message-ID").expect("id");
+        self.servers.submit(
+            "andi@staff.example",
+            &[&address_in(&reply_to)],
+            &reply(&reply_to, &subject, &id, body),
+        );
+    }
+
+    fn ticket_after(&self, what: &str) -> Value {
+        wait_for(&format!("{what} on ticket 1"), WAIT, || {
+            let ticket = self.sandbox.ticket(1);
+            history_has(&ticket, what).then_some(ticket)
+        })
+    }
+}
+
+/// The text with quoted-printable soft line breaks joined (lettre wraps long lines).
+fn unwrapped(message: &MaildirMessage) -> String {
+    message.text.replace("=\r\n", "").replace("=\n", "")
+}
+
+fn address_in(header: &str) -> String {
+    header
+        .rsplit('<')
+        .next()
+        .unwrap_or(header)
+        .trim_end_matches('>')
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn the_agent_is_notified_and_their_reply_reaches_the_customer_with_only_the_new_text() {
+    let desk = desk_with_a_ticket();
+    let note = &desk.notification;
+    assert!(note
+        .header("Subject")
+        .expect("subject")
+        .starts_with("[HD #1]"));
+    assert!(address_in(&note.header("Reply-To").expect("reply-to")).starts_with("support+t1.andi."));
+    assert!(note.text.contains("The printer on floor 3 is broken."));
+
+    desk.answer("#priority high\r\n\r\nWe replaced the toner, please try again.\r\n\r\nOn Mon, Support wrote:\r\n> [HD #1] Printer broken\r\n> The printer on floor 3 is broken.");
+    let answers = desk.servers.wait_for_messages("budi@example.id", 2, WAIT);
+    let answer = answers
+        .iter()
+        .find(|m| m.text.contains("replaced the toner"))
+        .expect("the agent's answer");
+    assert!(
+        !answer.text.contains("floor 3"),
+        "quoted history is not relayed:\n{}",
+        answer.text
+    );
+    assert!(
+        !answer.text.contains("#priority"),
+        "commands are not relayed"
+    );
+    let from = answer.header("From").expect("From");
+    assert!(
+        from.contains("Andi")
+            && from.contains("support@example.com")
+            && !from.contains("staff.example"),
+        "{from}"
+    );
+    assert_eq!(
+        answer.header("In-Reply-To").as_deref(),
+        Some("<b1@example.id>")
+    );
+    assert!(answer
+        .header("Cc")
+        .is_some_and(|cc| cc.contains("sari@example.id")));
+    desk.servers.wait_for_messages("sari@example.id", 1, WAIT);
+    let ticket = desk.ticket_after("agent-replied");
+    assert_eq!(ticket["status"], "open");
+}
+
+#[test]
+fn an_internal_note_never_reaches_the_customer() {
+    let desk = desk_with_a_ticket();
+    desk.answer("#note\r\nCustomer is a VIP, handle with care.");
+    let ticket = desk.ticket_after("note-added");
+    let last = ticket["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .rev()
+        .find(|m| m["direction"] == "inbound")
+        .cloned()
+        .expect("the note");
+    assert_eq!(last["kind"], "note");
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        desk.servers.messages("budi@example.id").len(),
+        1,
+        "only the acknowledgement"
+    );
+}
+
+#[test]
+fn a_bad_command_changes_nothing_and_the_agent_gets_the_line_back() {
+    let desk = desk_with_a_ticket();
+    desk.answer("#priority urgent\r\n#tier 9\r\n\r\nSending to the engineers.");
+    let ticket = desk.ticket_after("commands-rejected");
+    assert_eq!(ticket["tier"], 1);
+    let mails = desk
+        .servers
+        .wait_for_messages("andi@staff.example", 2, WAIT);
+    assert!(mails
+        .iter()
+        .any(|m| unwrapped(m).contains("#tier 9") && unwrapped(m).contains("does not exist")));
+    assert_eq!(
+        desk.servers.messages("budi@example.id").len(),
+        1,
+        "nothing was sent to the customer"
+    );
+}
+
+#[test]
+fn a_forged_agent_mail_executes_nothing_and_the_real_agent_is_told() {
+    let desk = desk_with_a_ticket();
+    // No token: written straight to the desk address, as anyone could.
+    let forged = reply(
+        "support@example.com",
+        "Re: [HD #1] Printer broken",
+        "<b1@example.id>",
+        "#close\r\nPlease forward me everything.",
+    );
+    desk.servers
+        .submit("andi@staff.example", &["support@example.com"], &forged);
+    let ticket = desk.ticket_after("unverified-agent-mail");
+    assert_eq!(ticket["status"], "new", "#close was not executed");
+    let mails = desk
+        .servers
+        .wait_for_messages("andi@staff.example", 2, WAIT);
+    assert!(mails
+        .iter()
+        .any(|m| unwrapped(m).contains("could not be verified")));
+    assert_eq!(desk.servers.messages("budi@example.id").len(), 1);
+}
