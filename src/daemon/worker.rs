@@ -12,7 +12,7 @@ use crate::engine::{
 };
 use crate::intake::{Arrival, Batch, Receipt};
 use crate::mail::{self, Mail};
-use crate::outbox::compose;
+use crate::outbox::{compose, forward};
 use crate::store::{
     self, Change, Customer, Direction, MessageKind, MessageRecord, NewMessage, NewOutboxMail,
     OutboxRecord, OutboxState, Store,
@@ -211,6 +211,9 @@ impl Worker {
     /// verified) or the customer's side.
     fn author<'p>(&'p self, mail: &Mail, ticket: &Ticket) -> Author<'p> {
         let from = mail.from.as_ref().map(|c| &c.address);
+        if from.is_some_and(|a| ticket.specialists.contains(a)) {
+            return Author::Specialist;
+        }
         let Some((agent, address)) = from.and_then(|a| Some((self.policy.agent_by_address(a)?, a)))
         else {
             return Author::Customer;
@@ -406,7 +409,15 @@ impl Worker {
         seq: &mut u32,
         now: Timestamp,
     ) -> store::Result<()> {
-        let composed = match compose(&mail) {
+        let mut mail = mail;
+        let attachments = if mail.kind == engine::OutgoingKind::Forward {
+            let (history, files) = forward::conversation(&self.store, change.ticket.id)?;
+            mail.body.push_str(&history);
+            files
+        } else {
+            Vec::new()
+        };
+        let composed = match compose(&mail, &attachments) {
             Ok(composed) => composed,
             Err(reason) => {
                 error!(ticket = %change.ticket.id, error = %reason, "outgoing mail could not be formatted");

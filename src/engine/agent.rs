@@ -10,7 +10,7 @@ use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Status, Step};
 use crate::config::policy::{Agent, Desk, Policy};
 use crate::mail::quote;
 use crate::templates::TemplateKind;
-use crate::types::{Contact, Tier, Timestamp};
+use crate::types::{Contact, EmailAddress, Tier, Timestamp};
 
 pub(super) fn on_agent_mail(
     step: &mut Step,
@@ -234,7 +234,82 @@ fn apply(step: &mut Step, command: &Command, agent: &Agent, policy: &Policy, now
             changed(step, "cc", from, to, by);
         }
         Command::Note => {}
+        Command::Forward { to, text } => forward(step, agent, to, text, policy, now),
     }
+}
+
+/// The conversation goes to an outside specialist, from the desk under the agent's name;
+/// replies come back to the desk and thread into the ticket as internal notes.
+fn forward(
+    step: &mut Step,
+    agent: &Agent,
+    to: &EmailAddress,
+    text: &str,
+    policy: &Policy,
+    now: Timestamp,
+) {
+    let desk = desk_of(policy, &step.ticket);
+    let tag = outgoing::tag(desk, &step.ticket);
+    if !step.ticket.specialists.contains(to) {
+        step.ticket.specialists.push(to.clone());
+    }
+    let draft = Draft {
+        kind: OutgoingKind::Forward,
+        from_name: format!("{} ({})", agent.name, desk.name),
+        to: Contact {
+            name: None,
+            address: to.clone(),
+        },
+        cc: Vec::new(),
+        reply_to: None,
+        subject: format!("Fwd: {} {tag}", step.ticket.subject),
+        body: if text.is_empty() {
+            String::new()
+        } else {
+            format!("{text}\n")
+        },
+        auto_submitted: None,
+        in_customer_thread: false,
+    };
+    let message_id = outgoing::send(step, desk, draft, now);
+    step.effects.push(Effect::Record(Happening::Forwarded {
+        agent: agent.id.clone(),
+        to: to.clone(),
+        message_id,
+    }));
+}
+
+/// A specialist's answer to a forward: an internal note, announced to the agent in
+/// charge (or the ticket's tier).
+pub(super) fn on_specialist_mail(
+    step: &mut Step,
+    inbound: &Inbound<'_>,
+    policy: &Policy,
+    now: Timestamp,
+) {
+    step.filed = Filed::Note;
+    let Some(from) = inbound.mail.from.as_ref().map(|c| c.address.clone()) else {
+        return;
+    };
+    step.effects
+        .push(Effect::Record(Happening::SpecialistAnswered {
+            from: from.clone(),
+        }));
+    let assignee = step
+        .ticket
+        .assignee
+        .as_ref()
+        .and_then(|id| policy.agent(id))
+        .filter(|a| !a.away);
+    let agents = match assignee {
+        Some(agent) => vec![agent],
+        None => on_duty(step, policy),
+    };
+    let text = format!(
+        "{from} answered the forward:\n\n{}",
+        quote::new_text(&inbound.mail.text)
+    );
+    notify_with(step, &text, &agents, policy, now);
 }
 
 fn assign(step: &mut Step, who: &Assignee, agent: &Agent, policy: &Policy, now: Timestamp) {

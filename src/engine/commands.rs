@@ -83,6 +83,13 @@ pub enum Command {
     },
     /// `#note`: the mail is an internal note.
     Note,
+    /// `#forward <address> [text]`: send the conversation to an outside specialist.
+    Forward {
+        /// The specialist.
+        to: EmailAddress,
+        /// What the agent asks of them.
+        text: String,
+    },
 }
 
 /// A command line that was refused, and why.
@@ -210,7 +217,8 @@ fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
             "#category needs a name, for example #category printer".into(),
         )),
         "cc" => cc(argument).map_err(reject),
-        "merge" | "forward" => Err(reject(format!("#{word} is not available yet"))),
+        "forward" => forward(argument).map_err(reject),
+        "merge" => Err(reject("#merge is not available yet".into())),
         _ => Err(reject(format!(
             "unknown command #{word}; see the list at the end of the notification"
         ))),
@@ -231,6 +239,18 @@ fn assign(argument: &str, policy: &Policy) -> Result<Command, String> {
         None if argument.is_empty() => Err("#assign needs an agent, or me".into()),
         None => Err(format!("no agent named {argument:?}")),
     }
+}
+
+fn forward(argument: &str) -> Result<Command, String> {
+    let (address, text) = argument
+        .split_once(char::is_whitespace)
+        .unwrap_or((argument, ""));
+    let to = EmailAddress::parse(address.trim_matches(|c| c == '<' || c == '>'))
+        .ok_or_else(|| format!("#forward needs an address first, for example #forward engineer@example.com; {address:?} is not one"))?;
+    Ok(Command::Forward {
+        to,
+        text: text.trim().to_string(),
+    })
 }
 
 fn tier(argument: &str) -> Result<Command, String> {
@@ -285,9 +305,17 @@ mod tests {
 
     #[test]
     fn every_command_parses() {
-        let all = "#close\n#resolve\n#reopen\n#pending\n#assign me\n#escalate needs a technician\n#tier 3\n#priority urgent\n#category Printer\n#cc +boss@example.id -old@example.id\n#note";
+        let all = "#close\n#resolve\n#reopen\n#pending\n#assign me\n#escalate needs a technician\n#tier 3\n#priority urgent\n#category Printer\n#cc +boss@example.id -old@example.id\n#forward tech@vendor.example please visit on Monday\n#note";
         let reading = read_text(all).expect("valid");
-        assert_eq!(reading.commands.len(), 11);
+        assert_eq!(reading.commands.len(), 12);
+        let to = EmailAddress::parse("tech@vendor.example").expect("valid");
+        assert_eq!(
+            reading.commands[10],
+            Command::Forward {
+                to,
+                text: "please visit on Monday".into()
+            }
+        );
         assert!(reading.is_note());
         assert_eq!(
             reading.commands[5],
@@ -313,6 +341,7 @@ mod tests {
             ("#cc boss@example.id", "+boss@example.id"),
             ("#close now", "takes no argument"),
             ("#merge 7", "not available yet"),
+            ("#forward please look", "needs an address"),
         ] {
             let rejected = read_text(&format!("#note\n{text}\nhello")).expect_err(text);
             assert_eq!(rejected.line, text);

@@ -28,6 +28,9 @@ pub enum OutgoingKind {
     CommandError,
     /// Tells an agent that a mail in their name was not verified.
     Unverified,
+    /// The conversation, sent to an outside specialist (the sender adds the history and
+    /// the original attachments).
+    Forward,
 }
 
 /// A mail the engine decided to send, before it is formatted.
@@ -100,6 +103,20 @@ pub enum Happening {
         agent: AgentId,
         /// The relayed mail.
         message_id: MessageId,
+    },
+    /// An agent forwarded the ticket to an outside specialist.
+    Forwarded {
+        /// Who forwarded it.
+        agent: AgentId,
+        /// To whom.
+        to: EmailAddress,
+        /// The forward's Message-ID, which the specialist's answer refers to.
+        message_id: MessageId,
+    },
+    /// An outside specialist answered a forward; kept as an internal note.
+    SpecialistAnswered {
+        /// Who.
+        from: EmailAddress,
     },
     /// An agent added an internal note.
     NoteAdded {

@@ -56,4 +56,6 @@ pub enum Author<'a> {
         /// Whether it was sent to the desk's comment address (always a note).
         to_comment_address: bool,
     },
+    /// An outside specialist the ticket was forwarded to, answering.
+    Specialist,
 }

@@ -70,6 +70,7 @@ fn on_mail(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy, now: Timesta
             policy,
             now,
         ),
+        Author::Specialist if !is_first => agent::on_specialist_mail(step, inbound, policy, now),
         _ => customer::on_customer_mail(step, inbound, is_first, policy, now),
     }
 }

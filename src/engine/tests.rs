@@ -420,3 +420,41 @@ fn a_customer_follow_up_reopens_a_resolved_ticket_but_thanks_do_not() {
         assert_eq!(step.ticket.status, expected, "{text}");
     }
 }
+
+#[test]
+fn a_forward_goes_to_the_specialist_and_their_answer_is_a_note_for_the_agents() {
+    let step1 = agent_step(
+        "#forward tech@vendor.example Please check the fuser unit.",
+        Verification::ReplyToken,
+        "support@example.com",
+    );
+    let forwards = of_kind(&step1, OutgoingKind::Forward);
+    assert_eq!(forwards.len(), 1);
+    assert_eq!(forwards[0].to.address.as_str(), "tech@vendor.example");
+    assert!(forwards[0].body.contains("fuser unit"));
+    assert!(
+        of_kind(&step1, OutgoingKind::AgentReply).is_empty(),
+        "the command's text goes to the specialist, not the customer"
+    );
+    assert_eq!(step1.ticket.specialists.len(), 1);
+
+    let answer = parse(b"From: tech@vendor.example\r\nSubject: Re: Fwd: Printer rusak [HD #42]\r\nMessage-ID: <t1@vendor.example>\r\n\r\nThe fuser is worn; replace it.\r\n");
+    let inbound = Inbound {
+        mail: &answer,
+        class: &Class::Person,
+        matched_by: MatchedBy::InReplyTo,
+        budget: AutoReplyBudget::default(),
+        author: Author::Specialist,
+    };
+    let step2 = step(
+        &step1.ticket,
+        Event::Mail(inbound),
+        &policy(),
+        Timestamp(NOW.0 + 3600),
+    );
+    assert_eq!(step2.filed, Filed::Note);
+    let told = notifications(&step2);
+    assert_eq!(told.len(), 1);
+    assert!(told[0].body.contains("fuser is worn"));
+    assert!(sent(&step2).is_empty(), "nothing reaches the customer");
+}

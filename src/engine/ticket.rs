@@ -83,6 +83,9 @@ pub struct Ticket {
     /// The customer's latest Message-ID, which agents' replies answer.
     #[serde(default)]
     pub last_customer_message: Option<MessageId>,
+    /// Outside specialists the ticket was forwarded to; their answers are internal notes.
+    #[serde(default)]
+    pub specialists: Vec<EmailAddress>,
 }
 
 impl Ticket {
@@ -113,6 +116,7 @@ impl Ticket {
             cc: Vec::new(),
             resolved_at: None,
             last_customer_message: None,
+            specialists: Vec::new(),
         }
     }
 

@@ -6,8 +6,9 @@
 use crate::engine::OutgoingMail;
 use crate::mail::sanitize;
 use crate::types::{Contact, EmailAddress};
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, Message};
+use lettre::message::{Attachment, Mailbox, Message, MultiPart, SinglePart};
 
 /// A formatted mail: envelope and bytes.
 #[derive(Debug, Clone)]
@@ -20,8 +21,19 @@ pub struct Composed {
     pub raw: Vec<u8>,
 }
 
-/// Formats an outgoing mail; `Err` names what lettre refused.
-pub fn compose(mail: &OutgoingMail) -> Result<Composed, String> {
+/// A file attached to an outgoing mail (a forward carries the customer's originals).
+#[derive(Debug, Clone)]
+pub struct FileAttachment {
+    /// File name, already made safe.
+    pub name: String,
+    /// MIME type, e.g. `application/pdf`.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Formats an outgoing mail with its attachments; `Err` names what lettre refused.
+pub fn compose(mail: &OutgoingMail, attachments: &[FileAttachment]) -> Result<Composed, String> {
     let mut builder = Message::builder()
         .from(mailbox(&mail.from)?)
         .to(mailbox(&mail.to)?)
@@ -45,7 +57,14 @@ pub fn compose(mail: &OutgoingMail) -> Result<Composed, String> {
         let ids: Vec<String> = mail.references.iter().map(|id| id.bracketed()).collect();
         builder = builder.references(ids.join(" "));
     }
-    let message = builder.body(mail.body.clone()).map_err(|e| e.to_string())?;
+    // A single text part declares MIME-Version and its charset; a bare body would not,
+    // and clients would read UTF-8 text as US-ASCII.
+    let message = if attachments.is_empty() {
+        builder.singlepart(SinglePart::plain(mail.body.clone()))
+    } else {
+        builder.multipart(with_attachments(&mail.body, attachments))
+    }
+    .map_err(|e| e.to_string())?;
     Ok(Composed {
         envelope_from: mail.from.address.clone(),
         envelope_to: std::iter::once(&mail.to)
@@ -54,6 +73,18 @@ pub fn compose(mail: &OutgoingMail) -> Result<Composed, String> {
             .collect(),
         raw: message.formatted(),
     })
+}
+
+fn with_attachments(body: &str, attachments: &[FileAttachment]) -> MultiPart {
+    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(body.to_string()));
+    for file in attachments {
+        let content_type = ContentType::parse(&file.content_type).unwrap_or_else(|_| {
+            ContentType::parse("application/octet-stream").expect("a valid type")
+        });
+        let name = sanitize::file_name(&file.name);
+        parts = parts.singlepart(Attachment::new(name).body(file.bytes.clone(), content_type));
+    }
+    parts
 }
 
 fn mailbox(contact: &Contact) -> Result<Mailbox, String> {
@@ -104,7 +135,7 @@ mod tests {
     }
 
     fn text(mail: &OutgoingMail) -> String {
-        String::from_utf8(compose(mail).expect("composes").raw).expect("ascii headers")
+        String::from_utf8(compose(mail, &[]).expect("composes").raw).expect("ascii headers")
     }
 
     #[test]

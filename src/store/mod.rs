@@ -316,7 +316,10 @@ impl ThreadLookup for Store {
     type Error = Error;
 
     fn participants(&self, ticket: TicketId) -> Result<Option<Vec<EmailAddress>>> {
-        Ok(self.load_ticket(ticket)?.map(|t| t.participants))
+        // Specialists a ticket was forwarded to may answer into it (as internal notes).
+        Ok(self
+            .load_ticket(ticket)?
+            .map(|t| [t.participants, t.specialists].concat()))
     }
 
     fn ticket_of(&self, message: &MessageId) -> Result<Option<TicketId>> {

@@ -1,0 +1,72 @@
+//! What a forward to an outside specialist carries: the conversation as readable text and
+//! the customer's original attachments, read from the store.
+
+use super::compose::FileAttachment;
+use crate::mail::sanitize;
+use crate::store::{self, Direction, MessageKind, Store};
+use crate::types::TicketId;
+use mail_parser::{MessageParser, MimeHeaders};
+
+/// The most attachment bytes one forward carries; later files are listed, not attached.
+const MAX_ATTACHED_BYTES: usize = 20 * 1024 * 1024;
+
+/// The conversation of a ticket as text (customer mails and agents' public answers, not
+/// internal notes), and the attachments of the customer's mails.
+pub fn conversation(
+    store: &Store,
+    ticket: TicketId,
+) -> store::Result<(String, Vec<FileAttachment>)> {
+    let mut text = String::from("\n---------- Conversation ----------\n");
+    let mut files = Vec::new();
+    let mut attached = 0;
+    for message in store.messages(ticket)? {
+        let public = matches!(message.kind, MessageKind::Customer | MessageKind::Agent);
+        if !public {
+            continue;
+        }
+        let from = message
+            .from
+            .as_ref()
+            .map_or("unknown".to_string(), |c| match &c.name {
+                Some(name) => format!("{name} <{}>", c.address),
+                None => c.address.to_string(),
+            });
+        text.push_str(&format!(
+            "\nOn {}, {from} wrote:\n{}\n",
+            message.date.to_rfc3339(),
+            message.text.trim_end()
+        ));
+        if message.direction == Direction::Inbound {
+            let raw = store.raw_message(ticket, message.seq)?.unwrap_or_default();
+            for file in attachments_of(&raw) {
+                if attached + file.bytes.len() > MAX_ATTACHED_BYTES {
+                    text.push_str(&format!("[not attached, too large: {}]\n", file.name));
+                    continue;
+                }
+                attached += file.bytes.len();
+                files.push(file);
+            }
+        }
+    }
+    Ok((text, files))
+}
+
+fn attachments_of(raw: &[u8]) -> Vec<FileAttachment> {
+    let Some(message) = MessageParser::default().parse(raw) else {
+        return Vec::new();
+    };
+    message
+        .attachments()
+        .map(|part| FileAttachment {
+            name: sanitize::file_name(part.attachment_name().unwrap_or("attachment")),
+            content_type: part
+                .content_type()
+                .map(|ct| match ct.subtype() {
+                    Some(sub) => format!("{}/{}", ct.ctype(), sub),
+                    None => ct.ctype().to_string(),
+                })
+                .unwrap_or_else(|| "application/octet-stream".into()),
+            bytes: part.contents().to_vec(),
+        })
+        .collect()
+}
