@@ -51,13 +51,13 @@ const SECTIONS: [&str; 12] = [
 /// Relative template paths are resolved against `config_dir`.
 pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> {
     let mut problems = unknown_sections(cfg);
-    let store = keep(required::<raw::Store>(cfg, "store"), &mut problems);
-    let spool = keep(required::<raw::Spool>(cfg, "spool"), &mut problems);
-    let outbox = keep(required::<raw::Outbox>(cfg, "outbox"), &mut problems);
-    let control = keep(required::<raw::Control>(cfg, "control"), &mut problems);
-    let intake = keep(optional::<raw::Intake>(cfg, "intake"), &mut problems);
-    let limits = keep(optional::<raw::Limits>(cfg, "limits"), &mut problems);
-    let templates = keep(required::<raw::Templates>(cfg, "templates"), &mut problems);
+    let store = required::<raw::Store>(cfg, "store", &mut problems);
+    let spool = required::<raw::Spool>(cfg, "spool", &mut problems);
+    let outbox = required::<raw::Outbox>(cfg, "outbox", &mut problems);
+    let control = required::<raw::Control>(cfg, "control", &mut problems);
+    let intake = optional::<raw::Intake>(cfg, "intake", &mut problems);
+    let limits = optional::<raw::Limits>(cfg, "limits", &mut problems);
+    let templates = required::<raw::Templates>(cfg, "templates", &mut problems);
     let desks = check_desks(cfg, &mut problems);
     let teams = agents::check_teams(cfg, &mut problems);
     let agents = agents::check_agents(cfg, &desks, &teams, &mut problems);
@@ -110,32 +110,85 @@ fn unknown_sections(cfg: &Config) -> Vec<Problem> {
         .collect()
 }
 
-fn required<T: DeserializeOwned>(cfg: &Config, key: &str) -> Result<T, Problem> {
-    match read(cfg, key) {
-        Err(None) => Err(Problem {
-            key: key.to_string(),
-            message: format!("missing section [{key}]"),
-        }),
-        other => other.map_err(|p| p.expect("only a missing section has no problem")),
+fn required<T: DeserializeOwned>(
+    cfg: &Config,
+    key: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    match read(cfg, key, problems) {
+        Read::Missing => {
+            let message = format!("missing section [{key}]");
+            problems.push(Problem {
+                key: key.to_string(),
+                message,
+            });
+            None
+        }
+        Read::Value(value) => Some(value),
+        Read::Invalid => None,
     }
 }
 
-fn optional<T: DeserializeOwned + Default>(cfg: &Config, key: &str) -> Result<T, Problem> {
-    match read(cfg, key) {
-        Err(None) => Ok(T::default()),
-        other => other.map_err(|p| p.expect("only a missing section has no problem")),
+fn optional<T: DeserializeOwned + Default>(
+    cfg: &Config,
+    key: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    match read(cfg, key, problems) {
+        Read::Missing => Some(T::default()),
+        Read::Value(value) => Some(value),
+        Read::Invalid => None,
     }
 }
 
-/// Reads a section; `Err(None)` when it is absent. The section is deserialised here rather
-/// than by `Config::get`, which would replace the failing field's key with the section's.
-fn read<T: DeserializeOwned>(cfg: &Config, key: &str) -> Result<T, Option<Problem>> {
-    let value = match cfg.get::<config::Value>(key) {
+/// What reading a section gave.
+enum Read<T> {
+    Missing,
+    Value(T),
+    Invalid,
+}
+
+/// Reads a section, reporting every unknown key in it (serde stops at the first, so each
+/// one found is reported and removed, and the section is read again) before the first
+/// other problem. The section is deserialised here rather than by `Config::get`, which
+/// would replace the failing field's key with the section's.
+fn read<T: DeserializeOwned>(cfg: &Config, key: &str, problems: &mut Vec<Problem>) -> Read<T> {
+    let mut value = match cfg.get::<config::Value>(key) {
         Ok(value) => value,
-        Err(ConfigError::NotFound(_)) => return Err(None),
-        Err(e) => return Err(Some(problem_from(key, e))),
+        Err(ConfigError::NotFound(_)) => return Read::Missing,
+        Err(e) => {
+            problems.push(problem_from(key, e));
+            return Read::Invalid;
+        }
     };
-    T::deserialize(value).map_err(|e| Some(problem_from(key, e)))
+    loop {
+        let error = match T::deserialize(value.clone()) {
+            Ok(parsed) => return Read::Value(parsed),
+            Err(error) => problem_from(key, error),
+        };
+        let unknown = unknown_field(&error.message);
+        let removed = unknown
+            .as_deref()
+            .and_then(|field| remove_key(&mut value, field));
+        problems.push(error);
+        if removed.is_none() {
+            return Read::Invalid;
+        }
+    }
+}
+
+/// The name in serde's "unknown field `x`, expected …".
+fn unknown_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    Some(rest.split('`').next()?.to_string())
+}
+
+/// Removes a key from a table value; `None` when there was no such key.
+fn remove_key(value: &mut config::Value, field: &str) -> Option<()> {
+    let mut table = value.clone().into_table().ok()?;
+    table.shift_remove(field)?;
+    *value = config::Value::new(None, config::ValueKind::Table(table));
+    Some(())
 }
 
 /// Rewrites the config crate's error as (full key, message) without repeating the key.
@@ -329,7 +382,7 @@ fn check_mailbox(
         problems.push(Problem { key, message });
         return None;
     }
-    let raw: raw::Mailbox = keep(required(cfg, &key), problems)?;
+    let raw: raw::Mailbox = required(cfg, &key, problems)?;
     let before = problems.len();
     let desk = raw.desk.map(DeskId);
     if let Some(desk) = desk
@@ -404,7 +457,7 @@ fn check_desk(cfg: &Config, id: &str, problems: &mut Vec<Problem>) -> Option<Des
         problems.push(Problem { key, message });
         return None;
     }
-    let raw: raw::Desk = required(cfg, &key).map_err(|p| problems.push(p)).ok()?;
+    let raw: raw::Desk = required(cfg, &key, problems)?;
     let before = problems.len();
     let address = check_address(&raw.address, &format!("{key}.address"), problems);
     let language = check_language(&raw.language, &format!("{key}.language"), problems);

@@ -1,17 +1,26 @@
 //! Test support: a sandbox folder per test with its own config, the real `loket` binary,
 //! and real Dovecot + Postfix started by `contrib/test-servers/start`.
+//!
+//! Every helper that can fail says what it was doing and shows loket's standard error, so
+//! a red test reads as a story: "loket run --once failed (exit status: 70): ...".
 #![allow(dead_code)] // each test file uses its own part of this module
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
 
 /// The repository root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A sample mail from `contrib/samples/`, as bytes.
+pub fn sample(name: &str) -> Vec<u8> {
+    let path = repo().join("contrib/samples").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("reading sample mail {}: {e}", path.display()))
 }
 
 /// Waits until `probe` returns something, or fails the test naming `what`.
@@ -29,24 +38,34 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut probe: impl FnMut() -> Opt
     }
 }
 
+/// Senders may get this many acknowledgements an hour in a sandbox (`limits`).
+pub const ACKS_PER_SENDER_PER_HOUR: usize = 3;
+
 /// A temporary folder with a config file, in which `loket` runs.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
 }
 
 impl Sandbox {
-    /// A sandbox whose outbox writes files.
+    /// A sandbox whose outbox writes files (one `.eml` per mail in `var/outbox`): the
+    /// config of the spool tests, every path inside the sandbox, templates from the repo.
     pub fn new() -> Sandbox {
-        Sandbox::with_sections(
-            "[outbox]\ntransport = \"file\"\npath = \"@VAR@/outbox\"\nretry_after = \"1s\"\n",
+        Sandbox::build(
+            "[outbox]\ntransport = \"file\"\npath = \"@VAR@/outbox\"\n",
+            60,
         )
     }
 
     /// A sandbox with the given `[outbox]` and extra sections; `@VAR@` is the var folder.
+    /// The global cap on automatic replies is lifted: the mail-server tests acknowledge
+    /// thousands of mails in a minute.
     pub fn with_sections(sections: &str) -> Sandbox {
-        let dir = tempfile::tempdir().expect("temp dir");
+        Sandbox::build(sections, 100_000)
+    }
+
+    fn build(sections: &str, auto_replies_per_minute: u32) -> Sandbox {
+        let dir = tempfile::tempdir().expect("creating the sandbox's temp dir");
         let sandbox = Sandbox { dir };
-        let var = sandbox.var();
         let config = format!(
             r#"[store]
 path = "@VAR@/store"
@@ -56,8 +75,8 @@ poll_interval = "100ms"
 [control]
 socket = "@VAR@/loket.sock"
 [limits]
-auto_replies_per_sender_per_hour = 3
-auto_replies_per_minute = 100000
+auto_replies_per_sender_per_hour = {per_sender}
+auto_replies_per_minute = {auto_replies_per_minute}
 [templates]
 path = "{templates}"
 [desk.support]
@@ -66,10 +85,11 @@ address = "support@example.com"
 tag = "HD"
 language = "en"
 {sections}"#,
-            templates = repo().join("config/templates").display(),
+            per_sender = ACKS_PER_SENDER_PER_HOUR,
+            templates = concat!(env!("CARGO_MANIFEST_DIR"), "/config/templates"),
         )
-        .replace("@VAR@", &var.display().to_string());
-        std::fs::write(sandbox.config_path(), config).expect("write config");
+        .replace("@VAR@", &sandbox.var().display().to_string());
+        sandbox.write_config(&config);
         sandbox
     }
 
@@ -77,8 +97,35 @@ language = "en"
         self.dir.path().join("loket.toml")
     }
 
+    /// The config file's text.
+    pub fn config(&self) -> String {
+        std::fs::read_to_string(self.config_path()).expect("reading the sandbox config")
+    }
+
+    /// Replaces the config file.
+    pub fn write_config(&self, config: &str) {
+        std::fs::write(self.config_path(), config).expect("writing the sandbox config");
+    }
+
+    /// Rewrites the config with `edit`; fails when `edit` changed nothing (a stale pattern).
+    pub fn edit_config(&self, edit: impl FnOnce(&str) -> String) {
+        let before = self.config();
+        let after = edit(&before);
+        assert_ne!(before, after, "editing the sandbox config changed nothing");
+        self.write_config(&after);
+    }
+
+    /// The folder holding store, spool, outbox and socket.
     pub fn var(&self) -> PathBuf {
         self.dir.path().join("var")
+    }
+
+    pub fn spool_path(&self) -> PathBuf {
+        self.var().join("spool")
+    }
+
+    pub fn outbox_path(&self) -> PathBuf {
+        self.var().join("outbox")
     }
 
     /// The command `loket --config <sandbox config> ...`.
@@ -94,120 +141,165 @@ language = "en"
 
     /// Runs `loket` to the end.
     pub fn loket(&self, args: &[&str]) -> Output {
-        self.command(args).output().expect("loket runs")
+        self.command(args)
+            .output()
+            .unwrap_or_else(|e| panic!("starting loket {}: {e}", args.join(" ")))
     }
 
     /// Runs `loket` with `input` on standard input.
     pub fn loket_with_input(&self, args: &[&str], input: &[u8]) -> Output {
+        let what = args.join(" ");
         let mut child = self
             .command(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("loket starts");
+            .unwrap_or_else(|e| panic!("starting loket {what}: {e}"));
+        let mut stdin = child.stdin.take().expect("loket's stdin is piped");
+        // loket may exit before reading everything (a config error): not the test's failure.
+        let _ = stdin.write_all(input);
+        drop(stdin);
         child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input)
-            .expect("write stdin");
-        child.wait_with_output().expect("loket ends")
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("waiting for loket {what}: {e}"))
     }
 
-    /// `loket ingest` of one message; must succeed.
+    /// Runs `loket <args>` and returns its exit status, standard output and standard error.
+    pub fn exec(&self, args: &[&str]) -> (ExitStatus, String, String) {
+        let out = self.loket(args);
+        (out.status, text(&out.stdout), text(&out.stderr))
+    }
+
+    /// Like `exec`, with `input` on standard input.
+    pub fn exec_with_input(&self, args: &[&str], input: &[u8]) -> (ExitStatus, String, String) {
+        let out = self.loket_with_input(args, input);
+        (out.status, text(&out.stdout), text(&out.stderr))
+    }
+
+    /// `loket ingest` of one message; must exit 0.
     pub fn ingest(&self, raw: &[u8]) {
-        let out = self.loket_with_input(&["ingest"], raw);
-        assert!(
-            out.status.success(),
-            "loket ingest failed: {}",
-            text(&out.stderr)
-        );
+        let (status, _, stderr) = self.exec_with_input(&["ingest"], raw);
+        assert!(status.success(), "loket ingest failed ({status}): {stderr}");
     }
 
-    /// `loket run --once`; must succeed. Returns its log.
+    /// `loket run --once`; must exit 0. Returns its log (standard error).
     pub fn run_once(&self) -> String {
-        let out = self.loket(&["run", "--once"]);
+        let (status, _, stderr) = self.exec(&["run", "--once"]);
         assert!(
-            out.status.success(),
-            "loket run --once failed: {}",
-            text(&out.stderr)
+            status.success(),
+            "loket run --once failed ({status}): {stderr}"
         );
-        text(&out.stderr)
+        stderr
     }
 
     /// `loket <args> --json`, parsed.
     pub fn json(&self, args: &[&str]) -> Value {
         let mut args = args.to_vec();
         args.push("--json");
-        let out = self.loket(&args);
-        assert!(
-            out.status.success(),
-            "loket {args:?} failed: {}",
-            text(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("loket prints JSON")
+        let what = args.join(" ");
+        let (status, stdout, stderr) = self.exec(&args);
+        assert!(status.success(), "loket {what} failed ({status}): {stderr}");
+        serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!("loket {what} printed something that is not JSON ({e}):\n{stdout}")
+        })
     }
 
+    /// `loket <args> --json`, which must print an array.
+    fn json_array(&self, args: &[&str]) -> Vec<Value> {
+        match self.json(args) {
+            Value::Array(items) => items,
+            other => panic!("loket {} --json printed no array: {other}", args.join(" ")),
+        }
+    }
+
+    /// `loket ticket list --json`.
     pub fn tickets(&self) -> Vec<Value> {
-        self.json(&["ticket", "list"])
-            .as_array()
-            .expect("array")
-            .clone()
+        self.json_array(&["ticket", "list"])
     }
 
+    /// `loket ticket show <id> --json`; fails when there is no such ticket.
     pub fn ticket(&self, id: u64) -> Value {
-        self.json(&["ticket", "show", &id.to_string()])
+        let ticket = self.json(&["ticket", "show", &id.to_string()]);
+        assert!(
+            ticket.is_object(),
+            "loket ticket show {id} --json: no ticket {id}, got {ticket}"
+        );
+        ticket
     }
 
+    /// `loket quarantine list --json`.
+    pub fn quarantine(&self) -> Vec<Value> {
+        self.json_array(&["quarantine", "list"])
+    }
+
+    /// `loket outbox list --json`: the store's record of outgoing mail.
     pub fn outbox_records(&self) -> Vec<Value> {
-        self.json(&["outbox", "list"])
-            .as_array()
-            .expect("array")
-            .clone()
+        self.json_array(&["outbox", "list"])
     }
 
-    /// Every `.eml` the file transport wrote, oldest first.
-    pub fn outbox_files(&self) -> Vec<String> {
-        let folder = self.var().join("outbox");
+    /// Every `.eml` the file transport wrote, by modification time, then by name.
+    pub fn outbox(&self) -> Vec<String> {
+        let folder = self.outbox_path();
         let Ok(entries) = std::fs::read_dir(&folder) else {
-            return Vec::new();
+            return Vec::new(); // nothing sent yet: the transport creates the folder
         };
-        let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
-            .flatten()
+        let mut files: Vec<(SystemTime, PathBuf)> = entries
+            .map(|e| e.unwrap_or_else(|e| panic!("listing {}: {e}", folder.display())))
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .map(|p| (p.metadata().and_then(|m| m.modified()).expect("mtime"), p))
+            .map(|p| {
+                let modified = p.metadata().and_then(|m| m.modified());
+                let modified = modified.unwrap_or_else(|e| panic!("mtime of {}: {e}", p.display()));
+                (modified, p)
+            })
             .collect();
         files.sort();
         files
             .iter()
-            .map(|(_, p)| std::fs::read_to_string(p).expect("read eml"))
+            .map(|(_, p)| {
+                std::fs::read_to_string(p)
+                    .unwrap_or_else(|e| panic!("reading outbox mail {}: {e}", p.display()))
+            })
             .collect()
     }
 
-    /// Files still waiting in the spool.
-    pub fn spool_files(&self) -> usize {
-        ["new", "cur"]
-            .iter()
-            .map(|sub| {
-                std::fs::read_dir(self.var().join("spool").join(sub)).map_or(0, |d| d.count())
+    /// The same as `outbox`, under its older name.
+    pub fn outbox_files(&self) -> Vec<String> {
+        self.outbox()
+    }
+
+    /// Names of the files in one spool subfolder (`tmp`, `new`, `cur`).
+    pub fn spool_entries(&self, sub: &str) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.spool_path().join(sub))
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
             })
-            .sum()
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    /// How many files still wait in the spool's `new/` and `cur/`.
+    pub fn spool_files(&self) -> usize {
+        self.spool_entries("new").len() + self.spool_entries("cur").len()
     }
 
     /// Starts `loket run` in the background.
     pub fn daemon(&self) -> Daemon {
-        let log = std::fs::File::create(self.dir.path().join("daemon.log")).expect("log file");
+        let log_path = self.dir.path().join("daemon.log");
+        let log = std::fs::File::create(&log_path).expect("creating the daemon's log file");
         let child = self
             .command(&["run"])
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
-            .expect("loket run starts");
+            .expect("starting loket run");
         let daemon = Daemon {
             child,
-            log: self.dir.path().join("daemon.log"),
+            log: log_path,
         };
         // A socket left by a killed daemon proves nothing: wait for this one's word.
         wait_for("the daemon to start", Duration::from_secs(10), || {
@@ -240,7 +332,7 @@ impl Daemon {
             .arg("-TERM")
             .arg(self.child.id().to_string())
             .status();
-        let status = self.child.wait().expect("wait for loket");
+        let status = self.child.wait().expect("waiting for loket run to stop");
         status.success()
     }
 
@@ -258,6 +350,48 @@ impl Drop for Daemon {
 
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The header block of a mail (CRLF or LF), up to the first empty line.
+pub fn head(mail: &str) -> &str {
+    let crlf = mail.find("\r\n\r\n");
+    let lf = mail.find("\n\n");
+    match (crlf, lf) {
+        (Some(a), Some(b)) => &mail[..a.min(b)],
+        (Some(a), None) => &mail[..a],
+        (None, Some(b)) => &mail[..b],
+        (None, None) => mail,
+    }
+}
+
+/// Every value of a header, unfolded and trimmed; the name is case-insensitive.
+pub fn header_values(mail: &str, name: &str) -> Vec<String> {
+    let mut fields: Vec<String> = Vec::new();
+    for line in head(mail).split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = fields.last_mut() {
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+        } else {
+            fields.push(line.to_string());
+        }
+    }
+    fields
+        .iter()
+        .filter_map(|field| {
+            let (key, value) = field.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_string())
+        })
+        .collect()
+}
+
+/// The first value of a header, unfolded and trimmed.
+pub fn header(mail: &str, name: &str) -> Option<String> {
+    header_values(mail, name).into_iter().next()
 }
 
 /// Real Dovecot (IMAP, LMTP) and Postfix (SMTP) on loopback ports, stopped when dropped.
@@ -402,18 +536,7 @@ pub struct MaildirMessage {
 impl MaildirMessage {
     /// The value of a header (first occurrence, unfolded), if present.
     pub fn header(&self, name: &str) -> Option<String> {
-        let head = self.text.split("\r\n\r\n").next().unwrap_or("");
-        let head = head
-            .split("\n\n")
-            .next()
-            .unwrap_or("")
-            .replace("\r\n", "\n");
-        let unfolded = head.replace("\n ", " ").replace("\n\t", " ");
-        let prefix = format!("{}:", name.to_lowercase());
-        unfolded
-            .lines()
-            .find(|l| l.to_lowercase().starts_with(&prefix))
-            .map(|l| l[prefix.len()..].trim().to_string())
+        header(&self.text, name)
     }
 }
 

@@ -29,7 +29,7 @@ fn section_ids(cfg: &Config, section: &str, problems: &mut Vec<Problem>) -> Vec<
 pub(super) fn check_teams(cfg: &Config, problems: &mut Vec<Problem>) -> Vec<Team> {
     let ids = section_ids(cfg, "team", problems);
     let read = |id: String, problems: &mut Vec<Problem>| {
-        let raw: raw::Team = keep(required(cfg, &format!("team.{id}")), problems)?;
+        let raw: raw::Team = required(cfg, &format!("team.{id}"), problems)?;
         Some(Team {
             id: TeamId(id),
             name: raw.name,
@@ -61,7 +61,7 @@ fn check_agent(
     problems: &mut Vec<Problem>,
 ) -> Option<Agent> {
     let key = format!("agent.{id}");
-    let raw: raw::Agent = keep(required(cfg, &key), problems)?;
+    let raw: raw::Agent = required(cfg, &key, problems)?;
     let before = problems.len();
     let addresses: Vec<EmailAddress> = raw
         .addresses
@@ -146,7 +146,7 @@ pub(super) fn check_security(
     has_agents: bool,
     problems: &mut Vec<Problem>,
 ) -> Option<SecurityPolicy> {
-    let raw: raw::SecuritySection = keep(optional(cfg, "security"), problems)?;
+    let raw: raw::SecuritySection = optional(cfg, "security", problems)?;
     if raw.secret.is_some() && raw.secret_env.is_some() {
         let message = "give either secret or secret_env, not both".to_string();
         problems.push(Problem {
