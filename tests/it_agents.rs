@@ -203,3 +203,105 @@ fn a_forged_agent_mail_executes_nothing_and_the_real_agent_is_told() {
         .any(|m| unwrapped(m).contains("could not be verified")));
     assert_eq!(desk.servers.messages("budi@example.id").len(), 1);
 }
+
+#[test]
+fn a_forward_reaches_the_specialist_with_attachments_and_their_answer_is_a_note() {
+    let servers = MailServers::start();
+    let sandbox = Sandbox::with_sections(&(servers.loket_sections("") + AGENTS));
+    let _daemon = sandbox.daemon();
+    let mail = "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Scanner error\r\n\
+                Message-ID: <s1@example.id>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+                --b\r\nContent-Type: text/plain\r\n\r\nThe scanner shows E-52, log attached.\r\n\
+                --b\r\nContent-Type: text/plain; name=\"scanner.log\"\r\nContent-Disposition: attachment; filename=\"scanner.log\"\r\n\r\nE-52 at 09:12\r\n--b--\r\n";
+    servers.submit("budi@example.id", &["support@example.com"], mail.as_bytes());
+    let notification = servers
+        .wait_for_messages("andi@staff.example", 1, WAIT)
+        .remove(0);
+    let desk = Desk {
+        servers,
+        sandbox,
+        _daemon,
+        notification,
+    };
+    desk.answer("#forward tech@vendor.example Could you look at this error code?");
+
+    let forwarded = desk
+        .servers
+        .wait_for_messages("tech@vendor.example", 1, WAIT)
+        .remove(0);
+    let text = unwrapped(&forwarded);
+    assert!(
+        text.contains("Could you look at this error code?"),
+        "{text}"
+    );
+    assert!(
+        text.contains("The scanner shows E-52"),
+        "the conversation is included"
+    );
+    assert!(
+        text.contains("scanner.log"),
+        "the customer's attachment travels with it"
+    );
+    let forward_id = forwarded.header("Message-ID").expect("id");
+
+    let answer = format!(
+        "From: Tech <tech@vendor.example>\r\nTo: support@example.com\r\nSubject: Re: Fwd: Scanner error [HD #1]\r\n\
+         Message-ID: <v1@vendor.example>\r\nIn-Reply-To: {forward_id}\r\n\r\nE-52 means the lamp is worn; replace it.\r\n"
+    );
+    desk.servers.submit(
+        "tech@vendor.example",
+        &["support@example.com"],
+        answer.as_bytes(),
+    );
+    let ticket = desk.ticket_after("specialist-answered");
+    let last = ticket["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .rev()
+        .find(|m| m["direction"] == "inbound")
+        .cloned()
+        .expect("answer");
+    assert_eq!(last["kind"], "note");
+    let mails = desk
+        .servers
+        .wait_for_messages("andi@staff.example", 2, WAIT);
+    assert!(
+        mails.iter().any(|m| unwrapped(m).contains("lamp is worn")),
+        "andi hears of the answer"
+    );
+    assert_eq!(
+        desk.servers.messages("budi@example.id").len(),
+        1,
+        "the customer got only the acknowledgement"
+    );
+}
+
+#[test]
+fn a_customer_reply_reopens_a_closed_ticket_but_a_thank_you_does_not() {
+    let desk = desk_with_a_ticket();
+    desk.answer("#close\r\nThe toner was replaced.");
+    let closed = desk.ticket_after("agent-replied");
+    assert_eq!(closed["status"], "resolved");
+    let thanks = "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Re: Printer broken [HD #1]\r\nMessage-ID: <b2@example.id>\r\n\r\nTerima kasih banyak!\r\n";
+    desk.servers.submit(
+        "budi@example.id",
+        &["support@example.com"],
+        thanks.as_bytes(),
+    );
+    wait_for("the thank-you on the ticket", WAIT, || {
+        (desk.sandbox.ticket(1)["message_count"].as_u64()? >= 6).then_some(())
+    });
+    assert_eq!(desk.sandbox.ticket(1)["status"], "resolved");
+    let again = "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Re: Printer broken [HD #1]\r\nMessage-ID: <b3@example.id>\r\n\r\nIt is broken again since this morning.\r\n";
+    desk.servers.submit(
+        "budi@example.id",
+        &["support@example.com"],
+        again.as_bytes(),
+    );
+    let reopened = wait_for("the ticket to reopen", WAIT, || {
+        let ticket = desk.sandbox.ticket(1);
+        (ticket["status"] == "open").then_some(ticket)
+    });
+    assert_eq!(reopened["id"], 1, "the same ticket, not a new one");
+}
