@@ -10,6 +10,7 @@ use support::{wait_for, MailServers, MaildirMessage, Sandbox};
 
 const WAIT: Duration = Duration::from_secs(20);
 const AGENTS: &str = "[agent.andi]\nname = \"Andi\"\naddresses = [\"andi@staff.example\"]\n\
+                      [agent.rina]\nname = \"Rina\"\naddresses = [\"rina@staff.example\"]\ntier = 2\n\
                       [security]\nsecret = \"a test secret, 16+ characters\"\n";
 
 fn history_has(ticket: &Value, what: &str) -> bool {
@@ -22,9 +23,16 @@ fn reply(to: &str, subject: &str, in_reply_to: &str, body: &str) -> Vec<u8> {
     format!(
         "From: Andi <andi@staff.example>\r\nTo: {to}\r\nSubject: {subject}\r\n\
          In-Reply-To: {in_reply_to}\r\nMessage-ID: <{}@staff.example>\r\n\r\n{body}\r\n",
-        body.len() ^ subject.len() ^ to.len()
+        unique(&[to, subject, body])
     )
     .into_bytes()
+}
+
+fn unique(parts: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut hasher);
+    hasher.finish()
 }
 
 struct Desk {
@@ -304,4 +312,120 @@ fn a_customer_reply_reopens_a_closed_ticket_but_a_thank_you_does_not() {
         (ticket["status"] == "open").then_some(ticket)
     });
     assert_eq!(reopened["id"], 1, "the same ticket, not a new one");
+}
+
+#[test]
+fn every_command_works_by_mail() {
+    let desk = desk_with_a_ticket();
+    let steps: [(&str, fn(&Value) -> bool); 9] = [
+        ("#priority high", |t| t["priority"] == "high"),
+        ("#category printer", |t| t["category"] == "printer"),
+        ("#assign rina", |t| t["assignee"] == "rina"),
+        ("#assign me", |t| t["assignee"] == "andi"),
+        ("#cc +boss@example.id", |t| {
+            t["cc"]
+                .as_array()
+                .is_some_and(|c| c.iter().any(|a| a == "boss@example.id"))
+        }),
+        ("#cc -boss@example.id", |t| {
+            t["cc"]
+                .as_array()
+                .is_some_and(|c| !c.iter().any(|a| a == "boss@example.id"))
+        }),
+        ("#pending", |t| t["status"] == "pending"),
+        ("#escalate the customer needs an engineer", |t| {
+            t["tier"] == 2 && t["assignee"].is_null()
+        }),
+        ("#tier 1", |t| t["tier"] == 1),
+    ];
+    for (command, holds) in steps {
+        desk.answer(&format!("{command}\r\n#note\r\nby mail"));
+        wait_for(command, WAIT, || {
+            holds(&desk.sandbox.ticket(1)).then_some(())
+        });
+    }
+    // Rina was told of the assignment and of the escalation to her tier.
+    let rina = desk
+        .servers
+        .wait_for_messages("rina@staff.example", 2, WAIT);
+    assert!(rina
+        .iter()
+        .any(|m| unwrapped(m).contains("assigned this ticket to you")));
+    assert!(rina
+        .iter()
+        .any(|m| unwrapped(m).contains("needs an engineer")));
+    desk.answer("#close\r\n#note\r\ndone");
+    wait_for("#close", WAIT, || {
+        (desk.sandbox.ticket(1)["status"] == "resolved").then_some(())
+    });
+    desk.answer("#reopen\r\n#note\r\nnot done");
+    wait_for("#reopen", WAIT, || {
+        (desk.sandbox.ticket(1)["status"] == "open").then_some(())
+    });
+    assert_eq!(
+        desk.servers.messages("budi@example.id").len(),
+        1,
+        "notes only: the customer got just the acknowledgement"
+    );
+}
+
+#[test]
+fn every_kind_of_bad_command_is_answered_and_changes_nothing() {
+    let desk = desk_with_a_ticket();
+    let bad = [
+        ("#assign nobody", "no agent named"),
+        ("#tier 7", "does not exist"),
+        ("#priority someday", "unknown priority"),
+        ("#cc boss@example.id", "+boss@example.id"),
+        ("#pending now", "takes no argument"),
+        ("#frobnicate", "unknown command"),
+        ("#merge 2", "not available yet"),
+        ("#forward the vendor", "needs an address"),
+    ];
+    for (n, (line, reason)) in bad.iter().enumerate() {
+        desk.answer(&format!(
+            "#priority urgent\r\n{line}\r\n\r\nAnswer number {n}."
+        ));
+        let mails = desk
+            .servers
+            .wait_for_messages("andi@staff.example", n + 2, WAIT);
+        assert!(
+            mails
+                .iter()
+                .any(|m| unwrapped(m).contains(line) && unwrapped(m).contains(reason)),
+            "{line}"
+        );
+    }
+    let ticket = desk.sandbox.ticket(1);
+    assert_eq!(
+        ticket["priority"], "normal",
+        "the good #priority beside each bad line was not applied"
+    );
+    assert_eq!(
+        desk.servers.messages("budi@example.id").len(),
+        1,
+        "no answer reached the customer"
+    );
+}
+
+#[test]
+fn outlook_and_bottom_posted_thunderbird_replies_reach_the_customer_with_only_the_new_text() {
+    let desk = desk_with_a_ticket();
+    desk.answer("Please restart the printer once.\r\n\r\n________________________________\r\nFrom: Support <support@example.com>\r\nSent: Monday, November 23, 2026 9:12 AM\r\nTo: Andi\r\nSubject: [HD #1] Printer broken\r\n\r\nThe printer on floor 3 is broken.");
+    desk.answer("On 23/11/2026 09:12, Support wrote:\r\n> The printer on floor 3 is broken.\r\n\r\nIf that does not help, we will send a technician.\r\n\r\n-- \r\nAndi Wijaya\r\nIT Support");
+    let received = desk.servers.wait_for_messages("budi@example.id", 3, WAIT);
+    let answers: Vec<String> = received
+        .iter()
+        .map(unwrapped)
+        .filter(|t| !t.contains("opened ticket"))
+        .collect();
+    assert_eq!(answers.len(), 2);
+    for text in &answers {
+        assert!(!text.contains("floor 3"), "quoted history leaked:\n{text}");
+        assert!(!text.contains("Andi Wijaya"), "signature leaked:\n{text}");
+    }
+    assert!(answers
+        .iter()
+        .any(|t| t.contains("restart the printer once")));
+    assert!(answers.iter().any(|t| t.contains("send a technician")));
 }
