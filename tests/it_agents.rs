@@ -314,10 +314,13 @@ fn a_customer_reply_reopens_a_closed_ticket_but_a_thank_you_does_not() {
     assert_eq!(reopened["id"], 1, "the same ticket, not a new one");
 }
 
+/// A condition on `loket ticket show --json`.
+type TicketCheck = fn(&Value) -> bool;
+
 #[test]
 fn every_command_works_by_mail() {
     let desk = desk_with_a_ticket();
-    let steps: [(&str, fn(&Value) -> bool); 9] = [
+    let steps: [(&str, TicketCheck); 9] = [
         ("#priority high", |t| t["priority"] == "high"),
         ("#category printer", |t| t["category"] == "printer"),
         ("#assign rina", |t| t["assignee"] == "rina"),
