@@ -22,6 +22,7 @@ pub fn ticket_summary(ticket: &Ticket) -> Value {
         "cc": ticket.cc.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
         "message_count": ticket.message_count,
         "linked_to": ticket.linked_to.map(|t| t.0),
+        "merged_into": ticket.merged_into.map(|t| t.0),
         "participants": ticket.participants.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
         "created_at": ticket.created_at.to_rfc3339(),
         "updated_at": ticket.updated_at.to_rfc3339(),

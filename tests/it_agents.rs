@@ -382,7 +382,7 @@ fn every_kind_of_bad_command_is_answered_and_changes_nothing() {
         ("#cc boss@example.id", "+boss@example.id"),
         ("#pending now", "takes no argument"),
         ("#frobnicate", "unknown command"),
-        ("#merge 2", "not available yet"),
+        ("#merge 2", "no ticket #2"),
         ("#forward the vendor", "needs an address"),
     ];
     for (n, (line, reason)) in bad.iter().enumerate() {
@@ -431,4 +431,51 @@ fn outlook_and_bottom_posted_thunderbird_replies_reach_the_customer_with_only_th
         .iter()
         .any(|t| t.contains("restart the printer once")));
     assert!(answers.iter().any(|t| t.contains("send a technician")));
+}
+
+#[test]
+fn a_merged_ticket_continues_in_the_other_and_its_mail_follows() {
+    let desk = desk_with_a_ticket();
+    let second = "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Printer still broken\r\nMessage-ID: <b9@example.id>\r\n\r\nSame printer, second mail.\r\n";
+    desk.servers.submit(
+        "budi@example.id",
+        &["support@example.com"],
+        second.as_bytes(),
+    );
+    let notes = desk
+        .servers
+        .wait_for_messages("andi@staff.example", 2, WAIT);
+    let on_second = notes
+        .iter()
+        .find(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("[HD #2]"))
+        })
+        .expect("notification of #2")
+        .clone();
+    let merger = Desk {
+        notification: on_second,
+        ..desk
+    };
+    merger.answer("#merge 1\r\n#note\r\nDuplicate of #1.");
+    let merged = wait_for("ticket 2 merged", WAIT, || {
+        let ticket = merger.sandbox.ticket(2);
+        (ticket["status"] == "closed").then_some(ticket)
+    });
+    assert_eq!(merged["merged_into"], 1);
+    assert!(history_has(&merger.sandbox.ticket(1), "merged-from"));
+    let follow_up = "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Re: Printer still broken [HD #2]\r\nMessage-ID: <b10@example.id>\r\n\r\nAny news?\r\n";
+    merger.servers.submit(
+        "budi@example.id",
+        &["support@example.com"],
+        follow_up.as_bytes(),
+    );
+    wait_for("the follow-up on ticket 1", WAIT, || {
+        let ticket = merger.sandbox.ticket(1);
+        ticket["messages"]
+            .as_array()?
+            .iter()
+            .any(|m| m["message_id"] == "b10@example.id")
+            .then_some(())
+    });
 }

@@ -7,8 +7,8 @@
 use crate::config::Policy;
 use crate::engine::loops::AutoReplyBudget;
 use crate::engine::{
-    self, trust, Author, DeliveryFailure, Effect, Event, Filed, HistoryEntry, Inbound,
-    OutgoingMail, Status, Ticket,
+    self, trust, AgentMail, Author, DeliveryFailure, Directory, Effect, Event, Filed, HistoryEntry,
+    Inbound, OutgoingMail, Status, Ticket,
 };
 use crate::intake::{Arrival, Batch, Receipt};
 use crate::mail::{self, Mail};
@@ -189,10 +189,11 @@ impl Worker {
         let desk = arrival.desk.clone().unwrap_or_else(|| self.desk_for(&mail));
         let (ticket, matched_by, is_new) = self.ticket_for(&mail, desk, placement, now)?;
         let budget = self.budget(ticket.requester.as_ref().map(|c| &c.address), now)?;
+        let status_of = |id: TicketId| self.store.load_ticket(id).ok().flatten().map(|t| t.status);
         let author = if is_new {
             Author::Customer
         } else {
-            self.author(&mail, &ticket)
+            self.author(&mail, &ticket, Directory(&status_of))
         };
         let inbound = Inbound {
             mail: &mail,
@@ -209,7 +210,7 @@ impl Worker {
 
     /// Who wrote a mail on an existing ticket: an agent (by From:, with how it is
     /// verified) or the customer's side.
-    fn author<'p>(&'p self, mail: &Mail, ticket: &Ticket) -> Author<'p> {
+    fn author<'p>(&'p self, mail: &Mail, ticket: &Ticket, tickets: Directory<'p>) -> Author<'p> {
         let from = mail.from.as_ref().map(|c| &c.address);
         if from.is_some_and(|a| ticket.specialists.contains(a)) {
             return Author::Specialist;
@@ -238,11 +239,12 @@ impl Worker {
             .iter()
             .chain(&mail.cc)
             .any(|c| Some(&c.address) == comment);
-        Author::Agent {
+        Author::Agent(AgentMail {
             agent,
             verification,
             to_comment_address,
-        }
+            tickets,
+        })
     }
 
     /// A customer writing long after their ticket was resolved starts a new one, linked.
@@ -299,7 +301,7 @@ impl Worker {
         now: Timestamp,
     ) -> store::Result<(Ticket, MatchedBy, bool)> {
         let (linked_to, matched_by) = match placement {
-            Placement::Existing { ticket, matched_by } => match self.store.load_ticket(ticket)? {
+            Placement::Existing { ticket, matched_by } => match self.follow_merges(ticket)? {
                 Some(found) => return Ok((found, matched_by, false)),
                 None => (None, MatchedBy::New),
             },
@@ -311,6 +313,18 @@ impl Worker {
         let id = self.store.next_ticket_id()?;
         let ticket = Ticket::open(id, desk, mail, linked_to, now);
         Ok((ticket, matched_by, true))
+    }
+
+    /// A ticket, or the one it was merged into (a few hops at most).
+    fn follow_merges(&self, id: TicketId) -> store::Result<Option<Ticket>> {
+        let mut ticket = self.store.load_ticket(id)?;
+        for _ in 0..8 {
+            match ticket.as_ref().and_then(|t| t.merged_into) {
+                Some(into) => ticket = self.store.load_ticket(into)?.or(ticket),
+                None => break,
+            }
+        }
+        Ok(ticket)
     }
 
     /// The desk a new mail was addressed to, else the default desk.
@@ -379,8 +393,33 @@ impl Worker {
                     change.history.push(HistoryEntry { at: now, happening })
                 }
                 Effect::Send(mail) => self.queue(change, *mail, &mut seq, now)?,
+                Effect::MergeInto(target) => self.merge_into(change, target, now)?,
             }
         }
+        Ok(())
+    }
+
+    /// Runs the merge on the ticket that takes the other in; both are committed together.
+    fn merge_into(
+        &self,
+        change: &mut Change,
+        target: TicketId,
+        now: Timestamp,
+    ) -> store::Result<()> {
+        let Some(into) = self.store.load_ticket(target)? else {
+            return Ok(());
+        };
+        let step = engine::step(&into, Event::Merged(&change.ticket), &self.policy, now);
+        let history = step
+            .effects
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Record(happening) => Some(HistoryEntry { at: now, happening }),
+                _ => None,
+            })
+            .collect();
+        info!(ticket = %change.ticket.id, into = %target, "ticket merged");
+        change.others.push((step.ticket, history));
         Ok(())
     }
 
@@ -487,6 +526,7 @@ impl Worker {
 
 fn empty_change(ticket: Ticket, is_new_ticket: bool) -> Change {
     Change {
+        others: Vec::new(),
         ticket,
         is_new_ticket,
         messages: Vec::new(),
@@ -587,11 +627,11 @@ fn outbox_record(
 
 /// One line when an agent's mail arrives, saying whether it was trusted.
 fn log_author(ticket: &Ticket, inbound: &Inbound<'_>) {
-    if let Author::Agent {
+    if let Author::Agent(AgentMail {
         agent,
         verification,
         ..
-    } = inbound.author
+    }) = inbound.author
     {
         let message_id = &inbound.mail.message_id;
         match verification {

@@ -6,39 +6,88 @@ use super::commands::{self, Assignee, Command, Reading, Rejected};
 use super::customer::{notify_with, on_duty, set_status};
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
 use super::trust::Verification;
-use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Status, Step};
+use super::{
+    AgentMail, Directory, Effect, Filed, Happening, Inbound, OutgoingKind, Status, Step, Ticket,
+};
 use crate::config::policy::{Agent, Desk, Policy};
 use crate::mail::quote;
 use crate::templates::TemplateKind;
-use crate::types::{Contact, EmailAddress, Tier, Timestamp};
+use crate::types::{Contact, EmailAddress, TicketId, Tier, Timestamp};
 
 pub(super) fn on_agent_mail(
     step: &mut Step,
     inbound: &Inbound<'_>,
-    agent: &Agent,
-    verification: Verification,
-    to_comment_address: bool,
+    mail: AgentMail<'_>,
     policy: &Policy,
     now: Timestamp,
 ) {
     step.filed = Filed::Note;
+    let agent = mail.agent;
     let desk = desk_of(policy, &step.ticket);
-    if verification == Verification::Unverified {
+    if mail.verification == Verification::Unverified {
         return unverified(step, inbound, agent, desk, policy, now);
     }
     let new_text = quote::new_text(&inbound.mail.text);
-    let reading = match commands::read(&inbound.mail.subject, &new_text, policy) {
+    let checked = commands::read(&inbound.mail.subject, &new_text, policy)
+        .and_then(|reading| check_merges(reading, step.ticket.id, mail.tickets));
+    let reading = match checked {
         Ok(reading) => reading,
         Err(rejected) => return refuse(step, agent, rejected, &new_text, desk, policy, now),
     };
     for command in &reading.commands {
         apply(step, command, agent, policy, now);
     }
-    if to_comment_address || reading.is_note() || reading.text.is_empty() {
+    if mail.to_comment_address || reading.is_note() || reading.text.is_empty() {
         note(step, &reading, agent);
     } else {
         relay(step, agent, &reading.text, desk, policy, now);
     }
+}
+
+/// `#merge N` needs N to exist, to be another ticket, and to be open: checked before any
+/// command of the mail is applied.
+fn check_merges(
+    reading: Reading,
+    this: TicketId,
+    tickets: Directory<'_>,
+) -> Result<Reading, Rejected> {
+    for command in &reading.commands {
+        let Command::Merge(target) = command else {
+            continue;
+        };
+        let line = format!("#merge {target}");
+        let problem = match (tickets.0)(*target) {
+            _ if *target == this => Some("a ticket cannot be merged into itself".to_string()),
+            None => Some(format!("there is no ticket #{target}")),
+            Some(Status::Resolved | Status::Closed) => {
+                Some(format!("ticket #{target} is closed; #reopen it first"))
+            }
+            Some(_) => None,
+        };
+        if let Some(reason) = problem {
+            return Err(Rejected { line, reason });
+        }
+    }
+    Ok(reading)
+}
+
+/// Another ticket continues in this one: its people, copies and thread come along.
+pub(super) fn on_merged(step: &mut Step, from: &Ticket, now: Timestamp) {
+    let ticket = &mut step.ticket;
+    for address in from.participants.iter().chain(&from.specialists) {
+        ticket.add_participant(address);
+    }
+    for address in &from.cc {
+        if !ticket.cc.contains(address) {
+            ticket.cc.push(address.clone());
+        }
+    }
+    for id in &from.thread {
+        ticket.remember_in_thread(id);
+    }
+    ticket.updated_at = now;
+    step.effects
+        .push(Effect::Record(Happening::MergedFrom { ticket: from.id }));
 }
 
 /// A mail in an agent's name without proof: kept as a note, nothing done, the agent told.
@@ -235,6 +284,15 @@ fn apply(step: &mut Step, command: &Command, agent: &Agent, policy: &Policy, now
         }
         Command::Note => {}
         Command::Forward { to, text } => forward(step, agent, to, text, policy, now),
+        Command::Merge(target) => {
+            set_status(step, Status::Closed, by);
+            step.ticket.merged_into = Some(*target);
+            step.effects.push(Effect::Record(Happening::MergedInto {
+                ticket: *target,
+                agent: agent.id.clone(),
+            }));
+            step.effects.push(Effect::MergeInto(*target));
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! read and checked all together: one bad line rejects the whole mail's commands.
 
 use crate::config::Policy;
-use crate::types::{AgentId, EmailAddress, Tier};
+use crate::types::{AgentId, EmailAddress, TicketId, Tier};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -83,6 +83,8 @@ pub enum Command {
     },
     /// `#note`: the mail is an internal note.
     Note,
+    /// `#merge <N>`: this ticket continues in ticket N (which must be open).
+    Merge(TicketId),
     /// `#forward <address> [text]`: send the conversation to an outside specialist.
     Forward {
         /// The specialist.
@@ -218,7 +220,15 @@ fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
         )),
         "cc" => cc(argument).map_err(reject),
         "forward" => forward(argument).map_err(reject),
-        "merge" => Err(reject("#merge is not available yet".into())),
+        "merge" => argument
+            .trim_start_matches('#')
+            .parse::<u64>()
+            .map(|n| Command::Merge(TicketId(n)))
+            .map_err(|_| {
+                reject(format!(
+                    "#merge needs a ticket number, for example #merge 42; {argument:?} is not one"
+                ))
+            }),
         _ => Err(reject(format!(
             "unknown command #{word}; see the list at the end of the notification"
         ))),
@@ -305,9 +315,10 @@ mod tests {
 
     #[test]
     fn every_command_parses() {
-        let all = "#close\n#resolve\n#reopen\n#pending\n#assign me\n#escalate needs a technician\n#tier 3\n#priority urgent\n#category Printer\n#cc +boss@example.id -old@example.id\n#forward tech@vendor.example please visit on Monday\n#note";
+        let all = "#close\n#resolve\n#reopen\n#pending\n#assign me\n#escalate needs a technician\n#tier 3\n#priority urgent\n#category Printer\n#cc +boss@example.id -old@example.id\n#forward tech@vendor.example please visit on Monday\n#merge #7\n#note";
         let reading = read_text(all).expect("valid");
-        assert_eq!(reading.commands.len(), 12);
+        assert_eq!(reading.commands.len(), 13);
+        assert_eq!(reading.commands[11], Command::Merge(TicketId(7)));
         let to = EmailAddress::parse("tech@vendor.example").expect("valid");
         assert_eq!(
             reading.commands[10],
@@ -340,7 +351,7 @@ mod tests {
             ("#frobnicate", "unknown command"),
             ("#cc boss@example.id", "+boss@example.id"),
             ("#close now", "takes no argument"),
-            ("#merge 7", "not available yet"),
+            ("#merge seven", "needs a ticket number"),
             ("#forward please look", "needs an address"),
         ] {
             let rejected = read_text(&format!("#note\n{text}\nhello")).expect_err(text);

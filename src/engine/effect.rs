@@ -12,6 +12,9 @@ pub enum Effect {
     Send(Box<OutgoingMail>),
     /// Append an entry to the ticket's history.
     Record(Happening),
+    /// This ticket was merged into another: that one takes in its people and thread
+    /// (the caller runs `Event::Merged` on it and commits both together).
+    MergeInto(TicketId),
 }
 
 /// Why Loket writes a mail.
@@ -113,6 +116,18 @@ pub enum Happening {
         /// The forward's Message-ID, which the specialist's answer refers to.
         message_id: MessageId,
     },
+    /// The ticket was merged into another and continues there.
+    MergedInto {
+        /// The ticket it continues in.
+        ticket: TicketId,
+        /// Who merged it.
+        agent: AgentId,
+    },
+    /// Another ticket was merged into this one.
+    MergedFrom {
+        /// The merged ticket.
+        ticket: TicketId,
+    },
     /// An outside specialist answered a forward; kept as an internal note.
     SpecialistAnswered {
         /// Who.
@@ -166,7 +181,7 @@ impl Effect {
     pub fn as_mail(&self) -> Option<&OutgoingMail> {
         match self {
             Effect::Send(mail) => Some(mail),
-            Effect::Record(_) => None,
+            Effect::Record(_) | Effect::MergeInto(_) => None,
         }
     }
 }

@@ -1,17 +1,20 @@
 //! What can happen to a ticket, as input to `engine::step`.
 
 use super::loops::AutoReplyBudget;
+use super::ticket::{Status, Ticket};
 use super::trust::Verification;
 use crate::config::policy::Agent;
 use crate::mail::{Class, Mail};
 use crate::thread::MatchedBy;
-use crate::types::{EmailAddress, MessageId};
+use crate::types::{EmailAddress, MessageId, TicketId};
 
 /// One thing that happened to a ticket.
 #[derive(Debug, Clone, Copy)]
 pub enum Event<'a> {
     /// A mail arrived and was placed on this ticket.
     Mail(Inbound<'a>),
+    /// Another ticket was merged into this one.
+    Merged(&'a Ticket),
     /// A mail Loket sent for this ticket was refused for good.
     DeliveryFailed(&'a DeliveryFailure),
 }
@@ -48,14 +51,31 @@ pub enum Author<'a> {
     /// The customer's side: the requester, someone in copy, or anyone opening a ticket.
     Customer,
     /// One of the desk's agents (by the From: address), with how that was verified.
-    Agent {
-        /// The agent.
-        agent: &'a Agent,
-        /// Whether the mail proved it.
-        verification: Verification,
-        /// Whether it was sent to the desk's comment address (always a note).
-        to_comment_address: bool,
-    },
+    Agent(AgentMail<'a>),
     /// An outside specialist the ticket was forwarded to, answering.
     Specialist,
+}
+
+/// What is known of an agent's mail before the engine reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct AgentMail<'a> {
+    /// The agent.
+    pub agent: &'a Agent,
+    /// Whether the mail proved it.
+    pub verification: Verification,
+    /// Whether it was sent to the desk's comment address (always a note).
+    pub to_comment_address: bool,
+    /// The status of other tickets, for `#merge`.
+    pub tickets: Directory<'a>,
+}
+
+/// A read-only look at other tickets' status, supplied by the caller (the engine does
+/// not read the store itself).
+#[derive(Clone, Copy)]
+pub struct Directory<'a>(pub &'a dyn Fn(TicketId) -> Option<Status>);
+
+impl std::fmt::Debug for Directory<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Directory")
+    }
 }

@@ -14,7 +14,7 @@ pub mod ticket;
 pub mod trust;
 
 pub use effect::{Effect, Filed, Happening, HistoryEntry, OutgoingKind, OutgoingMail};
-pub use event::{Author, DeliveryFailure, Event, Inbound};
+pub use event::{AgentMail, Author, DeliveryFailure, Directory, Event, Inbound};
 pub use outgoing::{reply_subject, tag};
 pub use ticket::{Status, Ticket};
 
@@ -42,6 +42,7 @@ pub fn step(ticket: &Ticket, event: Event<'_>, policy: &Policy, now: Timestamp) 
     match event {
         Event::Mail(inbound) => on_mail(&mut step, &inbound, policy, now),
         Event::DeliveryFailed(failure) => on_delivery_failed(&mut step, failure, now),
+        Event::Merged(from) => agent::on_merged(&mut step, from, now),
     }
     step
 }
@@ -57,19 +58,9 @@ fn on_mail(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy, now: Timesta
     }
     record_mail(step, inbound, now);
     match inbound.author {
-        Author::Agent {
-            agent,
-            verification,
-            to_comment_address,
-        } if !is_first => agent::on_agent_mail(
-            step,
-            inbound,
-            agent,
-            verification,
-            to_comment_address,
-            policy,
-            now,
-        ),
+        Author::Agent(agent_mail) if !is_first => {
+            agent::on_agent_mail(step, inbound, agent_mail, policy, now)
+        }
         Author::Specialist if !is_first => agent::on_specialist_mail(step, inbound, policy, now),
         _ => customer::on_customer_mail(step, inbound, is_first, policy, now),
     }

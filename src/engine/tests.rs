@@ -216,11 +216,18 @@ fn agent_step(body: &str, verification: Verification, to: &str) -> Step {
     let first = first_step(&mail(BUDI), AutoReplyBudget::default());
     let reply = parse(format!("From: Andi <andi@example.com>\r\nTo: {to}\r\nSubject: Re: [HD #42] Printer rusak\r\nMessage-ID: <a1@example.com>\r\n\r\n{body}\r\n").as_bytes());
     let agent = andi();
-    let author = Author::Agent {
+    // Ticket 7 is open, ticket 8 resolved; no other ticket exists.
+    let directory = |id: TicketId| match id.0 {
+        7 => Some(Status::Open),
+        8 => Some(Status::Resolved),
+        _ => None,
+    };
+    let author = Author::Agent(AgentMail {
         agent: &agent,
         verification,
         to_comment_address: to.contains("notes"),
-    };
+        tickets: Directory(&directory),
+    });
     let inbound = Inbound {
         mail: &reply,
         class: &Class::Person,
@@ -457,4 +464,86 @@ fn a_forward_goes_to_the_specialist_and_their_answer_is_a_note_for_the_agents() 
     assert_eq!(told.len(), 1);
     assert!(told[0].body.contains("fuser is worn"));
     assert!(sent(&step2).is_empty(), "nothing reaches the customer");
+}
+
+#[test]
+fn merge_closes_this_ticket_into_an_open_one_and_refuses_the_rest() {
+    let step = agent_step(
+        "#merge 7\r\n#note\r\nsame problem as #7",
+        Verification::ReplyToken,
+        "support@example.com",
+    );
+    assert_eq!(step.ticket.status, Status::Closed);
+    assert_eq!(step.ticket.merged_into, Some(TicketId(7)));
+    assert!(step.effects.contains(&Effect::MergeInto(TicketId(7))));
+    for (line, reason) in [
+        ("#merge 8", "is closed"),
+        ("#merge 9", "no ticket #9"),
+        ("#merge 42", "itself"),
+    ] {
+        let step = agent_step(
+            &format!("#priority high\r\n{line}"),
+            Verification::ReplyToken,
+            "support@example.com",
+        );
+        let errors = of_kind(&step, OutgoingKind::CommandError);
+        assert!(
+            errors[0].body.contains(reason),
+            "{line}: {}",
+            errors[0].body
+        );
+        assert_eq!(
+            step.ticket.priority,
+            crate::engine::commands::Priority::Normal,
+            "{line}: nothing applied"
+        );
+        assert!(!step
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::MergeInto(_))));
+    }
+}
+
+#[test]
+fn the_ticket_merged_into_takes_in_people_copies_and_thread() {
+    let merged = agent_step(
+        "#merge 7\r\n#note\r\nx",
+        Verification::ReplyToken,
+        "support@example.com",
+    )
+    .ticket;
+    let other = Ticket::open(
+        TicketId(7),
+        DeskId("support".into()),
+        &mail("From: eko@example.id\r\nSubject: Printer\r\nMessage-ID: <e1@example.id>"),
+        None,
+        NOW,
+    );
+    let step = step(
+        &other,
+        Event::Merged(&merged),
+        &policy(),
+        Timestamp(NOW.0 + 700),
+    );
+    let people: Vec<_> = step
+        .ticket
+        .participants
+        .iter()
+        .map(|a| a.as_str())
+        .collect();
+    assert!(
+        people.contains(&"budi@example.id") && people.contains(&"sari@example.id"),
+        "{people:?}"
+    );
+    assert!(step
+        .ticket
+        .thread
+        .iter()
+        .any(|id| id.as_str() == "m1@example.id"));
+    assert!(matches!(
+        step.effects[0],
+        Effect::Record(Happening::MergedFrom {
+            ticket: TicketId(42)
+        })
+    ));
 }

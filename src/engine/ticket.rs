@@ -86,6 +86,9 @@ pub struct Ticket {
     /// Outside specialists the ticket was forwarded to; their answers are internal notes.
     #[serde(default)]
     pub specialists: Vec<EmailAddress>,
+    /// The ticket this one was merged into; its mail goes there now.
+    #[serde(default)]
+    pub merged_into: Option<TicketId>,
 }
 
 impl Ticket {
@@ -117,6 +120,7 @@ impl Ticket {
             resolved_at: None,
             last_customer_message: None,
             specialists: Vec::new(),
+            merged_into: None,
         }
     }
 

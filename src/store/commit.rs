@@ -7,7 +7,7 @@ use super::keys;
 use super::records::{Customer, IndexEntry, MessageRecord, OutboxRecord};
 use super::{encode, Error, Result, Store};
 use crate::engine::{HistoryEntry, Ticket};
-use crate::types::Timestamp;
+use crate::types::{TicketId, Timestamp};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use sled::Transactional;
 
@@ -28,6 +28,8 @@ pub struct Change {
     pub new_customer: Option<Customer>,
     /// Updated automatic-reply ledgers: (address or `*`, recent reply times).
     pub auto_replies: Vec<(Vec<u8>, Vec<Timestamp>)>,
+    /// Other tickets changed by the same step (a merge), with their history entries.
+    pub others: Vec<(Ticket, Vec<HistoryEntry>)>,
 }
 
 /// A message to store with the ticket.
@@ -90,7 +92,11 @@ impl Store {
         for message in &change.messages {
             self.prepare_message(message, &mut writes)?;
         }
-        self.prepare_history(change, &mut writes)?;
+        self.prepare_history(id, &change.history, &mut writes)?;
+        for (other, history) in &change.others {
+            writes.push((TICKETS, keys::ticket(other.id).to_vec(), encode(other)));
+            self.prepare_history(other.id, history, &mut writes)?;
+        }
         let outbox_ids = self.prepare_outbox(change, &mut writes)?;
         if let Some(customer) = &change.new_customer {
             writes.push((
@@ -130,8 +136,12 @@ impl Store {
         Ok(())
     }
 
-    fn prepare_history(&self, change: &Change, writes: &mut Vec<Write>) -> Result<()> {
-        let id = change.ticket.id;
+    fn prepare_history(
+        &self,
+        id: TicketId,
+        history: &[HistoryEntry],
+        writes: &mut Vec<Write>,
+    ) -> Result<()> {
         let last = self
             .tree(keys::HISTORY)?
             .scan_prefix(keys::ticket(id))
@@ -139,7 +149,7 @@ impl Store {
             .next_back()
             .transpose()?;
         let first_seq = last.and_then(|k| keys::item_seq(&k)).map_or(0, |s| s + 1);
-        for (seq, entry) in (first_seq..).zip(&change.history) {
+        for (seq, entry) in (first_seq..).zip(history) {
             writes.push((HISTORY, keys::ticket_item(id, seq).to_vec(), encode(entry)));
         }
         Ok(())

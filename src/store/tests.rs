@@ -54,6 +54,7 @@ fn change(store: &Store, message_id: &str, fingerprint: &str) -> Change {
         outbox: Vec::new(),
         new_customer: None,
         auto_replies: Vec::new(),
+        others: Vec::new(),
     }
 }
 
