@@ -139,3 +139,24 @@ fn the_hourly_cap_counts_acknowledgements_across_tickets() {
         "agents' notifications are not capped, acknowledgements are"
     );
 }
+
+#[test]
+fn mail_long_after_resolution_opens_a_new_linked_ticket() {
+    let mut bench = bench();
+    bench.deliver(NEW);
+    bench.run();
+    let mut ticket = bench
+        .store
+        .load_ticket(TicketId(1))
+        .expect("reads")
+        .expect("ticket 1");
+    ticket.status = crate::engine::Status::Resolved;
+    ticket.resolved_at = Some(Timestamp(1_790_000_000 - 30 * 86400));
+    let change = super::empty_change(ticket, false);
+    bench.store.commit(&change).expect("commits");
+    bench.deliver("From: budi@example.id\r\nSubject: Re: Printer [HD #1]\r\nMessage-ID: <late@example.id>\r\n\r\nIt broke again.\r\n");
+    bench.run();
+    let tickets = bench.store.tickets().expect("reads");
+    assert_eq!(tickets.len(), 2, "the reopen window (14 days) has passed");
+    assert_eq!(tickets[1].linked_to, Some(TicketId(1)));
+}
