@@ -3,7 +3,7 @@
 //! asks is done unless the mail proved it came from them.
 
 use super::commands::{self, Assignee, Command, Reading, Rejected};
-use super::customer::{notify_with, on_duty, set_status};
+use super::customer::{notify_with, on_duty, present_assignee, set_status};
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
 use super::trust::Verification;
 use super::{
@@ -78,9 +78,7 @@ pub(super) fn on_merged(step: &mut Step, from: &Ticket, now: Timestamp) {
         ticket.add_participant(address);
     }
     for address in &from.cc {
-        if !ticket.cc.contains(address) {
-            ticket.cc.push(address.clone());
-        }
+        ticket.add_cc(address);
     }
     for id in &from.thread {
         ticket.remember_in_thread(id);
@@ -258,28 +256,14 @@ fn apply(step: &mut Step, command: &Command, agent: &Agent, policy: &Policy, now
             changed(step, "category", from, category.clone(), by);
         }
         Command::Cc { add, remove } => {
-            let from = step
-                .ticket
-                .cc
-                .iter()
-                .map(|a| a.to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let from = step.ticket.cc_line();
             step.ticket.cc.retain(|a| !remove.contains(a));
             step.ticket.participants.retain(|a| !remove.contains(a));
             for address in add {
                 step.ticket.add_participant(address);
-                if !step.ticket.cc.contains(address) {
-                    step.ticket.cc.push(address.clone());
-                }
+                step.ticket.add_cc(address);
             }
-            let to = step
-                .ticket
-                .cc
-                .iter()
-                .map(|a| a.to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let to = step.ticket.cc_line();
             changed(step, "cc", from, to, by);
         }
         Command::Note => {}
@@ -353,13 +337,7 @@ pub(super) fn on_specialist_mail(
         .push(Effect::Record(Happening::SpecialistAnswered {
             from: from.clone(),
         }));
-    let assignee = step
-        .ticket
-        .assignee
-        .as_ref()
-        .and_then(|id| policy.agent(id))
-        .filter(|a| !a.away);
-    let agents = match assignee {
+    let agents = match present_assignee(step, policy) {
         Some(agent) => vec![agent],
         None => on_duty(step, policy),
     };

@@ -36,13 +36,7 @@ pub(super) fn on_customer_mail(
         return;
     }
     reopen_unless_thanks(step, inbound, now);
-    let assignee = step
-        .ticket
-        .assignee
-        .as_ref()
-        .and_then(|id| policy.agent(id))
-        .filter(|a| !a.away);
-    if let Some(assignee) = assignee {
+    if let Some(assignee) = present_assignee(step, policy) {
         notify(step, inbound, &[assignee], policy, now);
     }
 }
@@ -66,8 +60,8 @@ fn take_part(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy) {
             .requester
             .as_ref()
             .is_some_and(|r| r.address == contact.address);
-        if !is_requester && !ticket.cc.contains(&contact.address) {
-            ticket.cc.push(contact.address.clone());
+        if !is_requester {
+            ticket.add_cc(&contact.address);
         }
     }
 }
@@ -121,6 +115,16 @@ fn acknowledge(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy, now: Tim
         .push(Effect::Record(Happening::AcknowledgementSuppressed {
             reason,
         }));
+}
+
+/// The agent in charge of the ticket, unless away.
+pub(super) fn present_assignee<'p>(step: &Step, policy: &'p Policy) -> Option<&'p Agent> {
+    let assignee = step
+        .ticket
+        .assignee
+        .as_ref()
+        .and_then(|id| policy.agent(id));
+    assignee.filter(|a| !a.away)
 }
 
 /// The agents a new ticket is announced to: those of its tier who want notifications and

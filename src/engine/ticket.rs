@@ -136,6 +136,22 @@ impl Ticket {
         }
     }
 
+    /// Keeps an address in copy of the agents' answers (once).
+    pub fn add_cc(&mut self, address: &EmailAddress) {
+        if !self.cc.contains(address) {
+            self.cc.push(address.clone());
+        }
+    }
+
+    /// The people in copy, as one line for the history.
+    pub fn cc_line(&self) -> String {
+        self.cc
+            .iter()
+            .map(|a| a.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Remembers a Message-ID of the conversation, keeping the list short.
     pub fn remember_in_thread(&mut self, id: &MessageId) {
         if self.thread.contains(id) {
