@@ -10,6 +10,7 @@ pub mod effect;
 pub mod event;
 pub mod loops;
 mod outgoing;
+pub mod sla;
 pub mod ticket;
 pub mod trust;
 
