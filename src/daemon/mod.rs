@@ -5,6 +5,7 @@
 //! intakes stop first, the worker finishes and flushes what it holds, then the sender and
 //! the control socket stop.
 
+mod change;
 pub mod control;
 pub mod worker;
 
