@@ -3,10 +3,7 @@
 //! Each section is read on its own so that a mistake in one does not hide the
 //! mistakes in the others; every problem names the key it concerns.
 
-use super::policy::{
-    Desk, ImapAuth, IntakePolicy, Language, Limits, MailboxPolicy, Policy, Security, SmtpPolicy,
-    SpoolPolicy, TransportPolicy,
-};
+use super::policy::{Desk, IntakePolicy, Language, Limits, Policy, SpoolPolicy, TransportPolicy};
 use super::raw;
 use crate::secret::Secret;
 use crate::templates::Templates;
@@ -62,9 +59,11 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     let teams = agents::check_teams(cfg, &mut problems);
     let agents = agents::check_agents(cfg, &desks, &teams, &mut problems);
     let security = agents::check_security(cfg, !agents.is_empty(), &mut problems);
-    let mailboxes = check_mailboxes(cfg, &desks, &mut problems);
-    let retry_after = outbox.as_ref().and_then(|o| check_retry(o, &mut problems));
-    let transport = outbox.and_then(|o| check_transport(o, &mut problems));
+    let mailboxes = servers::check_mailboxes(cfg, &desks, &mut problems);
+    let retry_after = outbox
+        .as_ref()
+        .and_then(|o| servers::check_retry(o, &mut problems));
+    let transport = outbox.and_then(|o| servers::check_transport(o, &mut problems));
     let poll = spool.as_ref().and_then(|s| check_poll(s, &mut problems));
     let intake = intake.and_then(|i| check_intake(i, &mut problems));
     let limits = limits.and_then(|l| check_limits(l, &mut problems));
@@ -271,161 +270,6 @@ fn at_least_one(value: u32, key: &str, problems: &mut Vec<Problem>) -> Option<u3
     Some(value)
 }
 
-fn check_retry(outbox: &raw::Outbox, problems: &mut Vec<Problem>) -> Option<Duration> {
-    let text = match outbox {
-        raw::Outbox::File { retry_after, .. }
-        | raw::Outbox::Smtp { retry_after, .. }
-        | raw::Outbox::Sendmail { retry_after, .. } => retry_after.as_deref().unwrap_or("30s"),
-    };
-    keep(duration(text, "outbox.retry_after"), problems)
-}
-
-fn check_transport(outbox: raw::Outbox, problems: &mut Vec<Problem>) -> Option<TransportPolicy> {
-    match outbox {
-        raw::Outbox::File { path, .. } => Some(TransportPolicy::File { path }),
-        raw::Outbox::Sendmail { command, .. } => Some(TransportPolicy::Sendmail { command }),
-        raw::Outbox::Smtp {
-            host,
-            port,
-            security,
-            user,
-            password,
-            password_env,
-            password_command,
-            timeout,
-            ..
-        } => {
-            let security = security.unwrap_or(Security::Starttls);
-            let secret = secret("outbox", password, password_env, password_command, problems)?;
-            if user.is_some() != (secret != Secret::None) {
-                let message = "set both user and a password (or neither)".to_string();
-                problems.push(Problem {
-                    key: "outbox.user".into(),
-                    message,
-                });
-                return None;
-            }
-            let timeout = keep(
-                duration(timeout.as_deref().unwrap_or("30s"), "outbox.timeout"),
-                problems,
-            )?;
-            let port = port.unwrap_or(match security {
-                Security::Tls => 465,
-                Security::Starttls => 587,
-                Security::Plain => 25,
-            });
-            Some(TransportPolicy::Smtp(SmtpPolicy {
-                host,
-                port,
-                security,
-                user,
-                password: secret,
-                timeout,
-            }))
-        }
-    }
-}
-
-/// The one password source of a section; more than one is a problem.
-fn secret(
-    section: &str,
-    literal: Option<String>,
-    env: Option<String>,
-    command: Option<String>,
-    problems: &mut Vec<Problem>,
-) -> Option<Secret> {
-    let sources = [
-        literal.map(Secret::Literal),
-        env.map(Secret::Env),
-        command.map(Secret::Command),
-    ];
-    let mut given: Vec<Secret> = sources.into_iter().flatten().collect();
-    if given.len() > 1 {
-        let message = "give only one of password, password_env and password_command".to_string();
-        problems.push(Problem {
-            key: format!("{section}.password"),
-            message,
-        });
-        return None;
-    }
-    Some(given.pop().unwrap_or(Secret::None))
-}
-
-fn check_mailboxes(
-    cfg: &Config,
-    desks: &[Desk],
-    problems: &mut Vec<Problem>,
-) -> Vec<MailboxPolicy> {
-    let table = match cfg.get_table("mailbox") {
-        Ok(table) => table,
-        Err(ConfigError::NotFound(_)) => return Vec::new(),
-        Err(e) => {
-            problems.push(problem_from("mailbox", e));
-            return Vec::new();
-        }
-    };
-    table
-        .keys()
-        .filter_map(|id| check_mailbox(cfg, id, desks, problems))
-        .collect()
-}
-
-fn check_mailbox(
-    cfg: &Config,
-    id: &str,
-    desks: &[Desk],
-    problems: &mut Vec<Problem>,
-) -> Option<MailboxPolicy> {
-    let key = format!("mailbox.{id}");
-    if !is_plain_name(id) {
-        let message = "mailbox names may hold only letters, digits, '-' and '_'".to_string();
-        problems.push(Problem { key, message });
-        return None;
-    }
-    let raw: raw::Mailbox = required(cfg, &key, problems)?;
-    let before = problems.len();
-    let desk = raw.desk.map(DeskId);
-    if let Some(desk) = desk
-        .as_ref()
-        .filter(|d| !desks.iter().any(|known| &known.id == *d))
-    {
-        let message = format!("no desk named \"{desk}\"; add [desk.{desk}] or fix the name");
-        problems.push(Problem {
-            key: format!("{key}.desk"),
-            message,
-        });
-    }
-    let password = secret(
-        &key,
-        raw.password,
-        raw.password_env,
-        raw.password_command,
-        problems,
-    );
-    let poll = raw.poll_interval.as_deref().unwrap_or("60s");
-    let poll_interval = keep(duration(poll, &format!("{key}.poll_interval")), problems);
-    let security = raw.security.unwrap_or(Security::Tls);
-    if problems.len() > before {
-        return None;
-    }
-    Some(MailboxPolicy {
-        id: id.to_string(),
-        desk,
-        port: raw
-            .port
-            .unwrap_or(if security == Security::Tls { 993 } else { 143 }),
-        host: raw.host,
-        security,
-        user: raw.user,
-        auth: raw.auth.unwrap_or(ImapAuth::Login),
-        password: password?,
-        folder: raw.folder.unwrap_or_else(|| "INBOX".into()),
-        move_to: raw.move_to,
-        idle: raw.idle.unwrap_or(true),
-        poll_interval: poll_interval?,
-    })
-}
-
 fn check_desks(cfg: &Config, problems: &mut Vec<Problem>) -> Vec<Desk> {
     let table = match cfg.get_table("desk") {
         Ok(table) if !table.is_empty() => table,
@@ -602,6 +446,8 @@ fn desks_using(desks: &[Desk], file: &str) -> String {
 
 #[path = "check/agents.rs"]
 mod agents;
+#[path = "check/servers.rs"]
+mod servers;
 
 #[cfg(test)]
 #[path = "check/tests.rs"]

@@ -155,7 +155,7 @@ pub(super) fn check_security(
         });
         return None;
     }
-    let secret = secret("security", raw.secret, raw.secret_env, None, problems)?;
+    let secret = super::servers::secret("security", raw.secret, raw.secret_env, None, problems)?;
     let revealed = match secret.reveal() {
         Ok(key) => key.unwrap_or_default(),
         Err(message) => {

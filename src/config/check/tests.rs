@@ -1,6 +1,7 @@
 //! The config checker on literal TOML: every problem, each with its key.
 
 use super::*;
+use crate::config::policy::Security;
 use config::{File, FileFormat};
 
 fn compile_toml(text: &str) -> Result<Policy, Vec<Problem>> {
