@@ -930,3 +930,40 @@ fn a_store_of_an_unknown_schema_version_is_refused_not_rewritten() {
     let (status, _, _) = sandbox.exec(&["run", "--once"]);
     assert!(!status.success(), "the daemon refuses it too");
 }
+
+#[test]
+fn environment_variables_override_config_keys() {
+    let sandbox = Sandbox::new();
+    let elsewhere = sandbox.dir.path().join("other-outbox");
+    let mut ingest = sandbox.command(&["ingest"]);
+    ingest.stdin(std::process::Stdio::piped());
+    let mut child = ingest.spawn().expect("loket ingest starts");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&sample("01-new-ticket.eml"))
+        .expect("write");
+    assert!(child.wait().expect("ingest ends").success());
+    let out = sandbox
+        .command(&["run", "--once"])
+        .env("LOKET__OUTBOX__PATH", &elsewhere)
+        .env("LOKET__LIMITS__AUTO_REPLIES_PER_SENDER_PER_HOUR", "0")
+        .output()
+        .expect("loket runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        elsewhere.is_dir(),
+        "the outbox path came from LOKET__OUTBOX__PATH"
+    );
+    let written = std::fs::read_dir(&elsewhere).expect("outbox").count();
+    assert_eq!(
+        written, 0,
+        "the per-sender cap of 0 from the environment suppressed the acknowledgement"
+    );
+}
