@@ -967,3 +967,34 @@ fn environment_variables_override_config_keys() {
         "the per-sender cap of 0 from the environment suppressed the acknowledgement"
     );
 }
+
+#[test]
+fn ticket_list_filters_by_status_tier_and_assignee() {
+    let sandbox = Sandbox::new();
+    for name in ["01-new-ticket.eml", "05-indonesian-subject.eml"] {
+        sandbox.ingest(&sample(name));
+    }
+    sandbox.run_once();
+    let count = |args: &[&str]| {
+        let mut all = vec!["ticket", "list", "--json"];
+        all.extend_from_slice(args);
+        let out = sandbox.loket(&all);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .expect("JSON")
+            .as_array()
+            .expect("array")
+            .len()
+    };
+    assert_eq!(count(&[]), 2);
+    assert_eq!(count(&["--status", "new"]), 2);
+    assert_eq!(count(&["--status", "resolved"]), 0);
+    assert_eq!(count(&["--tier", "1"]), 2);
+    assert_eq!(count(&["--tier", "2"]), 0);
+    assert_eq!(count(&["--assignee", "none", "--desk", "support"]), 2);
+    assert_eq!(count(&["--assignee", "andi"]), 0);
+}

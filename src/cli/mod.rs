@@ -56,11 +56,14 @@ pub enum Command {
 /// `loket ticket ...`
 #[derive(Debug, Subcommand)]
 pub enum TicketCommand {
-    /// List every ticket.
+    /// List tickets, all or those matching every filter given.
     List {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Which tickets.
+        #[command(flatten)]
+        filter: TicketFilter,
     },
     /// Show one ticket with its messages.
     Show {
@@ -70,6 +73,43 @@ pub enum TicketCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Filters of `loket ticket list`.
+#[derive(Debug, Default, clap::Args)]
+pub struct TicketFilter {
+    /// Only tickets in this status: new, open, pending, resolved, closed.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only tickets at this tier (1, 2 or 3).
+    #[arg(long)]
+    pub tier: Option<u8>,
+    /// Only tickets assigned to this agent (`none` for unassigned).
+    #[arg(long)]
+    pub assignee: Option<String>,
+    /// Only tickets of this desk.
+    #[arg(long)]
+    pub desk: Option<String>,
+}
+
+impl TicketFilter {
+    /// Whether a ticket (as `ticket list --json` shows it) passes every filter given.
+    pub fn admits(&self, ticket: &serde_json::Value) -> bool {
+        let text = |key: &str| ticket[key].as_str().unwrap_or("").to_string();
+        let assignee = match self.assignee.as_deref() {
+            None => true,
+            Some("none") => ticket["assignee"].is_null(),
+            Some(agent) => text("assignee").eq_ignore_ascii_case(agent),
+        };
+        self.status
+            .as_deref()
+            .is_none_or(|s| text("status").eq_ignore_ascii_case(s))
+            && self
+                .tier
+                .is_none_or(|t| ticket["tier"].as_u64() == Some(u64::from(t)))
+            && self.desk.as_deref().is_none_or(|d| text("desk") == d)
+            && assignee
+    }
 }
 
 /// `loket quarantine list` and `loket outbox list`.

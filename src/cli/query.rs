@@ -1,7 +1,7 @@
 //! `loket ticket|quarantine|outbox ...`: read the store, through the running daemon when
 //! there is one (sled admits one process), else directly.
 
-use super::{exit, fail, TicketCommand};
+use super::{exit, fail, TicketCommand, TicketFilter};
 use crate::config::Policy;
 use crate::daemon::control::{self, Request};
 use crate::store::{self, Store};
@@ -12,13 +12,35 @@ use std::time::Duration;
 /// `loket ticket list|show`.
 pub fn ticket(policy: Policy, command: TicketCommand) -> u8 {
     match command {
-        TicketCommand::List { json } => {
-            show(&policy, &Request::TicketList, json, print_ticket_list)
-        }
+        TicketCommand::List { json, filter } => list(&policy, &filter, json),
         TicketCommand::Show { id, json } => {
             show(&policy, &Request::TicketShow { id }, json, print_ticket)
         }
     }
+}
+
+fn list(policy: &Policy, filter: &TicketFilter, json: bool) -> u8 {
+    let all = match ask(policy, &Request::TicketList) {
+        Ok(value) => value,
+        Err(e) => return fail(&e, exit::SOFTWARE),
+    };
+    let chosen: Vec<Value> = all
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| filter.admits(t))
+        .cloned()
+        .collect();
+    let chosen = Value::Array(chosen);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&chosen).expect("JSON values print")
+        );
+    } else {
+        print_ticket_list(&chosen);
+    }
+    0
 }
 
 /// `loket quarantine list`.
