@@ -1,6 +1,6 @@
 //! Loket: an email-native helpdesk daemon.
 //!
-//! Mail comes in (spool, later IMAP), is parsed and classified, threaded into a ticket,
+//! Mail comes in (IMAP or the spool), is parsed and classified, threaded into a ticket,
 //! handed to the pure ticket engine, and the engine's result is committed to the store
 //! in one transaction together with the outgoing mail it causes. A sender drains the
 //! outbox; intake acknowledges a message to its source only after the commit is on disk.
@@ -15,11 +15,11 @@
 //! - `types`: ids, addresses and time, checked once.
 //! - `config`: the config file → checked `Policy`.
 //! - `templates`: mail templates per language.
-//! - `mail`: parse, classify and sanitise mail (pure).
+//! - `mail`: parse, classify and sanitise mail, strip quotes from replies (pure).
 //! - `thread`: which ticket a message belongs to (pure).
-//! - `engine`: the helpdesk rules (pure).
+//! - `engine`: the helpdesk rules: customers, agents and commands, trust, loops, SLA time (pure).
 //! - `store`: the sled store and its one door for writes, `Store::commit`.
-//! - `intake`: sources of mail and their receipts (the Maildir spool).
+//! - `intake`: sources of mail and their receipts (IMAP mailboxes, the Maildir spool).
 //! - `outbox`: formatting and sending outgoing mail.
 //! - `daemon`: the worker, the tasks and the control socket.
 //! - `views`: the JSON shapes shown by the CLI.
