@@ -44,11 +44,15 @@ struct Desk {
 
 /// A running desk with one ticket from Budi, and Andi's notification of it.
 fn desk_with_a_ticket() -> Desk {
+    desk_with("From: Budi <budi@example.id>\r\nTo: support@example.com\r\nCc: sari@example.id\r\n\
+               Subject: Printer broken\r\nMessage-ID: <b1@example.id>\r\n\r\nThe printer on floor 3 is broken.\r\n")
+}
+
+/// A running desk where Budi's `mail` opened ticket 1, and Andi's notification of it.
+fn desk_with(mail: &str) -> Desk {
     let servers = MailServers::start();
     let sandbox = Sandbox::with_sections(&(servers.loket_sections("") + AGENTS));
     let daemon = sandbox.daemon();
-    let mail = "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nCc: sari@example.id\r\n\
-                Subject: Printer broken\r\nMessage-ID: <b1@example.id>\r\n\r\nThe printer on floor 3 is broken.\r\n";
     servers.submit("budi@example.id", &["support@example.com"], mail.as_bytes());
     let notification = servers
         .wait_for_messages("andi@staff.example", 1, WAIT)
@@ -214,23 +218,12 @@ fn a_forged_agent_mail_executes_nothing_and_the_real_agent_is_told() {
 
 #[test]
 fn a_forward_reaches_the_specialist_with_attachments_and_their_answer_is_a_note() {
-    let servers = MailServers::start();
-    let sandbox = Sandbox::with_sections(&(servers.loket_sections("") + AGENTS));
-    let _daemon = sandbox.daemon();
-    let mail = "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Scanner error\r\n\
-                Message-ID: <s1@example.id>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
-                --b\r\nContent-Type: text/plain\r\n\r\nThe scanner shows E-52, log attached.\r\n\
-                --b\r\nContent-Type: text/plain; name=\"scanner.log\"\r\nContent-Disposition: attachment; filename=\"scanner.log\"\r\n\r\nE-52 at 09:12\r\n--b--\r\n";
-    servers.submit("budi@example.id", &["support@example.com"], mail.as_bytes());
-    let notification = servers
-        .wait_for_messages("andi@staff.example", 1, WAIT)
-        .remove(0);
-    let desk = Desk {
-        servers,
-        sandbox,
-        _daemon,
-        notification,
-    };
+    let desk = desk_with(
+        "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Scanner error\r\n\
+         Message-ID: <s1@example.id>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain\r\n\r\nThe scanner shows E-52, log attached.\r\n\
+         --b\r\nContent-Type: text/plain; name=\"scanner.log\"\r\nContent-Disposition: attachment; filename=\"scanner.log\"\r\n\r\nE-52 at 09:12\r\n--b--\r\n",
+    );
     desk.answer("#forward tech@vendor.example Could you look at this error code?");
 
     let forwarded = desk
