@@ -63,6 +63,9 @@ pub struct OutgoingMail {
     pub auto_submitted: Option<String>,
     /// When it was written.
     pub date: Timestamp,
+    /// An iCalendar object sent as the mail's `text/calendar` part (iMIP, RFC 6047).
+    #[serde(default)]
+    pub calendar: Option<String>,
 }
 
 /// Something that happened to a ticket, kept forever in its history.

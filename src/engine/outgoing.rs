@@ -133,6 +133,7 @@ pub fn send(step: &mut Step, desk: &Desk, draft: Draft, now: Timestamp) -> Messa
         body: draft.body,
         auto_submitted: draft.auto_submitted.map(str::to_string),
         date: now,
+        calendar: None,
     };
     ticket.message_count += 1;
     if draft.in_customer_thread {

@@ -131,6 +131,7 @@ mod tests {
             body: "Halo\n".into(),
             auto_submitted: Some("auto-replied".into()),
             date: Timestamp(1_790_000_000),
+            calendar: None,
         }
     }
 
