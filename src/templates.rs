@@ -20,15 +20,21 @@ pub enum TemplateKind {
     CommandError,
     /// The warning to an agent that a mail in their name could not be verified.
     Unverified,
+    /// The report to a desk's lead that a ticket was escalated or is overdue at the last tier.
+    Escalation,
+    /// The confirmation (or reminder) of an on-site visit, to the customer.
+    Visit,
 }
 
 impl TemplateKind {
     /// Every kind, so that loading can check that each one exists.
-    pub const ALL: [TemplateKind; 4] = [
+    pub const ALL: [TemplateKind; 6] = [
         TemplateKind::Acknowledgement,
         TemplateKind::Notification,
         TemplateKind::CommandError,
         TemplateKind::Unverified,
+        TemplateKind::Escalation,
+        TemplateKind::Visit,
     ];
 
     fn stem(self) -> &'static str {
@@ -37,6 +43,8 @@ impl TemplateKind {
             TemplateKind::Notification => "notification",
             TemplateKind::CommandError => "command-error",
             TemplateKind::Unverified => "unverified",
+            TemplateKind::Escalation => "escalation",
+            TemplateKind::Visit => "visit",
         }
     }
 
@@ -78,8 +86,20 @@ pub struct MailVars {
     pub assignee: String,
     /// A refused command line.
     pub line: String,
-    /// Why it was refused.
+    /// Why it was refused, escalated or is overdue.
     pub reason: String,
+    /// The ticket's conversation as text (for a lead's escalation report).
+    pub history: String,
+    /// When a visit is, in the desk's time zone, e.g. `Wed 25 Nov 2026 09:00 WIB`.
+    pub when: String,
+    /// How long a visit lasts, e.g. `2h`.
+    pub duration: String,
+    /// The engineer who visits.
+    pub engineer: String,
+    /// The engineer's note about the visit.
+    pub note: String,
+    /// Whether the mail is the reminder the day before rather than the confirmation.
+    pub reminder: bool,
 }
 
 impl MailVars {
@@ -100,6 +120,12 @@ impl MailVars {
             assignee: "Andi".into(),
             line: "#tier 9".into(),
             reason: "tier 9 does not exist".into(),
+            history: "Budi wrote: the printer is broken".into(),
+            when: "Wed 25 Nov 2026 09:00 WIB".into(),
+            duration: "2h".into(),
+            engineer: "Eko".into(),
+            note: "Bring a spare fuser".into(),
+            reminder: false,
         }
     }
 }
@@ -122,7 +148,13 @@ pub type TemplateProblem = (String, String);
 
 impl Templates {
     /// Loads every kind of template for the given languages from `folder`, reporting every problem.
-    pub fn load(folder: &Path, languages: &[Language]) -> Result<Templates, Vec<TemplateProblem>> {
+    /// Acknowledgement variants chosen by routing rules (`acknowledgement-<variant>.<lang>.txt`)
+    /// are loaded too.
+    pub fn load(
+        folder: &Path,
+        languages: &[Language],
+        variants: &[String],
+    ) -> Result<Templates, Vec<TemplateProblem>> {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
@@ -130,6 +162,15 @@ impl Templates {
         for language in languages {
             for kind in TemplateKind::ALL {
                 let name = kind.file_name(*language);
+                if let Err(message) = add_file(&mut env, folder, &name) {
+                    problems.push((name, message));
+                }
+            }
+            for variant in variants {
+                let name = variant_file_name(variant, *language);
+                if env.get_template(&name).is_ok() {
+                    continue;
+                }
                 if let Err(message) = add_file(&mut env, folder, &name) {
                     problems.push((name, message));
                 }
@@ -153,6 +194,24 @@ impl Templates {
         let template = self.env.get_template(&name).map_err(|e| e.to_string())?;
         template.render(vars).map_err(|e| format!("{name}: {e:#}"))
     }
+}
+
+impl Templates {
+    /// Renders an acknowledgement variant chosen by a routing rule.
+    pub fn render_variant(
+        &self,
+        variant: &str,
+        language: Language,
+        vars: &MailVars,
+    ) -> Result<String, String> {
+        let name = variant_file_name(variant, language);
+        let template = self.env.get_template(&name).map_err(|e| e.to_string())?;
+        template.render(vars).map_err(|e| format!("{name}: {e:#}"))
+    }
+}
+
+fn variant_file_name(variant: &str, language: Language) -> String {
+    format!("acknowledgement-{variant}.{}.txt", language.code())
 }
 
 fn add_file(env: &mut Environment<'static>, folder: &Path, name: &str) -> Result<(), String> {

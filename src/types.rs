@@ -149,6 +149,24 @@ pub struct Contact {
     pub address: EmailAddress,
 }
 
+impl Contact {
+    /// Reads `Name <address>` or a bare address, as written in the config.
+    pub fn parse(text: &str) -> Option<Contact> {
+        let text = text.trim();
+        let Some((name, rest)) = text.split_once('<') else {
+            return EmailAddress::parse(text).map(|address| Contact {
+                name: None,
+                address,
+            });
+        };
+        let address = EmailAddress::parse(rest.strip_suffix('>')?)?;
+        let name = name.trim().trim_matches('"').trim();
+        let name =
+            (!name.is_empty() && !name.chars().any(char::is_control)).then(|| name.to_string());
+        Some(Contact { name, address })
+    }
+}
+
 /// A point in time, in whole seconds since the Unix epoch (UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -29,7 +29,7 @@ impl fmt::Display for Problem {
     }
 }
 
-const SECTIONS: [&str; 12] = [
+const SECTIONS: [&str; 16] = [
     "store",
     "spool",
     "outbox",
@@ -42,6 +42,10 @@ const SECTIONS: [&str; 12] = [
     "agent",
     "team",
     "security",
+    "calendar",
+    "sla",
+    "rule",
+    "testing",
 ];
 
 /// Turns a loaded config into a `Policy`, or returns every problem found.
@@ -55,9 +59,18 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     let intake = optional::<raw::Intake>(cfg, "intake", &mut problems);
     let limits = optional::<raw::Limits>(cfg, "limits", &mut problems);
     let templates = required::<raw::Templates>(cfg, "templates", &mut problems);
-    let desks = check_desks(cfg, &mut problems);
+    let calendars = service::check_calendars(cfg, &mut problems);
     let teams = agents::check_teams(cfg, &mut problems);
+    let desks = check_desks(cfg, &calendars, &teams, &mut problems);
     let agents = agents::check_agents(cfg, &desks, &teams, &mut problems);
+    let slas = service::check_slas(cfg, &desks, &mut problems);
+    let known = service::Known {
+        desks: &desks,
+        teams: &teams,
+        agents: &agents,
+    };
+    let rules = service::check_rules(cfg, &known, &mut problems);
+    let testing = service::check_testing(cfg, &mut problems);
     let security = agents::check_security(cfg, !agents.is_empty(), &mut problems);
     let mailboxes = servers::check_mailboxes(cfg, &desks, &mut problems);
     let retry_after = outbox
@@ -67,7 +80,12 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     let poll = spool.as_ref().and_then(|s| check_poll(s, &mut problems));
     let intake = intake.and_then(|i| check_intake(i, &mut problems));
     let limits = limits.and_then(|l| check_limits(l, &mut problems));
-    let templates = templates.and_then(|t| load_templates(&t, config_dir, &desks, &mut problems));
+    let variants: Vec<String> = rules
+        .iter()
+        .filter_map(|r| r.actions.acknowledgement.clone())
+        .collect();
+    let templates =
+        templates.and_then(|t| load_templates(&t, config_dir, &desks, &variants, &mut problems));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -89,6 +107,9 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
         limits: limits.expect(missing),
         desks,
         templates: templates.expect(missing),
+        slas,
+        rules,
+        testing: testing.expect(missing),
     })
 }
 
@@ -270,7 +291,13 @@ fn at_least_one(value: u32, key: &str, problems: &mut Vec<Problem>) -> Option<u3
     Some(value)
 }
 
-fn check_desks(cfg: &Config, problems: &mut Vec<Problem>) -> Vec<Desk> {
+fn check_desks(
+    cfg: &Config,
+    calendars: &[(String, crate::engine::sla::Calendar)],
+    teams: &[crate::config::policy::Team],
+    problems: &mut Vec<Problem>,
+) -> Vec<Desk> {
+    let team_ids: Vec<String> = teams.iter().map(|t| t.id.0.clone()).collect();
     let table = match cfg.get_table("desk") {
         Ok(table) if !table.is_empty() => table,
         Ok(_) | Err(ConfigError::NotFound(_)) => {
@@ -288,13 +315,19 @@ fn check_desks(cfg: &Config, problems: &mut Vec<Problem>) -> Vec<Desk> {
     };
     let desks: Vec<Desk> = table
         .keys()
-        .filter_map(|id| check_desk(cfg, id, problems))
+        .filter_map(|id| check_desk(cfg, id, calendars, &team_ids, problems))
         .collect();
     check_unique_desks(&desks, problems);
     desks
 }
 
-fn check_desk(cfg: &Config, id: &str, problems: &mut Vec<Problem>) -> Option<Desk> {
+fn check_desk(
+    cfg: &Config,
+    id: &str,
+    calendars: &[(String, crate::engine::sla::Calendar)],
+    team_ids: &[String],
+    problems: &mut Vec<Problem>,
+) -> Option<Desk> {
     let key = format!("desk.{id}");
     if !is_plain_name(id) {
         let message = "desk names may hold only letters, digits, '-' and '_'".to_string();
@@ -308,11 +341,13 @@ fn check_desk(cfg: &Config, id: &str, problems: &mut Vec<Problem>) -> Option<Des
     let comment_key = format!("{key}.comment_address");
     let comment_address = raw
         .comment_address
-        .and_then(|a| check_address(&a, &comment_key, problems));
+        .as_deref()
+        .and_then(|a| check_address(a, &comment_key, problems));
     let reopen = raw.reopen_within.as_deref().unwrap_or("14d");
     let reopen_within = keep(duration(reopen, &format!("{key}.reopen_within")), problems);
     check_tag(&raw.tag, &key, problems);
     check_name(&raw.name, &key, problems);
+    let links = service::check_desk_links(&raw, &key, calendars, team_ids, problems);
     (problems.len() == before).then(|| Desk {
         id: DeskId(id.to_string()),
         name: raw.name,
@@ -321,6 +356,13 @@ fn check_desk(cfg: &Config, id: &str, problems: &mut Vec<Problem>) -> Option<Des
         language: language.expect("checked above"),
         comment_address,
         reopen_within: reopen_within.expect("checked above"),
+        calendar: links.as_ref().expect("checked above").calendar.clone(),
+        lead: links.as_ref().and_then(|l| l.lead.clone()),
+        staff_domains: links
+            .as_ref()
+            .map(|l| l.staff_domains.clone())
+            .unwrap_or_default(),
+        team: links.and_then(|l| l.team),
     })
 }
 
@@ -408,6 +450,7 @@ fn load_templates(
     raw: &raw::Templates,
     config_dir: &Path,
     desks: &[Desk],
+    variants: &[String],
     problems: &mut Vec<Problem>,
 ) -> Option<Templates> {
     let folder: PathBuf = config_dir.join(&raw.path);
@@ -417,7 +460,7 @@ fn load_templates(
             languages.push(desk.language);
         }
     }
-    Templates::load(&folder, &languages)
+    Templates::load(&folder, &languages, variants)
         .map_err(|errors| {
             for (file, message) in errors {
                 let users = desks_using(desks, &file);
@@ -448,6 +491,8 @@ fn desks_using(desks: &[Desk], file: &str) -> String {
 mod agents;
 #[path = "check/servers.rs"]
 mod servers;
+#[path = "check/service.rs"]
+mod service;
 
 #[cfg(test)]
 #[path = "check/tests.rs"]

@@ -1,9 +1,11 @@
 //! The checked config that the rest of Loket reads: typed, complete, trusted.
 
 pub use super::raw::{ImapAuth, Security};
+use crate::engine::commands::Priority;
+use crate::engine::sla::Calendar;
 use crate::secret::Secret;
 use crate::templates::Templates;
-use crate::types::{AgentId, DeskId, EmailAddress, TeamId, Tier};
+use crate::types::{AgentId, Contact, DeskId, EmailAddress, TeamId, Tier};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -36,6 +38,104 @@ pub struct Policy {
     pub security: SecurityPolicy,
     /// Compiled mail templates.
     pub templates: Templates,
+    /// SLA policies, in file order: the first that fits a ticket applies.
+    pub slas: Vec<SlaPolicy>,
+    /// Routing rules for new tickets, in file order.
+    pub rules: Vec<Rule>,
+    /// Test-build settings (always empty in release builds).
+    pub testing: TestingPolicy,
+}
+
+/// Settings that only test builds accept.
+#[derive(Debug, Clone, Default)]
+pub struct TestingPolicy {
+    /// File with seconds to add to the system clock, read at each look at the time.
+    pub clock_offset_file: Option<PathBuf>,
+}
+
+/// Response and resolution targets for a kind of ticket, in the desk's working time.
+#[derive(Debug, Clone)]
+pub struct SlaPolicy {
+    /// The key in `[sla.<id>]`.
+    pub id: String,
+    /// Only this desk's tickets, when set.
+    pub desk: Option<DeskId>,
+    /// Only these priorities, when not empty.
+    pub priorities: Vec<Priority>,
+    /// Only this category, when set.
+    pub category: Option<String>,
+    /// Time to the first agent reply.
+    pub first_response: Option<Duration>,
+    /// Time from a customer's mail to the next agent reply.
+    pub next_response: Option<Duration>,
+    /// Time to resolution.
+    pub resolution: Option<Duration>,
+    /// Share of a target (percent) after which the assignee is warned.
+    pub warn_percent: u8,
+    /// How often the lead is reminded of a breach at the last tier.
+    pub remind_every: Duration,
+}
+
+impl SlaPolicy {
+    /// Whether this policy applies to a ticket of `desk` with this priority and category.
+    pub fn fits(&self, desk: &DeskId, priority: Priority, category: Option<&str>) -> bool {
+        self.desk.as_ref().is_none_or(|d| d == desk)
+            && (self.priorities.is_empty() || self.priorities.contains(&priority))
+            && self.category.as_deref().is_none_or(|c| Some(c) == category)
+    }
+}
+
+/// A routing rule: conditions on a new ticket's first mail, and what to set when they hold.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// The key in `[rule.<id>]`.
+    pub id: String,
+    /// Only mail to this desk.
+    pub desk: Option<DeskId>,
+    /// Sender patterns: an address, or a domain for a whole organisation.
+    pub from: Vec<SenderPattern>,
+    /// Pattern the subject must match.
+    pub subject: Option<regex::Regex>,
+    /// Pattern the body must match.
+    pub body: Option<regex::Regex>,
+    /// Words of which one must appear in subject or body, lower case.
+    pub keywords: Vec<String>,
+    /// Header name (lower case) and the pattern its value must match.
+    pub headers: Vec<(String, regex::Regex)>,
+    /// Whether attachments must be present (or absent).
+    pub has_attachment: Option<bool>,
+    /// What the rule sets.
+    pub actions: RuleActions,
+    /// Whether later rules are tried after this one matched.
+    pub continue_after: bool,
+}
+
+/// Who a rule's sender condition names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SenderPattern {
+    /// One address.
+    Address(EmailAddress),
+    /// Everyone at a domain (an organisation).
+    Domain(String),
+}
+
+/// What a matching rule sets on the new ticket.
+#[derive(Debug, Clone, Default)]
+pub struct RuleActions {
+    /// Category.
+    pub category: Option<String>,
+    /// Priority.
+    pub priority: Option<Priority>,
+    /// Tier.
+    pub tier: Option<Tier>,
+    /// Team.
+    pub team: Option<TeamId>,
+    /// Assignee.
+    pub assign: Option<AgentId>,
+    /// Tags to add.
+    pub tags: Vec<String>,
+    /// Acknowledgement template variant.
+    pub acknowledgement: Option<String>,
 }
 
 /// Where the spool is and how often to look at it.
@@ -129,7 +229,7 @@ pub struct Limits {
 }
 
 /// One support address.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Desk {
     /// The key in `[desk.<id>]`.
     pub id: DeskId,
@@ -145,6 +245,14 @@ pub struct Desk {
     pub comment_address: Option<EmailAddress>,
     /// How long after resolution a customer's mail reopens the ticket.
     pub reopen_within: Duration,
+    /// Working hours its SLA clocks count in.
+    pub calendar: Calendar,
+    /// The lead told of escalations, if any.
+    pub lead: Option<Contact>,
+    /// For an internal desk, the domains of the company's staff; empty for an external desk.
+    pub staff_domains: Vec<String>,
+    /// The team that takes new tickets when no rule names one.
+    pub team: Option<TeamId>,
 }
 
 /// A person who answers tickets by mail.
@@ -175,6 +283,21 @@ pub struct Team {
     pub id: TeamId,
     /// Its name.
     pub name: String,
+    /// The support level it works at.
+    pub tier: Tier,
+    /// How its tickets are given to members.
+    pub assignment: Assignment,
+}
+
+/// How a team's new tickets find an agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignment {
+    /// Nobody is assigned; every present member is told.
+    None,
+    /// The present member who waited longest since their last ticket.
+    RoundRobin,
+    /// The present member with the fewest open tickets.
+    LeastOpen,
 }
 
 /// How agents' mail is trusted.
@@ -262,6 +385,26 @@ impl Policy {
             .find(|d| d.comment_address.as_ref() == Some(address))
     }
 
+    /// The team with this id.
+    pub fn team(&self, id: &TeamId) -> Option<&Team> {
+        self.teams.iter().find(|t| &t.id == id)
+    }
+
+    /// The SLA policy for a ticket: the first in the file that fits it.
+    pub fn sla_for(
+        &self,
+        desk: &DeskId,
+        priority: Priority,
+        category: Option<&str>,
+    ) -> Option<&SlaPolicy> {
+        self.slas.iter().find(|s| s.fits(desk, priority, category))
+    }
+
+    /// The SLA policy with this id.
+    pub fn sla(&self, id: &str) -> Option<&SlaPolicy> {
+        self.slas.iter().find(|s| s.id == id)
+    }
+
     /// All subject tag prefixes, for threading.
     pub fn tag_prefixes(&self) -> Vec<&str> {
         self.desks.iter().map(|d| d.tag.as_str()).collect()
@@ -272,7 +415,7 @@ impl Policy {
 #[cfg(test)]
 pub(crate) fn test_policy() -> Policy {
     let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/templates");
-    let templates = Templates::load(&folder, &Language::ALL).expect("shipped templates load");
+    let templates = Templates::load(&folder, &Language::ALL, &[]).expect("shipped templates load");
     Policy {
         store_path: PathBuf::new(),
         spool: SpoolPolicy {
@@ -301,6 +444,13 @@ pub(crate) fn test_policy() -> Policy {
             language: Language::Id,
             comment_address: EmailAddress::parse("support-notes@example.com"),
             reopen_within: Duration::from_secs(14 * 86400),
+            calendar: Calendar::always_open(),
+            lead: Some(Contact {
+                name: Some("Budi Lead".into()),
+                address: EmailAddress::parse("lead@example.com").expect("valid"),
+            }),
+            staff_domains: Vec::new(),
+            team: None,
         }],
         agents: vec![
             test_agent("andi", "Andi", "andi@example.com", 1),
@@ -312,6 +462,9 @@ pub(crate) fn test_policy() -> Policy {
             trusted_authserv_ids: vec!["mx.example.com".into()],
         },
         templates,
+        slas: Vec::new(),
+        rules: Vec::new(),
+        testing: TestingPolicy::default(),
     }
 }
 

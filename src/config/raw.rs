@@ -118,6 +118,119 @@ pub struct Desk {
     pub comment_address: Option<String>,
     /// How long after resolution a customer's mail reopens the ticket (default "14d").
     pub reopen_within: Option<String>,
+    /// The `[calendar.<id>]` its SLA clocks count in (default: always open, UTC).
+    pub calendar: Option<String>,
+    /// The desk's lead, told of every escalation: `"Name <address>"` or an address.
+    pub lead: Option<String>,
+    /// `external` (customers of the business, the default) or `internal` (the company's staff).
+    pub kind: Option<DeskKind>,
+    /// For an internal desk: the domains its staff write from.
+    pub domains: Option<Vec<String>>,
+    /// The team that takes new tickets when no rule names one.
+    pub team: Option<String>,
+}
+
+/// Who writes to a desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeskKind {
+    /// The business's customers.
+    External,
+    /// The company's own staff, recognised by their domain.
+    Internal,
+}
+
+/// `[calendar.<id>]`: working hours and holidays, for SLA clocks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    /// IANA time zone, e.g. "Asia/Jakarta".
+    pub timezone: String,
+    /// Hours of Monday to Friday, e.g. "08:00-12:00, 13:00-17:00" (a day's own key wins).
+    pub weekdays: Option<String>,
+    /// Hours of one day ("" or "closed" for none).
+    pub monday: Option<String>,
+    /// See `monday`.
+    pub tuesday: Option<String>,
+    /// See `monday`.
+    pub wednesday: Option<String>,
+    /// See `monday`.
+    pub thursday: Option<String>,
+    /// See `monday`.
+    pub friday: Option<String>,
+    /// See `monday`.
+    pub saturday: Option<String>,
+    /// See `monday`.
+    pub sunday: Option<String>,
+    /// Holidays: "MM-DD" every year, "YYYY-MM-DD" once.
+    pub holidays: Option<Vec<String>>,
+}
+
+/// `[sla.<id>]`: response and resolution targets, counted in working time.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sla {
+    /// Only tickets of this desk (default: every desk).
+    pub desk: Option<String>,
+    /// Only tickets of these priorities (default: every priority).
+    pub priority: Option<Vec<String>>,
+    /// Only tickets of this category (default: every category).
+    pub category: Option<String>,
+    /// Time to the first agent reply, e.g. "4h".
+    pub first_response: Option<String>,
+    /// Time from a customer's mail to the agent's answer.
+    pub next_response: Option<String>,
+    /// Time to resolution.
+    pub resolution: Option<String>,
+    /// Share of a target, in percent, after which the assignee is warned (default 80).
+    pub warn_at: Option<u8>,
+    /// At tier 3, how often the lead is reminded of a breached target (default "4h").
+    pub remind_every: Option<String>,
+}
+
+/// `[rule.<id>]`: a routing rule for new tickets, tried in file order.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Only mail to this desk.
+    pub desk: Option<String>,
+    /// Senders: full addresses, or "*@domain" / "domain" for a whole organisation.
+    pub from: Option<Vec<String>>,
+    /// Regular expression the subject must match.
+    pub subject: Option<String>,
+    /// Regular expression the body text must match.
+    pub body: Option<String>,
+    /// Words of which one must appear in the subject or body (any case).
+    pub keywords: Option<Vec<String>>,
+    /// Header name → regular expression its value must match.
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    /// Whether the mail must (true) or must not (false) carry attachments.
+    pub has_attachment: Option<bool>,
+    /// Sets the category.
+    pub category: Option<String>,
+    /// Sets the priority.
+    pub priority: Option<String>,
+    /// Sets the tier (1-3).
+    pub tier: Option<u8>,
+    /// Hands the ticket to a team.
+    pub team: Option<String>,
+    /// Assigns an agent.
+    pub assign: Option<String>,
+    /// Adds tags.
+    pub tags: Option<Vec<String>>,
+    /// Acknowledges with `acknowledgement-<name>.<language>.txt` instead of the usual one.
+    pub acknowledgement: Option<String>,
+    /// Go on with the next rules after this one matched (default false).
+    #[serde(rename = "continue")]
+    pub continue_after: Option<bool>,
+}
+
+/// `[testing]`: only test builds of loket accept this section.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Testing {
+    /// A file holding a number of seconds that is added to the system clock.
+    pub clock_offset_file: Option<PathBuf>,
 }
 
 /// `[team.<id>]`: a group of agents, such as the IT specialists at level 2.
@@ -126,6 +239,10 @@ pub struct Desk {
 pub struct Team {
     /// Name shown in notifications.
     pub name: String,
+    /// The support level the team works at (default 1).
+    pub tier: Option<u8>,
+    /// How tickets are given to its members: "round-robin", "least-open" or "none".
+    pub assignment: Option<String>,
 }
 
 /// `[agent.<id>]`: a person who answers tickets from their own mail client.

@@ -23,7 +23,8 @@ pub enum Priority {
 }
 
 impl Priority {
-    fn parse(word: &str) -> Option<Priority> {
+    /// Reads a priority word, in English or Indonesian.
+    pub fn parse(word: &str) -> Option<Priority> {
         match word.to_lowercase().as_str() {
             "low" | "rendah" => Some(Priority::Low),
             "normal" | "biasa" => Some(Priority::Normal),

@@ -44,6 +44,17 @@ impl Calendar {
         }
     }
 
+    /// A calendar open around the clock, every day, in UTC: SLA targets in plain time.
+    pub fn always_open() -> Calendar {
+        let day = vec![(0, 24 * 60)];
+        Calendar::new(
+            TimeZone::UTC,
+            std::array::from_fn(|_| day.clone()),
+            BTreeSet::new(),
+            BTreeSet::new(),
+        )
+    }
+
     /// The instant `business` working time after `start`, or `None` if the calendar has
     /// no opening hours within three years.
     pub fn add(&self, start: Timestamp, business: Duration) -> Option<Timestamp> {

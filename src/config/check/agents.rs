@@ -5,7 +5,7 @@ use crate::config::policy::{Agent, SecurityPolicy, Team};
 use crate::types::{AgentId, TeamId, Tier};
 
 /// The ids of every `[<section>.<id>]`, each checked to be a plain name.
-fn section_ids(cfg: &Config, section: &str, problems: &mut Vec<Problem>) -> Vec<String> {
+pub(super) fn section_ids(cfg: &Config, section: &str, problems: &mut Vec<Problem>) -> Vec<String> {
     let table = match cfg.get_table(section) {
         Ok(table) => table,
         Err(ConfigError::NotFound(_)) => return Vec::new(),
@@ -29,10 +29,14 @@ fn section_ids(cfg: &Config, section: &str, problems: &mut Vec<Problem>) -> Vec<
 pub(super) fn check_teams(cfg: &Config, problems: &mut Vec<Problem>) -> Vec<Team> {
     let ids = section_ids(cfg, "team", problems);
     let read = |id: String, problems: &mut Vec<Problem>| {
-        let raw: raw::Team = required(cfg, &format!("team.{id}"), problems)?;
+        let key = format!("team.{id}");
+        let raw: raw::Team = required(cfg, &key, problems)?;
+        let (tier, assignment) = super::service::check_team_work(&raw, &key, problems)?;
         Some(Team {
             id: TeamId(id),
             name: raw.name,
+            tier,
+            assignment,
         })
     };
     ids.into_iter()

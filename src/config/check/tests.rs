@@ -218,3 +218,167 @@ fn a_valid_agent_gets_defaults() {
         "the key is never printed"
     );
 }
+
+const ONE_DESK: &str = r#"
+[desk.support]
+name = "Support"
+address = "support@example.com"
+tag = "HD"
+language = "id"
+calendar = "jakarta"
+lead = "Budi Santoso <budi@example.com>"
+"#;
+
+#[test]
+fn calendars_slas_and_rules_are_read() {
+    let text = with_desks(&format!(
+        r#"{ONE_DESK}
+[calendar.jakarta]
+timezone = "Asia/Jakarta"
+weekdays = "08:00-12:00, 13:00-17:00"
+saturday = "08:00-12:00"
+holidays = ["08-17", "2027-03-10"]
+[team.it]
+name = "IT"
+tier = 2
+assignment = "least-open"
+[sla.standard]
+priority = ["urgent", "tinggi"]
+first_response = "4h"
+[rule.network]
+subject = "(?i)server down"
+from = ["*@bigclient.co.id", "ceo@example.org"]
+headers = {{ "X-Priority" = "^1" }}
+team = "it"
+priority = "urgent"
+continue = true
+"#
+    ));
+    let policy = compile_toml(&text).expect("valid");
+    let desk = &policy.desks[0];
+    assert_eq!(
+        desk.lead.as_ref().map(|l| l.address.as_str()),
+        Some("budi@example.com")
+    );
+    assert_eq!(policy.teams[0].tier, crate::types::Tier(2));
+    assert_eq!(
+        policy.teams[0].assignment,
+        crate::config::policy::Assignment::LeastOpen
+    );
+    let sla = &policy.slas[0];
+    assert_eq!(sla.first_response, Some(Duration::from_secs(4 * 3600)));
+    assert_eq!(sla.warn_percent, 80);
+    assert_eq!(sla.priorities.len(), 2);
+    let rule = &policy.rules[0];
+    assert!(rule.continue_after);
+    assert_eq!(rule.from.len(), 2);
+    assert_eq!(rule.headers[0].0, "x-priority");
+    // Saturday 08:00 WIB + 1 h = 09:00 WIB (02:00 UTC): the saturday key was read.
+    let saturday_8 = crate::types::Timestamp(1_796_432_400); // Sat 2026-12-05 01:00 UTC
+    let deadline = desk
+        .calendar
+        .add(saturday_8, Duration::from_secs(3600))
+        .expect("open");
+    assert_eq!(deadline.0 - saturday_8.0, 3600);
+}
+
+#[test]
+fn service_sections_report_each_mistake_with_its_key() {
+    let text = with_desks(
+        r#"
+[desk.support]
+name = "Support"
+address = "support@example.com"
+tag = "HD"
+language = "en"
+calendar = "bandung"
+lead = "not an address"
+team = "nobody"
+kind = "internal"
+[calendar.jakarta]
+timezone = "Asia/Jakart"
+weekdays = "08:00-17"
+holidays = ["17 Agustus"]
+[sla.fast]
+first_response = "soon"
+warn_at = 120
+priority = ["asap"]
+[sla.empty]
+desk = "sales"
+[rule.broken]
+subject = "(unclosed"
+team = "ghosts"
+assign = "nobody"
+tier = 4
+from = ["localhost"]
+"#,
+    );
+    let problems = compile_toml(&text).expect_err("invalid");
+    let keys = keys(&problems);
+    for key in [
+        "desk.support.calendar",
+        "desk.support.lead",
+        "desk.support.team",
+        "desk.support.domains",
+        "calendar.jakarta.timezone",
+        "calendar.jakarta.weekdays",
+        "calendar.jakarta.holidays",
+        "sla.fast.first_response",
+        "sla.fast.warn_at",
+        "sla.fast.priority",
+        "sla.empty.desk",
+        "rule.broken.subject",
+        "rule.broken.team",
+        "rule.broken.assign",
+        "rule.broken.tier",
+        "rule.broken.from",
+    ] {
+        assert!(keys.contains(&key), "{key} missing from {problems:#?}");
+    }
+    let regex = problems
+        .iter()
+        .find(|p| p.key == "rule.broken.subject")
+        .expect("found");
+    assert!(
+        regex.message.contains("invalid regular expression"),
+        "{}",
+        regex.message
+    );
+}
+
+#[test]
+fn an_sla_without_targets_and_a_rule_template_that_is_missing_are_reported() {
+    let text = with_desks(&format!(
+        r#"{ONE_DESK}
+[calendar.jakarta]
+timezone = "Asia/Jakarta"
+weekdays = "08:00-17:00"
+[sla.none]
+category = "printer"
+[rule.vip]
+keywords = ["vip"]
+acknowledgement = "vip"
+"#
+    ));
+    let problems = compile_toml(&text).expect_err("invalid");
+    let keys = keys(&problems);
+    assert!(keys.contains(&"sla.none"), "{problems:#?}");
+    let template = problems
+        .iter()
+        .find(|p| p.message.contains("acknowledgement-vip.id.txt"))
+        .unwrap_or_else(|| panic!("missing template not reported: {problems:#?}"));
+    assert!(!template.key.is_empty());
+}
+
+#[test]
+fn test_builds_accept_a_clock_offset_file() {
+    let text = format!(
+        "{}\n[testing]\nclock_offset_file = \"var/clock\"\n",
+        with_desks(ONE_DESK.replace("calendar = \"jakarta\"\n", "").as_str())
+    );
+    let policy = compile_toml(&text).expect("valid in test builds");
+    assert_eq!(
+        policy.testing.clock_offset_file.as_deref(),
+        Some(Path::new("var/clock"))
+    );
+}
