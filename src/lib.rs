@@ -18,6 +18,7 @@
 //! - `mail`: parse, classify and sanitise mail, strip quotes from replies (pure).
 //! - `thread`: which ticket a message belongs to (pure).
 //! - `engine`: the helpdesk rules: customers, agents and commands, trust, loops, SLA time (pure).
+//! - `ics`: iCalendar text for on-site visits: invitations and cancellations out, replies in (pure).
 //! - `store`: the sled store and its one door for writes, `Store::commit`.
 //! - `intake`: sources of mail and their receipts (IMAP mailboxes, the Maildir spool).
 //! - `outbox`: formatting and sending outgoing mail.
@@ -37,6 +38,7 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod engine;
+pub mod ics;
 pub mod intake;
 pub mod mail;
 pub mod outbox;

@@ -5,8 +5,16 @@
 
 use super::sanitize;
 use crate::types::{Contact, EmailAddress, MessageId, Timestamp};
-use mail_parser::{Address, HeaderValue, Message, MessageParser, MimeHeaders};
+use mail_parser::parsers::MessageStream;
+use mail_parser::{Address, Header, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders};
 use sha2::{Digest, Sha256};
+
+/// Most header fields kept in `Mail::headers`; later ones are dropped.
+pub const MAX_HEADERS: usize = 200;
+/// Longest header value kept in `Mail::headers`, in bytes.
+pub const MAX_HEADER_VALUE: usize = 4 * 1024;
+/// Longest calendar text kept in `Mail::calendar`, in bytes.
+pub const MAX_CALENDAR: usize = 256 * 1024;
 
 /// The parts of a message that Loket uses, cleaned and owned.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +45,13 @@ pub struct Mail {
     pub automation: AutomationHeaders,
     /// `Authentication-Results:` headers (RFC 8601), unfolded, newest first.
     pub authentication_results: Vec<String>,
+    /// Every header field of the message itself, in order, as (name as written, value
+    /// decoded and unfolded), for routing rules that match headers. At most
+    /// `MAX_HEADERS` fields, each value cut to `MAX_HEADER_VALUE` bytes.
+    pub headers: Vec<(String, String)>,
+    /// The text of the first `text/calendar` part, inline or attached, decoded to UTF-8
+    /// and cut to `MAX_CALENDAR` bytes: how an iMIP reply (RFC 6047) arrives.
+    pub calendar: Option<String>,
     /// Hash of what makes the message itself (author, date, subject, body), ignoring
     /// transport headers, so that a redelivery through another path is recognised.
     pub fingerprint: String,
@@ -103,6 +118,8 @@ fn from_message(message: &Message<'_>, raw: &[u8]) -> Mail {
         fingerprint: fingerprint(&from, date, &subject, body_bytes(raw)),
         automation: automation(message, raw),
         authentication_results: authentication_results(message),
+        headers: headers(message, raw),
+        calendar: calendar(message, &mut problems),
         attachments: attachments(message),
         from,
         subject,
@@ -128,6 +145,8 @@ fn unreadable(raw: &[u8]) -> Mail {
         attachments: Vec::new(),
         automation: AutomationHeaders::default(),
         authentication_results: Vec::new(),
+        headers: Vec::new(),
+        calendar: None,
         fingerprint: hex::encode(Sha256::digest(raw)),
         problems: vec!["not a readable RFC 5322 message; kept as raw text".to_string()],
     }
@@ -218,6 +237,74 @@ fn authentication_results(message: &Message<'_>) -> Vec<String> {
         .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
         .map(|(_, value)| value.split_whitespace().collect::<Vec<_>>().join(" "))
         .collect()
+}
+
+fn headers(message: &Message<'_>, raw: &[u8]) -> Vec<(String, String)> {
+    message
+        .headers()
+        .iter()
+        .take(MAX_HEADERS)
+        .map(|header| (written_name(header, raw), decoded_value(header, raw)))
+        .collect()
+}
+
+/// The field name with the case the sender used (mail-parser keeps only its own).
+fn written_name(header: &Header<'_>, raw: &[u8]) -> String {
+    let field = raw
+        .get(header.offset_field as usize..header.offset_start as usize)
+        .unwrap_or_default();
+    let field = String::from_utf8_lossy(field);
+    let name = field.trim_end().trim_end_matches(':').trim();
+    if name.is_empty() {
+        header.name.as_str().to_string()
+    } else {
+        sanitize::header_text(name, 100)
+    }
+}
+
+/// The value unfolded, RFC 2047 words decoded, made one header-safe line and capped.
+fn decoded_value(header: &Header<'_>, raw: &[u8]) -> String {
+    let bytes = raw
+        .get(header.offset_start as usize..header.offset_end as usize)
+        .unwrap_or_default();
+    let value = match MessageStream::new(bytes).parse_unstructured() {
+        HeaderValue::Text(text) => sanitize::header_text(&text, MAX_HEADER_VALUE),
+        _ => String::new(),
+    };
+    cut(value, MAX_HEADER_VALUE)
+}
+
+fn calendar(message: &Message<'_>, problems: &mut Vec<String>) -> Option<String> {
+    let part = message.parts.iter().find(|part| is_calendar(part))?;
+    let text = match part.text_contents() {
+        Some(text) => text.to_string(),
+        None => String::from_utf8_lossy(part.contents()).into_owned(),
+    };
+    if text.len() > MAX_CALENDAR {
+        problems.push(format!("text/calendar part over {MAX_CALENDAR} bytes; cut"));
+    }
+    Some(cut(text, MAX_CALENDAR))
+}
+
+fn is_calendar(part: &MessagePart<'_>) -> bool {
+    part.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("text")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
+    })
+}
+
+/// `text` cut to at most `max` bytes, at a character boundary.
+fn cut(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let end = (0..=max)
+            .rev()
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(0);
+        text.truncate(end);
+    }
+    text
 }
 
 fn header_text(message: &Message<'_>, name: &str) -> Option<String> {
@@ -337,5 +424,127 @@ mod tests {
     fn garbage_still_gives_a_mail() {
         let mail = parse(b"\0\0\xff\xfe not mail at all");
         assert!(!mail.problems.is_empty());
+    }
+
+    /// What the Outlook reply below carries, base64-encoded, in its `text/calendar` part.
+    const OUTLOOK_ICS: &str =
+        "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nPRODID:Microsoft Exchange Server 2010\r\n\
+VERSION:2.0\r\nBEGIN:VEVENT\r\n\
+ATTENDEE;PARTSTAT=ACCEPTED;CN=\"Santoso, Siti\":MAILTO:siti@example.co.id\r\n\
+COMMENT;LANGUAGE=id-ID:Baik\\, sampai jumpa. Terima kasih — Siti\r\n\
+UID:visit-42-1@loket.example.com\r\nSEQUENCE:0\r\nDTSTAMP:20260910T040233Z\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    /// Outlook accepting an invitation: multipart/alternative, text/plain and a base64
+    /// `text/calendar; method=REPLY`.
+    const OUTLOOK_REPLY: &str = "From: \"Santoso, Siti\" <siti@example.co.id>\r\n\
+To: Helpdesk Loket <support@example.com>\r\n\
+Subject: Accepted: Kunjungan teknisi [HD #42]\r\n\
+Thread-Topic: Kunjungan teknisi [HD #42]\r\n\
+Date: Thu, 10 Sep 2026 04:02:33 +0000\r\n\
+Message-ID: <SG2PR06MB1234ABCD@SG2PR06MB1234.apcprd06.prod.outlook.com>\r\n\
+Content-Language: id-ID\r\n\
+X-MS-Has-Attach:\r\n\
+X-MS-TNEF-Correlator:\r\n\
+Content-Type: multipart/alternative;\r\n\
+\tboundary=\"_000_SG2PR06MB1234ABCD_\"\r\n\
+MIME-Version: 1.0\r\n\
+\r\n\
+--_000_SG2PR06MB1234ABCD_\r\n\
+Content-Type: text/plain; charset=\"us-ascii\"\r\n\
+Content-Transfer-Encoding: quoted-printable\r\n\
+\r\n\
+Baik, sampai jumpa.\r\n\
+\r\n\
+--_000_SG2PR06MB1234ABCD_\r\n\
+Content-Type: text/calendar; charset=\"utf-8\"; method=REPLY\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+QkVHSU46VkNBTEVOREFSDQpNRVRIT0Q6UkVQTFkNClBST0RJRDpNaWNyb3NvZnQgRXhjaGFuZ2Ug\r\n\
+U2VydmVyIDIwMTANClZFUlNJT046Mi4wDQpCRUdJTjpWRVZFTlQNCkFUVEVOREVFO1BBUlRTVEFU\r\n\
+PUFDQ0VQVEVEO0NOPSJTYW50b3NvLCBTaXRpIjpNQUlMVE86c2l0aUBleGFtcGxlLmNvLmlkDQpD\r\n\
+T01NRU5UO0xBTkdVQUdFPWlkLUlEOkJhaWtcLCBzYW1wYWkganVtcGEuIFRlcmltYSBrYXNpaCDi\r\n\
+gJQgU2l0aQ0KVUlEOnZpc2l0LTQyLTFAbG9rZXQuZXhhbXBsZS5jb20NClNFUVVFTkNFOjANCkRU\r\n\
+U1RBTVA6MjAyNjA5MTBUMDQwMjMzWg0KRU5EOlZFVkVOVA0KRU5EOlZDQUxFTkRBUg0K\r\n\
+\r\n\
+--_000_SG2PR06MB1234ABCD_--\r\n";
+
+    #[test]
+    fn outlook_reply_calendar_part_is_kept_as_text() {
+        for raw in [
+            OUTLOOK_REPLY.to_string(),
+            OUTLOOK_REPLY.replace("\r\n", "\n"),
+        ] {
+            let mail = parse(raw.as_bytes());
+            assert_eq!(mail.calendar.as_deref(), Some(OUTLOOK_ICS));
+            assert_eq!(mail.text.trim(), "Baik, sampai jumpa.");
+            let reply = crate::ics::read_reply(OUTLOOK_ICS).expect("a REPLY");
+            assert_eq!(reply.attendee.as_str(), "siti@example.co.id");
+        }
+    }
+
+    #[test]
+    fn calendar_attachment_in_latin1_is_decoded_and_forwarded_ones_are_not_ours() {
+        let raw = "From: a@example.id\r\nMessage-ID: <c1@example.id>\r\n\
+Content-Type: multipart/mixed; boundary=\"b1\"\r\nMIME-Version: 1.0\r\n\r\n\
+--b1\r\nContent-Type: message/rfc822\r\n\r\n\
+From: old@example.net\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\n\
+BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n\
+--b1\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n\
+--b1\r\nContent-Type: text/calendar; charset=ISO-8859-1; method=REPLY; name=\"invite.ics\"\r\n\
+Content-Disposition: attachment; filename=\"invite.ics\"\r\n\
+Content-Transfer-Encoding: quoted-printable\r\n\r\n\
+BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nCOMMENT:caf=E9\r\nEND:VCALENDAR\r\n\
+--b1--\r\n";
+        let mail = parse(raw.as_bytes());
+        assert_eq!(
+            mail.calendar.as_deref(),
+            Some("BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nCOMMENT:café\r\nEND:VCALENDAR")
+        );
+    }
+
+    #[test]
+    fn headers_are_kept_as_written_unfolded_and_decoded() {
+        let raw = "Received: from mx.example.id (mx.example.id [203.0.113.5])\r\n\
+\tby mx.example.com; Thu, 10 Sep 2026 04:02:33 +0000\r\n\
+From: Budi <budi@example.id>\r\n\
+x-loket-PRIORITY: tinggi\r\n\
+X-Customer: =?UTF-8?Q?Budi_Santoso_=E2=80=94_PT_Maju?=\r\n =?ISO-8859-1?Q?_caf=E9?=\r\n\
+Subject: Printer\r\n rusak lagi\r\n\
+\r\n\
+Halo\r\n";
+        let mail = parse(raw.as_bytes());
+        let expected = [
+            (
+                "Received",
+                "from mx.example.id (mx.example.id [203.0.113.5]) by mx.example.com; \
+Thu, 10 Sep 2026 04:02:33 +0000",
+            ),
+            ("From", "Budi <budi@example.id>"),
+            ("x-loket-PRIORITY", "tinggi"),
+            ("X-Customer", "Budi Santoso — PT Maju café"),
+            ("Subject", "Printer rusak lagi"),
+        ];
+        let got: Vec<(&str, &str)> = mail
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(got, expected);
+        assert_eq!(mail.calendar, None);
+    }
+
+    #[test]
+    fn header_count_and_length_are_capped() {
+        let mut raw = format!("From: a@example.id\r\nX-Long: {}\r\n", "é".repeat(5000));
+        for i in 0..250 {
+            raw.push_str(&format!("X-Field-{i}: {i}\r\n"));
+        }
+        raw.push_str("\r\nbody\r\n");
+        let mail = parse(raw.as_bytes());
+        assert_eq!(mail.headers.len(), MAX_HEADERS);
+        assert_eq!(mail.headers[1].0, "X-Long");
+        assert_eq!(mail.headers[1].1.len(), MAX_HEADER_VALUE);
+        assert_eq!(cut("aéé".to_string(), 4), "aé");
     }
 }

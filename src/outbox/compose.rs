@@ -4,6 +4,7 @@
 //! names are cleaned once more because lettre panics on a line break in a display name.
 
 use crate::engine::OutgoingMail;
+use crate::ics;
 use crate::mail::sanitize;
 use crate::types::{Contact, EmailAddress};
 use lettre::message::header::ContentType;
@@ -59,10 +60,10 @@ pub fn compose(mail: &OutgoingMail, attachments: &[FileAttachment]) -> Result<Co
     }
     // A single text part declares MIME-Version and its charset; a bare body would not,
     // and clients would read UTF-8 text as US-ASCII.
-    let message = if attachments.is_empty() {
-        builder.singlepart(SinglePart::plain(mail.body.clone()))
-    } else {
-        builder.multipart(with_attachments(&mail.body, attachments))
+    let message = match &mail.calendar {
+        Some(calendar) => builder.multipart(invitation(&mail.body, calendar, attachments)?),
+        None if attachments.is_empty() => builder.singlepart(SinglePart::plain(mail.body.clone())),
+        None => builder.multipart(with_attachments(&mail.body, attachments)),
     }
     .map_err(|e| e.to_string())?;
     Ok(Composed {
@@ -76,7 +77,39 @@ pub fn compose(mail: &OutgoingMail, attachments: &[FileAttachment]) -> Result<Co
 }
 
 fn with_attachments(body: &str, attachments: &[FileAttachment]) -> MultiPart {
-    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(body.to_string()));
+    let parts = MultiPart::mixed().singlepart(SinglePart::plain(body.to_string()));
+    attach(parts, attachments)
+}
+
+/// An iMIP mail (RFC 6047) as Gmail and Outlook expect it: the text and the calendar as
+/// alternatives, then the calendar again as `invite.ics` for clients that look only at
+/// attachments, then any other attachments. The `method` parameter must match the
+/// object's METHOD, or clients ignore the invitation.
+fn invitation(
+    body: &str,
+    calendar: &str,
+    attachments: &[FileAttachment],
+) -> Result<MultiPart, String> {
+    let method = ics::method(calendar).ok_or("calendar object has no METHOD line")?;
+    let calendar_type =
+        ContentType::parse(&format!("text/calendar; method={method}; charset=utf-8"))
+            .map_err(|e| format!("calendar content type: {e}"))?;
+    let alternative = MultiPart::alternative()
+        .singlepart(SinglePart::plain(body.to_string()))
+        .singlepart(
+            SinglePart::builder()
+                .header(calendar_type)
+                .body(calendar.to_string()),
+        );
+    let file_type = ContentType::parse("application/ics").expect("a valid type");
+    let file =
+        Attachment::new("invite.ics".to_string()).body(calendar.as_bytes().to_vec(), file_type);
+    let parts = MultiPart::mixed().multipart(alternative).singlepart(file);
+    Ok(attach(parts, attachments))
+}
+
+/// `parts` with each file added as an attachment.
+fn attach(mut parts: MultiPart, attachments: &[FileAttachment]) -> MultiPart {
     for file in attachments {
         let content_type = ContentType::parse(&file.content_type).unwrap_or_else(|_| {
             ContentType::parse("application/octet-stream").expect("a valid type")
@@ -167,5 +200,96 @@ mod tests {
         );
         assert!(!out.contains('\u{1b}'));
         assert!(out.lines().all(|l| l.len() <= 998));
+    }
+
+    fn visit() -> ics::Invitation {
+        ics::Invitation {
+            uid: "visit-1-1@example.com".into(),
+            sequence: 0,
+            stamp: Timestamp(1_789_005_600),
+            start: Timestamp(1_789_437_600),
+            end: Timestamp(1_789_444_800),
+            summary: "Kunjungan teknisi".into(),
+            description: "Teknisi datang memeriksa printer — mohon siapkan akses ruang server."
+                .into(),
+            location: "Gedung A, lantai 3".into(),
+            organizer: contact("Support", "support@example.com"),
+            attendees: vec![contact("Budi", "budi@example.id")],
+        }
+    }
+
+    fn part_of_type<'a>(
+        message: &'a mail_parser::Message<'a>,
+        ctype: &str,
+        subtype: &str,
+    ) -> Option<&'a mail_parser::MessagePart<'a>> {
+        use mail_parser::MimeHeaders;
+        message.parts.iter().find(|part| {
+            part.content_type().is_some_and(|ct| {
+                ct.ctype().eq_ignore_ascii_case(ctype)
+                    && ct
+                        .subtype()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(subtype))
+            })
+        })
+    }
+
+    #[test]
+    fn an_invitation_carries_its_calendar_as_alternative_and_as_invite_ics() {
+        use mail_parser::{MessageParser, MimeHeaders};
+        let calendar = ics::request(&visit());
+        let mut mail = sample("Budi", "Kunjungan teknisi [HD #1]");
+        mail.calendar = Some(calendar.clone());
+        let photo = FileAttachment {
+            name: "printer.jpg".into(),
+            content_type: "image/jpeg".into(),
+            bytes: vec![0xff, 0xd8, 0xff, 0xe0],
+        };
+        let raw = compose(&mail, &[photo]).expect("composes").raw;
+        let out = String::from_utf8(raw.clone()).expect("ascii");
+        assert!(
+            out.contains("Content-Type: text/calendar; method=REQUEST; charset=utf-8"),
+            "{out}"
+        );
+        let message = MessageParser::default().parse(&raw).expect("parses");
+        let types: Vec<String> = message
+            .parts
+            .iter()
+            .filter_map(|p| p.content_type())
+            .map(|ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            types,
+            [
+                "multipart/mixed",
+                "multipart/alternative",
+                "text/plain",
+                "text/calendar",
+                "application/ics",
+                "image/jpeg"
+            ]
+        );
+        let inline = part_of_type(&message, "text", "calendar").expect("text/calendar part");
+        assert_eq!(inline.text_contents(), Some(calendar.as_str()));
+        let file = part_of_type(&message, "application", "ics").expect("invite.ics");
+        assert_eq!(file.attachment_name(), Some("invite.ics"));
+        assert_eq!(file.contents(), calendar.as_bytes());
+        assert_eq!(message.body_text(0).as_deref().map(str::trim), Some("Halo"));
+        let parsed = crate::mail::parse(&raw);
+        assert_eq!(parsed.calendar.as_deref(), Some(calendar.as_str()));
+    }
+
+    #[test]
+    fn a_cancellation_is_sent_with_method_cancel() {
+        let mut mail = sample("Budi", "Kunjungan dibatalkan [HD #1]");
+        mail.calendar = Some(ics::cancel(&visit()));
+        assert!(text(&mail).contains("Content-Type: text/calendar; method=CANCEL; charset=utf-8"));
+    }
+
+    #[test]
+    fn a_calendar_without_method_is_refused() {
+        let mut mail = sample("Budi", "x");
+        mail.calendar = Some("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n".into());
+        assert!(compose(&mail, &[]).is_err());
     }
 }
