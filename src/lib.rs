@@ -35,6 +35,7 @@
 //! Code tags: `TODO(#N)` names the issue that will do it; none without a number.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod daemon;
 pub mod engine;

@@ -88,8 +88,6 @@ pub struct MailVars {
     pub line: String,
     /// Why it was refused, escalated or is overdue.
     pub reason: String,
-    /// The ticket's conversation as text (for a lead's escalation report).
-    pub history: String,
     /// When a visit is, in the desk's time zone, e.g. `Wed 25 Nov 2026 09:00 WIB`.
     pub when: String,
     /// How long a visit lasts, e.g. `2h`.
@@ -120,7 +118,6 @@ impl MailVars {
             assignee: "Andi".into(),
             line: "#tier 9".into(),
             reason: "tier 9 does not exist".into(),
-            history: "Budi wrote: the printer is broken".into(),
             when: "Wed 25 Nov 2026 09:00 WIB".into(),
             duration: "2h".into(),
             engineer: "Eko".into(),

@@ -1,6 +1,8 @@
 //! The JSON shapes the CLI prints, built from the store. The daemon answers the control
 //! socket with the same functions, so both paths show the same thing.
 
+use crate::engine::deadlines::SlaState;
+use crate::engine::visit::Visit;
 use crate::engine::{HistoryEntry, Ticket};
 use crate::store::{self, MessageRecord, Store};
 use crate::types::TicketId;
@@ -26,6 +28,44 @@ pub fn ticket_summary(ticket: &Ticket) -> Value {
         "participants": ticket.participants.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
         "created_at": ticket.created_at.to_rfc3339(),
         "updated_at": ticket.updated_at.to_rfc3339(),
+        "team": ticket.team.as_ref().map(|t| t.0.clone()),
+        "tags": ticket.tags,
+        "breached": ticket.sla.as_ref().is_some_and(|s| s.is_breached()),
+        "sla": ticket.sla.as_ref().map(sla),
+        "visits": ticket.visits.iter().map(visit).collect::<Vec<_>>(),
+    })
+}
+
+/// SLA policy, deadlines (running clocks), whether paused, and what was missed.
+fn sla(state: &SlaState) -> Value {
+    let deadlines: serde_json::Map<String, Value> = state
+        .clocks
+        .iter()
+        .map(|c| (c.metric.to_string(), Value::String(c.due.to_rfc3339())))
+        .collect();
+    json!({
+        "policy": state.policy,
+        "due": deadlines,
+        "paused_since": state.paused_at.map(|t| t.to_rfc3339()),
+        "breaches": state.breaches.iter().map(|b| json!({
+            "metric": b.metric.to_string(),
+            "tier": b.tier,
+            "at": b.at.to_rfc3339(),
+        })).collect::<Vec<_>>(),
+        "overdue": state.overdue.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
+        "next_reminder": state.remind_at.map(|t| t.to_rfc3339()),
+    })
+}
+
+fn visit(visit: &Visit) -> Value {
+    json!({
+        "visit": visit.seq,
+        "engineer": visit.engineer.0,
+        "start": visit.start.to_rfc3339(),
+        "end": visit.end.to_rfc3339(),
+        "note": visit.note,
+        "status": visit.status,
+        "uid": visit.uid,
     })
 }
 

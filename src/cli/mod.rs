@@ -90,6 +90,12 @@ pub struct TicketFilter {
     /// Only tickets of this desk.
     #[arg(long)]
     pub desk: Option<String>,
+    /// Only tickets of this team (`none` for tickets without one).
+    #[arg(long)]
+    pub team: Option<String>,
+    /// Only tickets that missed an SLA target.
+    #[arg(long)]
+    pub breached: bool,
 }
 
 impl TicketFilter {
@@ -101,6 +107,11 @@ impl TicketFilter {
             Some("none") => ticket["assignee"].is_null(),
             Some(agent) => text("assignee").eq_ignore_ascii_case(agent),
         };
+        let team = match self.team.as_deref() {
+            None => true,
+            Some("none") => ticket["team"].is_null(),
+            Some(team) => text("team") == team,
+        };
         self.status
             .as_deref()
             .is_none_or(|s| text("status").eq_ignore_ascii_case(s))
@@ -109,6 +120,8 @@ impl TicketFilter {
                 .is_none_or(|t| ticket["tier"].as_u64() == Some(u64::from(t)))
             && self.desk.as_deref().is_none_or(|d| text("desk") == d)
             && assignee
+            && team
+            && (!self.breached || ticket["breached"] == serde_json::Value::Bool(true))
     }
 }
 

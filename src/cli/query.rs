@@ -111,15 +111,23 @@ fn text(value: &Value, key: &str) -> String {
 
 fn print_ticket_list(value: &Value) {
     println!(
-        "{:>6}  {:<8}  {:>4}  {:>4}  {:<30}  SUBJECT",
-        "ID", "STATUS", "TIER", "MSGS", "REQUESTER"
+        "{:>6}  {:<8}  {:>4}  {:<8}  {:>4}  {:<30}  SUBJECT",
+        "ID", "STATUS", "TIER", "SLA", "MSGS", "REQUESTER"
     );
     for ticket in value.as_array().into_iter().flatten() {
+        let sla = if ticket["breached"] == Value::Bool(true) {
+            "BREACHED"
+        } else if ticket["sla"].is_null() {
+            "-"
+        } else {
+            "ok"
+        };
         println!(
-            "{:>6}  {:<8}  {:>4}  {:>4}  {:<30}  {}",
+            "{:>6}  {:<8}  {:>4}  {:<8}  {:>4}  {:<30}  {}",
             text(ticket, "id"),
             text(ticket, "status"),
             text(ticket, "tier"),
+            sla,
             text(ticket, "message_count"),
             text(ticket, "requester"),
             text(ticket, "subject")
@@ -136,6 +144,10 @@ fn print_ticket(ticket: &Value) {
     for key in [
         "status",
         "tier",
+        "team",
+        "assignee",
+        "priority",
+        "category",
         "desk",
         "requester",
         "linked_to",
@@ -143,6 +155,17 @@ fn print_ticket(ticket: &Value) {
         "updated_at",
     ] {
         println!("  {key:<11} {}", text(ticket, key));
+    }
+    print_sla(&ticket["sla"]);
+    for visit in ticket["visits"].as_array().into_iter().flatten() {
+        println!(
+            "  visit       #{} {} to {} by {} ({})",
+            text(visit, "visit"),
+            text(visit, "start"),
+            text(visit, "end"),
+            text(visit, "engineer"),
+            text(visit, "status")
+        );
     }
     for message in ticket["messages"].as_array().into_iter().flatten() {
         println!();
@@ -156,6 +179,28 @@ fn print_ticket(ticket: &Value) {
         );
         println!("Subject: {}", text(message, "subject"));
         println!("{}", text(message, "text").trim_end());
+    }
+}
+
+fn print_sla(sla: &Value) {
+    if sla.is_null() {
+        println!("  sla         -");
+        return;
+    }
+    println!("  sla         {}", text(sla, "policy"));
+    for (metric, due) in sla["due"].as_object().into_iter().flatten() {
+        println!("    {metric:<15} due {}", due.as_str().unwrap_or("-"));
+    }
+    if let Some(since) = sla["paused_since"].as_str() {
+        println!("    paused since {since} (pending)");
+    }
+    for breach in sla["breaches"].as_array().into_iter().flatten() {
+        println!(
+            "    BREACHED {} at tier {} ({})",
+            text(breach, "metric"),
+            text(breach, "tier"),
+            text(breach, "at")
+        );
     }
 }
 

@@ -23,8 +23,8 @@ pub fn run(policy: Policy, once: bool) -> u8 {
             Ok(report) => {
                 let i = report.intake;
                 println!(
-                    "stored {}, duplicates {}, quarantined {}, left for retry {}, mail sent {}, not sent {}",
-                    i.stored, i.duplicates, i.quarantined, i.retried, report.sent, report.not_sent
+                    "stored {}, duplicates {}, quarantined {}, left for retry {}, timers fired {}, mail sent {}, not sent {}",
+                    i.stored, i.duplicates, i.quarantined, i.retried, report.timers_fired, report.sent, report.not_sent
                 );
                 0
             }

@@ -80,6 +80,7 @@ impl ChangeBuilder<'_> {
                 }
                 Effect::Send(mail) => self.queue(change, *mail, &mut seq, now)?,
                 Effect::MergeInto(target) => self.merge_into(change, target, now)?,
+                Effect::SetAway { agent, away } => change.away.push((agent, away)),
             }
         }
         Ok(())
@@ -117,12 +118,18 @@ impl ChangeBuilder<'_> {
         now: Timestamp,
     ) -> store::Result<()> {
         let mut mail = mail;
-        let attachments = if mail.kind == engine::OutgoingKind::Forward {
-            let (history, files) = forward::conversation(self.store, change.ticket.id)?;
-            mail.body.push_str(&history);
-            files
-        } else {
-            Vec::new()
+        let attachments = match mail.kind {
+            engine::OutgoingKind::Forward => {
+                let (history, files) = forward::conversation(self.store, change.ticket.id)?;
+                mail.body.push_str(&history);
+                files
+            }
+            engine::OutgoingKind::LeadReport => {
+                let (history, _) = forward::conversation(self.store, change.ticket.id)?;
+                mail.body.push_str(&history);
+                Vec::new()
+            }
+            _ => Vec::new(),
         };
         let composed = match compose(&mail, &attachments) {
             Ok(composed) => composed,
@@ -195,6 +202,7 @@ impl ChangeBuilder<'_> {
 pub(super) fn empty_change(ticket: Ticket, is_new_ticket: bool) -> Change {
     Change {
         others: Vec::new(),
+        away: Vec::new(),
         ticket,
         is_new_ticket,
         messages: Vec::new(),

@@ -9,6 +9,7 @@ mod change;
 pub mod control;
 pub mod worker;
 
+use crate::clock::Clock;
 use crate::config::Policy;
 use crate::engine::DeliveryFailure;
 use crate::intake;
@@ -43,7 +44,13 @@ pub struct OnceReport {
     pub sent: usize,
     /// Mails deferred or failed.
     pub not_sent: usize,
+    /// Timers fired.
+    pub timers_fired: usize,
 }
+
+/// The longest the scheduler waits between two looks at the timers (a look reads one
+/// key of the due-time index; the clock of a test build may jump meanwhile).
+const SCHEDULER_POLL: Duration = Duration::from_secs(1);
 
 /// The parts every mode needs, built and checked before any work starts.
 struct Parts {
@@ -51,6 +58,7 @@ struct Parts {
     spool: Spool,
     transport: Transport,
     policy: Arc<Policy>,
+    clock: Clock,
 }
 
 /// Opens the store with a message that says what to do when another process holds it.
@@ -84,6 +92,7 @@ fn build(policy: Policy) -> anyhow::Result<Parts> {
         store,
         spool,
         transport,
+        clock: Clock::new(&policy.testing),
         policy: Arc::new(policy),
     })
 }
@@ -120,7 +129,7 @@ pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
             break;
         }
         let batch =
-            tokio::task::block_in_place(|| worker.process_batch(arrivals, Timestamp::now()))?;
+            tokio::task::block_in_place(|| worker.process_batch(arrivals, parts.clock.now()))?;
         let removed = spool::acknowledge(&batch.safe);
         add(&mut report.intake, &batch);
         if removed == 0 && batch.retried == 0 {
@@ -128,10 +137,12 @@ pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
             break;
         }
     }
+    let timers = tokio::task::block_in_place(|| worker.fire_due(parts.clock.now()))?;
+    report.timers_fired = timers.fired;
     let sender = Sender::new(parts.store, parts.transport, parts.policy.retry_after);
-    let drained = sender.drain(u64::MAX, Timestamp::now()).await?;
+    let drained = sender.drain(u64::MAX, parts.clock.now()).await?;
     for (ticket, failure) in &drained.failed {
-        worker.process_failure(*ticket, failure, Timestamp::now())?;
+        worker.process_failure(*ticket, failure, parts.clock.now())?;
     }
     report.sent = drained.sent;
     report.not_sent = drained.deferred + drained.failed.len();
@@ -149,6 +160,7 @@ fn add(total: &mut BatchReport, batch: &BatchReport) {
 /// What the worker thread shares with the rest of the daemon.
 struct WorkerLinks {
     store: Store,
+    clock: Clock,
     /// The highest outbox id whose commit is flushed: the sender sends nothing above it.
     durable: Arc<AtomicU64>,
     wake_sender: Arc<Notify>,
@@ -164,6 +176,7 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
         spool,
         transport,
         policy,
+        clock,
     } = build(policy)?;
     let listener = control::bind(&policy.control_socket)
         .with_context(|| format!("cannot listen on {}", policy.control_socket.display()))?;
@@ -171,6 +184,7 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
     let (batches, inbox) = mpsc::channel(4);
     let links = WorkerLinks {
         store: store.clone(),
+        clock: clock.clone(),
         durable: Arc::new(AtomicU64::new(store.last_outbox_id()?)),
         wake_sender: Arc::new(Notify::new()),
         sender_stop: CancellationToken::new(),
@@ -184,7 +198,9 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
         links.durable.clone(),
         links.wake_sender.clone(),
         links.sender_stop.clone(),
+        clock.clone(),
     );
+    tasks.spawn(run_scheduler(batches.clone(), tasks.stop_token()));
     spawn_intakes(&tasks, &policy, &store, spool, batches);
     let worker = Worker::new(store.clone(), policy.clone());
     tasks.spawn_blocking(move || run_worker(worker, inbox, links));
@@ -267,11 +283,15 @@ fn run_worker(mut worker: Worker, mut inbox: mpsc::Receiver<Input>, links: Worke
     while let Some(input) = inbox.blocking_recv() {
         let result = match input {
             Input::Mail(batch) => worker
-                .process_batch(batch.arrivals, Timestamp::now())
+                .process_batch(batch.arrivals, links.clock.now())
                 .map(|report| after_batch(report, batch.done, &links)),
             Input::DeliveryFailed { ticket, failure } => {
-                worker.process_failure(ticket, &failure, Timestamp::now())
+                worker.process_failure(ticket, &failure, links.clock.now())
             }
+            Input::Timers(done) => worker.fire_due(links.clock.now()).map(|report| {
+                publish_durable(&links, report.queued_mail);
+                let _ = done.send(report);
+            }),
         };
         if let Err(e) = result {
             error!(error = %e, "store failed; stopping without acknowledging anything uncommitted");
@@ -289,13 +309,42 @@ fn after_batch(
     done: oneshot::Sender<Vec<intake::Receipt>>,
     links: &WorkerLinks,
 ) {
+    publish_durable(links, report.queued_mail);
+    let _ = done.send(report.safe);
+}
+
+/// After a flush: the sender may send up to the last outbox id, and is woken for new mail.
+fn publish_durable(links: &WorkerLinks, queued_mail: usize) {
     if let Ok(last) = links.store.last_outbox_id() {
         links.durable.store(last, Ordering::SeqCst);
     }
-    if report.queued_mail > 0 {
+    if queued_mail > 0 {
         links.wake_sender.notify_one();
     }
-    let _ = done.send(report.safe);
+}
+
+/// Asks the worker to fire due timers, about once a second. The worker does the firing
+/// (it is the only writer of tickets); this task only keeps time.
+async fn run_scheduler(worker: mpsc::Sender<Input>, stop: CancellationToken) {
+    loop {
+        let (done, report) = oneshot::channel();
+        if worker.send(Input::Timers(done)).await.is_err() {
+            return;
+        }
+        if let Ok(report) = report.await {
+            if report.fired > 0 {
+                info!(
+                    fired = report.fired,
+                    mails = report.queued_mail,
+                    "timers fired"
+                );
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(SCHEDULER_POLL) => {}
+            () = stop.cancelled() => return,
+        }
+    }
 }
 
 /// Sends whatever is durable in the outbox, then sleeps until woken or a retry is due.
@@ -307,13 +356,14 @@ async fn run_sender(
     durable: Arc<AtomicU64>,
     wake: Arc<Notify>,
     stop: CancellationToken,
+    clock: Clock,
 ) {
     loop {
         let durable_up_to = durable.load(Ordering::SeqCst);
-        let pause = match sender.drain(durable_up_to, Timestamp::now()).await {
+        let pause = match sender.drain(durable_up_to, clock.now()).await {
             Ok(report) => {
                 report_failures(&worker, report.failed).await;
-                until(report.next_attempt)
+                until(report.next_attempt, clock.now())
             }
             Err(e) => {
                 error!(error = %e, "cannot read the outbox");
@@ -341,7 +391,7 @@ async fn report_failures(
     }
 }
 
-fn until(next: Option<Timestamp>) -> Duration {
-    let secs = next.map_or(SENDER_IDLE.as_secs() as i64, |t| t.0 - Timestamp::now().0);
+fn until(next: Option<Timestamp>, now: Timestamp) -> Duration {
+    let secs = next.map_or(SENDER_IDLE.as_secs() as i64, |t| t.0 - now.0);
     Duration::from_secs(secs.clamp(1, SENDER_IDLE.as_secs() as i64) as u64)
 }

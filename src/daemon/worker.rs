@@ -6,14 +6,16 @@
 
 use super::change::{empty_change, ChangeBuilder};
 use crate::config::Policy;
+use crate::engine::timer::{Timer, TimerKind};
 use crate::engine::{
-    self, trust, AgentMail, Author, DeliveryFailure, Directory, Event, Inbound, Status, Ticket,
+    self, trust, AgentMail, Author, DeliveryFailure, Directory, Event, Inbound, Staff, Status,
+    Ticket,
 };
 use crate::intake::{Arrival, Batch, Receipt};
 use crate::mail::{self, Mail};
-use crate::store::{self, Change, Store};
+use crate::store::{self, Change, DueTimer, Store};
 use crate::thread::{self, MatchedBy, Placement};
-use crate::types::{DeskId, EmailAddress, TicketId, Timestamp};
+use crate::types::{AgentId, DeskId, EmailAddress, TicketId, Timestamp};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -36,6 +38,22 @@ pub struct BatchReport {
     pub queued_mail: usize,
 }
 
+/// Timers read per round, and rounds per call: a call fires at most this many, so that
+/// mail waiting behind a burst of timers is not held up long.
+const TIMER_BATCH: usize = 256;
+const MAX_TIMER_ROUNDS: usize = 16;
+
+/// What one pass over the due timers did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimerReport {
+    /// Timers fired.
+    pub fired: usize,
+    /// Mails they queued.
+    pub queued_mail: usize,
+    /// When the next timer is due.
+    pub next_due: Option<Timestamp>,
+}
+
 /// Everything that may enter the worker's queue.
 #[derive(Debug)]
 pub enum Input {
@@ -48,6 +66,8 @@ pub enum Input {
         /// What failed.
         failure: DeliveryFailure,
     },
+    /// Fire the timers that are due; the answer is the pass's report.
+    Timers(tokio::sync::oneshot::Sender<TimerReport>),
 }
 
 impl From<Batch> for Input {
@@ -194,6 +214,7 @@ impl Worker {
             .builder()
             .budget(ticket.requester.as_ref().map(|c| &c.address), now)?;
         let status_of = |id: TicketId| self.store.load_ticket(id).ok().flatten().map(|t| t.status);
+        let load_of = |id: &AgentId| self.store.agent_load(id).unwrap_or_default();
         let author = if is_new {
             Author::Customer
         } else {
@@ -205,6 +226,7 @@ impl Worker {
             matched_by,
             budget,
             author,
+            staff: Staff(&load_of),
         };
         let step = engine::step(&ticket, Event::Mail(inbound), &self.policy, now);
         log_author(&ticket, &inbound);
@@ -342,6 +364,55 @@ impl Worker {
         desk.unwrap_or_else(|| self.policy.default_desk())
             .id
             .clone()
+    }
+
+    /// Fires every timer due at `now`, each in its own commit (state change, mails and
+    /// the timer's removal together), then flushes once. A timer fires at most once:
+    /// firing removes it or moves it on, in the same transaction.
+    pub fn fire_due(&mut self, now: Timestamp) -> store::Result<TimerReport> {
+        let mut report = TimerReport::default();
+        for _ in 0..MAX_TIMER_ROUNDS {
+            let due = self.store.due_timers(now, TIMER_BATCH)?;
+            for timer in &due {
+                report.queued_mail += self.fire(timer, now)?;
+                report.fired += 1;
+            }
+            if due.len() < TIMER_BATCH {
+                break;
+            }
+        }
+        self.store.flush()?;
+        report.next_due = self.store.next_timer()?;
+        Ok(report)
+    }
+
+    /// Fires one timer; returns the mails it queued.
+    fn fire(&mut self, due: &DueTimer, now: Timestamp) -> store::Result<usize> {
+        let ticket = self.store.load_ticket(due.ticket)?;
+        let kind = TimerKind::parse(&due.kind);
+        let timer = kind.map(|kind| Timer { due: due.due, kind });
+        let (Some(ticket), Some(timer)) = (ticket, timer) else {
+            warn!(ticket = %due.ticket, timer = %due.kind, "timer without its ticket; dropped");
+            self.store.drop_timer(due)?;
+            return Ok(0);
+        };
+        if !ticket.timers().contains(&timer) {
+            warn!(ticket = %due.ticket, timer = %due.kind, "stale timer; dropped");
+            self.store.drop_timer(due)?;
+            return Ok(0);
+        }
+        let load_of = |id: &AgentId| self.store.agent_load(id).unwrap_or_default();
+        let event = Event::Timer {
+            timer,
+            staff: Staff(&load_of),
+        };
+        let step = engine::step(&ticket, event, &self.policy, now);
+        let mut change = empty_change(step.ticket, false);
+        self.builder()
+            .apply_effects(&mut change, step.effects, ticket.message_count, now)?;
+        let outbox_ids = self.store.commit(&change)?;
+        info!(ticket = %ticket.id, timer = %due.kind, due = %due.due.to_rfc3339(), mails = outbox_ids.len(), "timer fired");
+        Ok(outbox_ids.len())
     }
 
     /// Records a permanent delivery failure on its ticket, durably.

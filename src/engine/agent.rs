@@ -3,9 +3,13 @@
 //! asks is done unless the mail proved it came from them.
 
 use super::commands::{self, Assignee, Command, Reading, Rejected};
-use super::customer::{notify_with, on_duty, present_assignee, set_status};
+use super::customer::{notify_with, present_assignee, set_status};
+use super::escalation::{self, By};
+use super::event::Staff;
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
+use super::routing::{changed, on_duty};
 use super::trust::Verification;
+use super::visit;
 use super::{
     AgentMail, Directory, Effect, Filed, Happening, Inbound, OutgoingKind, Status, Step, Ticket,
 };
@@ -29,13 +33,14 @@ pub(super) fn on_agent_mail(
     }
     let new_text = quote::new_text(&inbound.mail.text);
     let checked = commands::read(&inbound.mail.subject, &new_text, policy)
-        .and_then(|reading| check_merges(reading, step.ticket.id, mail.tickets));
+        .and_then(|reading| check_merges(reading, step.ticket.id, mail.tickets))
+        .and_then(|reading| visit::check(reading, &step.ticket, agent, desk, now));
     let reading = match checked {
         Ok(reading) => reading,
         Err(rejected) => return refuse(step, agent, rejected, &new_text, desk, policy, now),
     };
     for command in &reading.commands {
-        apply(step, command, agent, policy, now);
+        apply(step, command, agent, inbound.staff, policy, now);
     }
     if mail.to_comment_address || reading.is_note() || reading.text.is_empty() {
         note(step, &reading, agent);
@@ -230,7 +235,14 @@ fn relay(step: &mut Step, agent: &Agent, text: &str, desk: &Desk, policy: &Polic
     }
 }
 
-fn apply(step: &mut Step, command: &Command, agent: &Agent, policy: &Policy, now: Timestamp) {
+fn apply(
+    step: &mut Step,
+    command: &Command,
+    agent: &Agent,
+    staff: Staff<'_>,
+    policy: &Policy,
+    now: Timestamp,
+) {
     let by = agent.id.0.as_str();
     match command {
         Command::Resolve => {
@@ -240,7 +252,25 @@ fn apply(step: &mut Step, command: &Command, agent: &Agent, policy: &Policy, now
         Command::Reopen => set_status(step, Status::Open, by),
         Command::Pending => set_status(step, Status::Pending, by),
         Command::Assign(who) => assign(step, who, agent, policy, now),
-        Command::Escalate(reason) => escalate(step, reason.as_deref(), agent, policy, now),
+        Command::Escalate(reason) => {
+            let reason = match reason {
+                Some(reason) => format!("{} asked: {reason}", agent.name),
+                None => format!("{} asked for it.", agent.name),
+            };
+            escalation::escalate(step, &reason, By::Agent(agent), staff, policy, now)
+        }
+        Command::Away | Command::Back => {
+            let away = *command == Command::Away;
+            step.effects.push(Effect::SetAway {
+                agent: agent.id.clone(),
+                away,
+            });
+            step.effects.push(Effect::Record(Happening::AgentAway {
+                agent: agent.id.clone(),
+                away,
+            }));
+        }
+        Command::Visit { .. } => visit::schedule(step, command, agent, policy, now),
         Command::Tier(tier) => set_tier(step, *tier, by),
         Command::Priority(priority) => {
             let from = step.ticket.priority;
@@ -337,9 +367,9 @@ pub(super) fn on_specialist_mail(
         .push(Effect::Record(Happening::SpecialistAnswered {
             from: from.clone(),
         }));
-    let agents = match present_assignee(step, policy) {
+    let agents = match present_assignee(step, inbound.staff, policy) {
         Some(agent) => vec![agent],
-        None => on_duty(step, policy),
+        None => on_duty(step, inbound.staff, policy),
     };
     let text = format!(
         "{from} answered the forward:\n\n{}",
@@ -367,39 +397,8 @@ fn assign(step: &mut Step, who: &Assignee, agent: &Agent, policy: &Policy, now: 
     }
 }
 
-/// Up one tier (the last is 3): the ticket leaves its assignee and the next tier is told.
-fn escalate(step: &mut Step, reason: Option<&str>, agent: &Agent, policy: &Policy, now: Timestamp) {
-    let next = Tier((step.ticket.tier.0 + 1).min(3));
-    set_tier(step, next, &agent.id.0);
-    if let Some(previous) = step.ticket.assignee.take() {
-        changed(step, "assignee", previous.0, String::new(), &agent.id.0);
-    }
-    let agents: Vec<&Agent> = on_duty(step, policy)
-        .into_iter()
-        .filter(|a| a.id != agent.id)
-        .collect();
-    let why = reason.map_or(String::new(), |r| format!(": {r}"));
-    let text = format!(
-        "{} escalated this ticket to tier {}{why}.",
-        agent.name, next.0
-    );
-    notify_with(step, &text, &agents, policy, now);
-}
-
 fn set_tier(step: &mut Step, tier: Tier, by: &str) {
     let from = step.ticket.tier;
     step.ticket.tier = tier;
     changed(step, "tier", from.0.to_string(), tier.0.to_string(), by);
-}
-
-fn changed(step: &mut Step, field: &str, from: String, to: String, by: &str) {
-    if from == to {
-        return;
-    }
-    step.effects.push(Effect::Record(Happening::Changed {
-        field: field.into(),
-        from,
-        to,
-        by: by.into(),
-    }));
 }

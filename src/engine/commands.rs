@@ -86,6 +86,19 @@ pub enum Command {
     Note,
     /// `#merge <N>`: this ticket continues in ticket N (which must be open).
     Merge(TicketId),
+    /// `#away`: the agent is away (not notified, not assigned) until `#back`.
+    Away,
+    /// `#back`: the agent is present again.
+    Back,
+    /// `#visit <YYYY-MM-DD HH:MM> [duration] [note]`: an on-site visit, at the desk's local time.
+    Visit {
+        /// Start, in the desk's time zone.
+        start: jiff::civil::DateTime,
+        /// How long it lasts (default one hour).
+        duration: std::time::Duration,
+        /// What the engineer tells the customer.
+        note: String,
+    },
     /// `#forward <address> [text]`: send the conversation to an outside specialist.
     Forward {
         /// The specialist.
@@ -176,9 +189,9 @@ fn subject_commands(subject: &str) -> Vec<String> {
     found
 }
 
-const KNOWN: [&str; 13] = [
+const KNOWN: [&str; 16] = [
     "close", "resolve", "reopen", "pending", "assign", "escalate", "tier", "priority", "category",
-    "cc", "note", "merge", "forward",
+    "cc", "note", "merge", "forward", "away", "back", "visit",
 ];
 
 fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
@@ -220,6 +233,9 @@ fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
             "#category needs a name, for example #category printer".into(),
         )),
         "cc" => cc(argument).map_err(reject),
+        "away" => no_argument(Command::Away),
+        "back" => no_argument(Command::Back),
+        "visit" => visit(argument).map_err(reject),
         "forward" => forward(argument).map_err(reject),
         "merge" => argument
             .trim_start_matches('#')
@@ -261,6 +277,33 @@ fn forward(argument: &str) -> Result<Command, String> {
     Ok(Command::Forward {
         to,
         text: text.trim().to_string(),
+    })
+}
+
+/// `2026-11-25 09:00 [2h] [note]`.
+fn visit(argument: &str) -> Result<Command, String> {
+    let usage = "write #visit 2026-11-25 09:00 [2h] [note]";
+    let mut words = argument.split_whitespace();
+    let (Some(day), Some(time)) = (words.next(), words.next()) else {
+        return Err(format!("#visit needs a date and a time: {usage}"));
+    };
+    let start: jiff::civil::DateTime = format!("{day}T{time}")
+        .parse()
+        .map_err(|_| format!("{day} {time} is not a date and time: {usage}"))?;
+    let rest: Vec<&str> = words.collect();
+    let (duration, note_words) = match rest.first().map(|w| humantime::parse_duration(w)) {
+        Some(Ok(duration)) => (duration, &rest[1..]),
+        _ => (std::time::Duration::from_secs(3600), &rest[..]),
+    };
+    if duration.is_zero() || duration > std::time::Duration::from_secs(7 * 86400) {
+        return Err(format!(
+            "a visit lasts between a minute and a week: {usage}"
+        ));
+    }
+    Ok(Command::Visit {
+        start,
+        duration,
+        note: note_words.join(" "),
     })
 }
 

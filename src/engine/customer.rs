@@ -2,8 +2,11 @@
 //! follow-up reopens a resolved ticket (unless it only says thanks) and is announced to
 //! the agent in charge.
 
+use super::event::Staff;
 use super::loops;
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
+use super::routing::{self, on_duty};
+use super::visit;
 use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Status, Step};
 use crate::config::policy::{Agent, Policy};
 use crate::mail::{quote, Class};
@@ -24,21 +27,53 @@ pub(super) fn on_customer_mail(
     };
     if !inbound.class.is_person() {
         if is_first {
-            acknowledge(step, inbound, policy, now);
+            acknowledge(step, inbound, None, policy, now);
         }
         return;
     }
     take_part(step, inbound, policy);
     if is_first {
-        acknowledge(step, inbound, policy, now);
-        let agents = on_duty(step, policy);
+        let routed = routing::route(step, inbound.mail, inbound.staff, policy);
+        if is_outsider(step, policy) {
+            let reason = "the sender is not staff of this internal desk".to_string();
+            step.effects
+                .push(Effect::Record(Happening::AcknowledgementSuppressed {
+                    reason,
+                }));
+        } else {
+            acknowledge(
+                step,
+                inbound,
+                routed.acknowledgement.as_deref(),
+                policy,
+                now,
+            );
+        }
+        let agents = match present_assignee(step, inbound.staff, policy) {
+            Some(agent) => vec![agent],
+            None => on_duty(step, inbound.staff, policy),
+        };
         notify(step, inbound, &agents, policy, now);
         return;
     }
+    if visit::on_customer_answer(step, inbound, policy, now) {
+        return;
+    }
     reopen_unless_thanks(step, inbound, now);
-    if let Some(assignee) = present_assignee(step, policy) {
+    if let Some(assignee) = present_assignee(step, inbound.staff, policy) {
         notify(step, inbound, &[assignee], policy, now);
     }
+}
+
+/// A mail to an internal desk from outside the company's domains.
+fn is_outsider(step: &Step, policy: &Policy) -> bool {
+    let desk = desk_of(policy, &step.ticket);
+    let domain = step
+        .ticket
+        .requester
+        .as_ref()
+        .map(|r| r.address.domain().to_lowercase());
+    !desk.staff_domains.is_empty() && !domain.is_some_and(|d| desk.staff_domains.contains(&d))
 }
 
 /// The sender and the people they Cc'd may write to the ticket and get agents' answers.
@@ -66,7 +101,13 @@ fn take_part(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy) {
     }
 }
 
-fn acknowledge(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy, now: Timestamp) {
+fn acknowledge(
+    step: &mut Step,
+    inbound: &Inbound<'_>,
+    variant: Option<&str>,
+    policy: &Policy,
+    now: Timestamp,
+) {
     let desk = desk_of(policy, &step.ticket);
     let requester = step.ticket.requester.clone();
     let allowed = loops::may_auto_reply(
@@ -77,9 +118,14 @@ fn acknowledge(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy, now: Tim
     );
     let Err(reason) = allowed.as_ref().map(|_| ()) else {
         let vars = outgoing::vars(&step.ticket, desk, policy);
-        let body = policy
-            .templates
-            .render(TemplateKind::Acknowledgement, desk.language, &vars);
+        let body = match variant {
+            Some(variant) => policy
+                .templates
+                .render_variant(variant, desk.language, &vars),
+            None => policy
+                .templates
+                .render(TemplateKind::Acknowledgement, desk.language, &vars),
+        };
         let Ok(body) = body else {
             let reason = body.expect_err("checked").to_string();
             step.effects
@@ -118,23 +164,17 @@ fn acknowledge(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy, now: Tim
 }
 
 /// The agent in charge of the ticket, unless away.
-pub(super) fn present_assignee<'p>(step: &Step, policy: &'p Policy) -> Option<&'p Agent> {
+pub(super) fn present_assignee<'p>(
+    step: &Step,
+    staff: Staff<'_>,
+    policy: &'p Policy,
+) -> Option<&'p Agent> {
     let assignee = step
         .ticket
         .assignee
         .as_ref()
         .and_then(|id| policy.agent(id));
-    assignee.filter(|a| !a.away)
-}
-
-/// The agents a new ticket is announced to: those of its tier who want notifications and
-/// are not away.
-pub(super) fn on_duty<'p>(step: &Step, policy: &'p Policy) -> Vec<&'p Agent> {
-    policy
-        .agents
-        .iter()
-        .filter(|a| a.tier == step.ticket.tier && a.notify && !a.away)
-        .collect()
+    assignee.filter(|a| !staff.is_away(a))
 }
 
 /// Sends each agent the customer's new text, with a Reply-To signed for them.

@@ -1,5 +1,6 @@
 //! What a step of the engine asks the edges to do: mails to send and history to record.
 
+use super::deadlines::Metric;
 use crate::mail::Class;
 use crate::thread::MatchedBy;
 use crate::types::{AgentId, Contact, EmailAddress, MessageId, TicketId, Timestamp};
@@ -15,6 +16,13 @@ pub enum Effect {
     /// This ticket was merged into another: that one takes in its people and thread
     /// (the caller runs `Event::Merged` on it and commits both together).
     MergeInto(TicketId),
+    /// An agent is away (or back) from now on.
+    SetAway {
+        /// Who.
+        agent: AgentId,
+        /// Away or back.
+        away: bool,
+    },
 }
 
 /// Why Loket writes a mail.
@@ -34,6 +42,11 @@ pub enum OutgoingKind {
     /// The conversation, sent to an outside specialist (the sender adds the history and
     /// the original attachments).
     Forward,
+    /// Tells a desk's lead of an escalation or an overdue ticket (the history is added
+    /// from the store).
+    LeadReport,
+    /// Confirms or reminds the customer of an on-site visit, with the invitation.
+    Visit,
 }
 
 /// A mail the engine decided to send, before it is formatted.
@@ -168,6 +181,80 @@ pub enum Happening {
         /// The From: address.
         address: EmailAddress,
     },
+    /// SLA clocks started for the ticket.
+    SlaStarted {
+        /// The `[sla.<id>]` applied.
+        policy: String,
+        /// When the first answer is due.
+        first_response_due: Option<Timestamp>,
+        /// When resolution is due.
+        resolution_due: Option<Timestamp>,
+    },
+    /// A share of an SLA target passed; the assignee (or the tier) was warned.
+    SlaWarning {
+        /// Which target.
+        metric: Metric,
+        /// When it is due.
+        due: Timestamp,
+    },
+    /// An SLA target was missed.
+    SlaBreached {
+        /// Which target.
+        metric: Metric,
+        /// At which tier.
+        tier: u8,
+    },
+    /// The ticket moved up a tier.
+    Escalated {
+        /// From which tier.
+        from: u8,
+        /// To which.
+        to: u8,
+        /// Why, in words.
+        reason: String,
+        /// Who: an agent, or "sla" for a missed target.
+        by: String,
+    },
+    /// The lead was reminded of targets still unmet at the last tier.
+    LeadReminded {
+        /// Which targets.
+        overdue: Vec<Metric>,
+    },
+    /// A routing rule set fields of the new ticket.
+    Routed {
+        /// The rule.
+        rule: String,
+    },
+    /// An agent marked themself away or back.
+    AgentAway {
+        /// Who.
+        agent: AgentId,
+        /// Away (true) or back (false).
+        away: bool,
+    },
+    /// An on-site visit was scheduled.
+    VisitScheduled {
+        /// Its number on the ticket.
+        visit: u32,
+        /// The engineer.
+        engineer: AgentId,
+        /// When it starts.
+        start: Timestamp,
+        /// When it ends.
+        end: Timestamp,
+    },
+    /// The customer and the engineer were reminded of tomorrow's visit.
+    VisitReminded {
+        /// Its number.
+        visit: u32,
+    },
+    /// The customer answered a visit invitation.
+    VisitAnswered {
+        /// Its number.
+        visit: u32,
+        /// accepted, declined or tentative.
+        answer: String,
+    },
     /// A mail Loket sent was refused for good by the mail server.
     DeliveryFailed {
         /// The mail that failed.
@@ -184,7 +271,7 @@ impl Effect {
     pub fn as_mail(&self) -> Option<&OutgoingMail> {
         match self {
             Effect::Send(mail) => Some(mail),
-            Effect::Record(_) | Effect::MergeInto(_) => None,
+            Effect::Record(_) | Effect::MergeInto(_) | Effect::SetAway { .. } => None,
         }
     }
 }

@@ -2,11 +2,13 @@
 
 use super::loops::AutoReplyBudget;
 use super::ticket::{Status, Ticket};
+use super::timer::Timer;
 use super::trust::Verification;
 use crate::config::policy::Agent;
 use crate::mail::{Class, Mail};
 use crate::thread::MatchedBy;
-use crate::types::{EmailAddress, MessageId, TicketId};
+use crate::types::{AgentId, EmailAddress, MessageId, TicketId, Timestamp};
+use serde::{Deserialize, Serialize};
 
 /// One thing that happened to a ticket.
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +19,57 @@ pub enum Event<'a> {
     Merged(&'a Ticket),
     /// A mail Loket sent for this ticket was refused for good.
     DeliveryFailed(&'a DeliveryFailure),
+    /// One of the ticket's timers is due.
+    Timer {
+        /// Which.
+        timer: Timer,
+        /// The agents' state, for reassignment.
+        staff: Staff<'a>,
+    },
+}
+
+/// What the store knows about an agent beyond the config: their load and whether they
+/// said they are away.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentLoad {
+    /// Tickets assigned to them that are not resolved or closed.
+    pub open: u32,
+    /// When they were last given a ticket.
+    pub last_assigned: Option<Timestamp>,
+    /// Away (`#away`) or back (`#back`); `None` leaves the config's `away`.
+    pub away: Option<bool>,
+}
+
+/// A read-only look at the agents' state, supplied by the caller.
+#[derive(Clone, Copy)]
+pub struct Staff<'a>(pub &'a dyn Fn(&AgentId) -> AgentLoad);
+
+impl Staff<'static> {
+    /// No state beyond the config: nobody has tickets, nobody said they are away.
+    pub fn config_only() -> Staff<'static> {
+        fn unknown(_: &AgentId) -> AgentLoad {
+            AgentLoad::default()
+        }
+        Staff(&unknown)
+    }
+}
+
+impl Staff<'_> {
+    /// The state of an agent.
+    pub fn load(&self, agent: &AgentId) -> AgentLoad {
+        (self.0)(agent)
+    }
+
+    /// Whether an agent is away now: their own word by mail, else the config.
+    pub fn is_away(&self, agent: &Agent) -> bool {
+        self.load(&agent.id).away.unwrap_or(agent.away)
+    }
+}
+
+impl std::fmt::Debug for Staff<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Staff")
+    }
 }
 
 /// A permanent delivery failure reported by the transport.
@@ -43,6 +96,8 @@ pub struct Inbound<'a> {
     pub budget: AutoReplyBudget,
     /// Who wrote it, as far as the desk is concerned.
     pub author: Author<'a>,
+    /// The agents' state, for assignment.
+    pub staff: Staff<'a>,
 }
 
 /// Who wrote an arrived mail.

@@ -6,16 +6,21 @@
 mod agent;
 pub mod commands;
 mod customer;
+pub mod deadlines;
 pub mod effect;
+pub mod escalation;
 pub mod event;
 pub mod loops;
 mod outgoing;
+mod routing;
 pub mod sla;
 pub mod ticket;
+pub mod timer;
 pub mod trust;
+pub mod visit;
 
 pub use effect::{Effect, Filed, Happening, HistoryEntry, OutgoingKind, OutgoingMail};
-pub use event::{AgentMail, Author, DeliveryFailure, Directory, Event, Inbound};
+pub use event::{AgentLoad, AgentMail, Author, DeliveryFailure, Directory, Event, Inbound, Staff};
 pub use outgoing::{reply_subject, tag};
 pub use ticket::{Status, Ticket};
 
@@ -44,7 +49,9 @@ pub fn step(ticket: &Ticket, event: Event<'_>, policy: &Policy, now: Timestamp) 
         Event::Mail(inbound) => on_mail(&mut step, &inbound, policy, now),
         Event::DeliveryFailed(failure) => on_delivery_failed(&mut step, failure, now),
         Event::Merged(from) => agent::on_merged(&mut step, from, now),
+        Event::Timer { timer, staff } => escalation::on_timer(&mut step, timer, staff, policy, now),
     }
+    deadlines::reconcile(ticket, &mut step, policy, now);
     step
 }
 
@@ -92,5 +99,7 @@ fn on_delivery_failed(step: &mut Step, failure: &DeliveryFailure, now: Timestamp
     }));
 }
 
+#[cfg(test)]
+mod service_tests;
 #[cfg(test)]
 mod tests;

@@ -83,6 +83,22 @@ impl Calendar {
         Duration::from_secs(total.max(0) as u64)
     }
 
+    /// A local date and time of the calendar's zone as an instant (`None` when that local
+    /// time does not exist there).
+    pub fn instant_of(&self, local: jiff::civil::DateTime) -> Option<Timestamp> {
+        let zoned = local.to_zoned(self.zone.clone()).ok()?;
+        Some(Timestamp(zoned.timestamp().as_second()))
+    }
+
+    /// An instant as people at the desk read it: `Wed 25 Nov 2026 09:00 WIB`.
+    pub fn format(&self, at: Timestamp) -> String {
+        let instant = jiff::Timestamp::from_second(at.0).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        instant
+            .to_zoned(self.zone.clone())
+            .strftime("%a %-d %b %Y %H:%M %Z")
+            .to_string()
+    }
+
     /// Open periods as (start, end) Unix seconds, from the day of `from` on, skipping
     /// periods that ended before `from`.
     fn open_periods_from(&self, from: i64) -> impl Iterator<Item = (i64, i64)> + '_ {
@@ -128,26 +144,36 @@ fn weekday_index(day: Weekday) -> usize {
     day.to_monday_zero_offset() as usize
 }
 
+/// Jakarta (UTC+7, no DST), Monday to Friday 08:00–12:00 and 13:00–17:00, Christmas
+/// every year and Idul Fitri 2027 (one-time, 10 March 2027): the calendar of the tests.
+#[cfg(test)]
+pub(crate) fn test_jakarta() -> Calendar {
+    let day = vec![(8 * 60, 12 * 60), (13 * 60, 17 * 60)];
+    let week = [
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        day,
+        Vec::new(),
+        Vec::new(),
+    ];
+    let zone = TimeZone::get("Asia/Jakarta").expect("tzdb has Asia/Jakarta");
+    Calendar::new(
+        zone,
+        week,
+        [(12, 25)].into(),
+        [jiff::civil::date(2027, 3, 10)].into(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
 
-    /// Jakarta (UTC+7, no DST), Monday to Friday 08:00–12:00 and 13:00–17:00, Christmas
-    /// every year and Idul Fitri 2027 (one-time, 10 March 2027).
     fn jakarta() -> Calendar {
-        let day = vec![(8 * 60, 12 * 60), (13 * 60, 17 * 60)];
-        let week = [
-            day.clone(),
-            day.clone(),
-            day.clone(),
-            day.clone(),
-            day,
-            Vec::new(),
-            Vec::new(),
-        ];
-        let zone = TimeZone::get("Asia/Jakarta").expect("tzdb has Asia/Jakarta");
-        Calendar::new(zone, week, [(12, 25)].into(), [date(2027, 3, 10)].into())
+        test_jakarta()
     }
 
     /// A local Jakarta time as a Timestamp.

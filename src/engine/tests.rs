@@ -26,6 +26,7 @@ fn first_step(mail: &Mail, budget: AutoReplyBudget) -> Step {
         matched_by: MatchedBy::New,
         budget,
         author: Author::Customer,
+        staff: Staff::config_only(),
     };
     step(&ticket, Event::Mail(inbound), &policy, NOW)
 }
@@ -145,6 +146,7 @@ fn follow_up_is_recorded_without_a_second_acknowledgement() {
         matched_by: MatchedBy::Tag,
         budget: AutoReplyBudget::default(),
         author: Author::Customer,
+        staff: Staff::config_only(),
     };
     let later = Timestamp(NOW.0 + 60);
     let step = step(&first.ticket, Event::Mail(inbound), &policy, later);
@@ -234,6 +236,7 @@ fn agent_step(body: &str, verification: Verification, to: &str) -> Step {
         matched_by: MatchedBy::Tag,
         budget: AutoReplyBudget::default(),
         author,
+        staff: Staff::config_only(),
     };
     step(
         &first.ticket,
@@ -417,6 +420,7 @@ fn a_customer_follow_up_reopens_a_resolved_ticket_but_thanks_do_not() {
             matched_by: MatchedBy::Tag,
             budget: AutoReplyBudget::default(),
             author: Author::Customer,
+            staff: Staff::config_only(),
         };
         let step = step(
             &resolved.ticket,
@@ -452,6 +456,7 @@ fn a_forward_goes_to_the_specialist_and_their_answer_is_a_note_for_the_agents() 
         matched_by: MatchedBy::InReplyTo,
         budget: AutoReplyBudget::default(),
         author: Author::Specialist,
+        staff: Staff::config_only(),
     };
     let step2 = step(
         &step1.ticket,

@@ -1,8 +1,12 @@
 //! The ticket record and its states.
 
 use super::commands::Priority;
+use super::deadlines::SlaState;
+use super::visit::Visit;
 use crate::mail::Mail;
-use crate::types::{AgentId, Contact, DeskId, EmailAddress, MessageId, TicketId, Tier, Timestamp};
+use crate::types::{
+    AgentId, Contact, DeskId, EmailAddress, MessageId, TeamId, TicketId, Tier, Timestamp,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -89,6 +93,18 @@ pub struct Ticket {
     /// The ticket this one was merged into; its mail goes there now.
     #[serde(default)]
     pub merged_into: Option<TicketId>,
+    /// The team handling it.
+    #[serde(default)]
+    pub team: Option<TeamId>,
+    /// Labels set by routing rules, for reports.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Its SLA clocks and breaches, when a policy applies.
+    #[serde(default)]
+    pub sla: Option<SlaState>,
+    /// On-site visits scheduled for it.
+    #[serde(default)]
+    pub visits: Vec<Visit>,
 }
 
 impl Ticket {
@@ -121,7 +137,16 @@ impl Ticket {
             last_customer_message: None,
             specialists: Vec::new(),
             merged_into: None,
+            team: None,
+            tags: Vec::new(),
+            sla: None,
+            visits: Vec::new(),
         }
+    }
+
+    /// Whether it still needs work (not resolved or closed).
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, Status::New | Status::Open | Status::Pending)
     }
 
     /// Whether an address may write to this ticket.

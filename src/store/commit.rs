@@ -6,8 +6,8 @@
 use super::keys;
 use super::records::{Customer, IndexEntry, MessageRecord, OutboxRecord};
 use super::{encode, Error, Result, Store};
-use crate::engine::{HistoryEntry, Ticket};
-use crate::types::{TicketId, Timestamp};
+use crate::engine::{AgentLoad, HistoryEntry, Ticket};
+use crate::types::{AgentId, TicketId, Timestamp};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use sled::Transactional;
 
@@ -30,6 +30,8 @@ pub struct Change {
     pub auto_replies: Vec<(Vec<u8>, Vec<Timestamp>)>,
     /// Other tickets changed by the same step (a merge), with their history entries.
     pub others: Vec<(Ticket, Vec<HistoryEntry>)>,
+    /// Agents who said they are away (true) or back (false).
+    pub away: Vec<(AgentId, bool)>,
 }
 
 /// A message to store with the ticket.
@@ -50,8 +52,12 @@ pub struct NewOutboxMail {
     pub raw: Vec<u8>,
 }
 
-/// One write, prepared as bytes: (tree index in `COMMIT_TREES`, key, value).
+/// One write, prepared as bytes: (tree index in `COMMIT_TREES`, key, value); an empty
+/// value in `TIMERS` is a timer, and `REMOVE` as value removes the key.
 type Write = (usize, Vec<u8>, Vec<u8>);
+
+/// The value that marks a write as a removal (no record is ever this byte string).
+const REMOVE: &[u8] = b"\0remove";
 
 const META: usize = 0;
 const TICKETS: usize = 1;
@@ -64,6 +70,8 @@ const OUTBOX: usize = 7;
 const OUTBOX_RAW: usize = 8;
 const OUTBOX_PENDING: usize = 9;
 const AUTO_REPLIES: usize = 10;
+const TIMERS: usize = 11;
+const AGENTS: usize = 12;
 
 impl Store {
     /// Applies a change atomically; returns the outbox ids it queued. Not yet durable:
@@ -88,14 +96,21 @@ impl Store {
                 id.0.to_be_bytes().to_vec(),
             ));
         }
-        writes.push((TICKETS, keys::ticket(id).to_vec(), encode(&change.ticket)));
+        let mut loads = LoadChanges::default();
+        self.prepare_ticket(&change.ticket, &mut writes, &mut loads)?;
         for message in &change.messages {
             self.prepare_message(message, &mut writes)?;
         }
         self.prepare_history(id, &change.history, &mut writes)?;
         for (other, history) in &change.others {
-            writes.push((TICKETS, keys::ticket(other.id).to_vec(), encode(other)));
+            self.prepare_ticket(other, &mut writes, &mut loads)?;
             self.prepare_history(other.id, history, &mut writes)?;
+        }
+        for (agent, away) in &change.away {
+            loads.entry(self, agent)?.away = Some(*away);
+        }
+        for (agent, load) in loads.0 {
+            writes.push((AGENTS, agent.0.into_bytes(), encode(&load)));
         }
         let outbox_ids = self.prepare_outbox(change, &mut writes)?;
         if let Some(customer) = &change.new_customer {
@@ -109,6 +124,47 @@ impl Store {
             writes.push((AUTO_REPLIES, key.clone(), encode(times)));
         }
         Ok((writes, outbox_ids))
+    }
+
+    /// The ticket record, its timers in the due-time index (old ones removed, new ones
+    /// added) and its effect on the agents' open-ticket counts.
+    fn prepare_ticket(
+        &self,
+        ticket: &Ticket,
+        writes: &mut Vec<Write>,
+        loads: &mut LoadChanges,
+    ) -> Result<()> {
+        let before = self.load_ticket(ticket.id)?;
+        writes.push((TICKETS, keys::ticket(ticket.id).to_vec(), encode(ticket)));
+        let old_timers = before.as_ref().map(Ticket::timers).unwrap_or_default();
+        let new_timers = ticket.timers();
+        for timer in old_timers.iter().filter(|t| !new_timers.contains(t)) {
+            let key = keys::timer(timer.due, ticket.id, &timer.kind.to_string());
+            writes.push((TIMERS, key, REMOVE.to_vec()));
+        }
+        for timer in new_timers.iter().filter(|t| !old_timers.contains(t)) {
+            let key = keys::timer(timer.due, ticket.id, &timer.kind.to_string());
+            writes.push((TIMERS, key, Vec::new()));
+        }
+        let holder = |t: &Ticket| t.assignee.clone().filter(|_| t.is_open());
+        let (was, is) = (before.as_ref().and_then(holder), holder(ticket));
+        if was != is {
+            if let Some(agent) = &was {
+                let load = loads.entry(self, agent)?;
+                load.open = load.open.saturating_sub(1);
+            }
+            if let Some(agent) = &is {
+                loads.entry(self, agent)?.open += 1;
+            }
+        }
+        let newly_assigned = ticket
+            .assignee
+            .as_ref()
+            .filter(|a| before.as_ref().and_then(|b| b.assignee.as_ref()) != Some(*a));
+        if let Some(agent) = newly_assigned {
+            loads.entry(self, agent)?.last_assigned = Some(ticket.updated_at);
+        }
+        Ok(())
     }
 
     fn prepare_message(&self, message: &NewMessage, writes: &mut Vec<Write>) -> Result<()> {
@@ -195,7 +251,28 @@ fn apply(
     writes: &[Write],
 ) -> std::result::Result<(), ConflictableTransactionError<Error>> {
     for (tree, key, value) in writes {
-        trees[*tree].insert(key.as_slice(), value.as_slice())?;
+        if value == REMOVE {
+            trees[*tree].remove(key.as_slice())?;
+        } else {
+            trees[*tree].insert(key.as_slice(), value.as_slice())?;
+        }
     }
     Ok(())
+}
+
+/// Agents' loads as this change leaves them, read once from the store.
+#[derive(Default)]
+struct LoadChanges(Vec<(AgentId, AgentLoad)>);
+
+impl LoadChanges {
+    fn entry(&mut self, store: &Store, agent: &AgentId) -> Result<&mut AgentLoad> {
+        let index = match self.0.iter().position(|(id, _)| id == agent) {
+            Some(index) => index,
+            None => {
+                self.0.push((agent.clone(), store.agent_load(agent)?));
+                self.0.len() - 1
+            }
+        };
+        Ok(&mut self.0[index].1)
+    }
 }

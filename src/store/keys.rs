@@ -1,6 +1,6 @@
 //! Tree names and key encodings. Integers are big-endian so that key order is number order.
 
-use crate::types::TicketId;
+use crate::types::{TicketId, Timestamp};
 
 /// The schema this build reads and writes. Bump it with a migration, never silently.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -34,8 +34,13 @@ pub const SYNC: &str = "sync";
 /// Recent automatic replies per address (and `*` for all), for the loop brakes.
 pub const AUTO_REPLIES: &str = "auto_replies";
 
+/// Timers of tickets by (due time, ticket, kind): the scheduler reads only what is due.
+pub const TIMERS: &str = "timers";
+/// Agents' load and presence by agent id.
+pub const AGENTS: &str = "agents";
+
 /// Every tree a commit may write, in the order of `Trees`' fields.
-pub const COMMIT_TREES: [&str; 11] = [
+pub const COMMIT_TREES: [&str; 13] = [
     META,
     TICKETS,
     MESSAGES,
@@ -47,6 +52,8 @@ pub const COMMIT_TREES: [&str; 11] = [
     OUTBOX_RAW,
     OUTBOX_PENDING,
     AUTO_REPLIES,
+    TIMERS,
+    AGENTS,
 ];
 
 /// `meta` key of the schema version.
@@ -79,4 +86,27 @@ pub fn item_seq(key: &[u8]) -> Option<u32> {
 /// Reads a big-endian u64 key or value.
 pub fn read_u64(bytes: &[u8]) -> Option<u64> {
     Some(u64::from_be_bytes(bytes.get(..8)?.try_into().ok()?))
+}
+
+/// Key of a timer: due time (order-preserving for negative times too), ticket, kind.
+pub fn timer(due: Timestamp, ticket: TicketId, kind: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(16 + kind.len());
+    key.extend_from_slice(&due_bytes(due));
+    key.extend_from_slice(&ticket.0.to_be_bytes());
+    key.extend_from_slice(kind.as_bytes());
+    key
+}
+
+/// The first 8 bytes of a timer key: all timers due at or before `due` sort before
+/// `due_bytes(due + 1)`.
+pub fn due_bytes(due: Timestamp) -> [u8; 8] {
+    ((due.0 as u64) ^ (1 << 63)).to_be_bytes()
+}
+
+/// Reads a timer key back: (due, ticket, kind).
+pub fn read_timer(key: &[u8]) -> Option<(Timestamp, TicketId, String)> {
+    let due = u64::from_be_bytes(key.get(..8)?.try_into().ok()?) ^ (1 << 63);
+    let ticket = u64::from_be_bytes(key.get(8..16)?.try_into().ok()?);
+    let kind = std::str::from_utf8(key.get(16..)?).ok()?;
+    Some((Timestamp(due as i64), TicketId(ticket), kind.to_string()))
 }

@@ -14,11 +14,22 @@ pub use records::{
     QuarantineRecord, SyncState,
 };
 
-use crate::engine::{HistoryEntry, Ticket};
+use crate::engine::{AgentLoad, HistoryEntry, Ticket};
 use crate::thread::ThreadLookup;
-use crate::types::{EmailAddress, MessageId, TicketId, Timestamp};
+use crate::types::{AgentId, EmailAddress, MessageId, TicketId, Timestamp};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
+
+/// A timer found due in the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueTimer {
+    /// When it was due.
+    pub due: Timestamp,
+    /// Its ticket.
+    pub ticket: TicketId,
+    /// Its kind, as written in the key.
+    pub kind: String,
+}
 
 /// What went wrong with the store. Every variant means: stop, acknowledge nothing.
 #[derive(Debug, thiserror::Error)]
@@ -211,6 +222,55 @@ impl Store {
         let key = to.map_or(keys::ALL_RECIPIENTS, |a| a.as_str().as_bytes());
         self.get_json(keys::AUTO_REPLIES, key)
             .map(Option::unwrap_or_default)
+    }
+
+    /// What the store knows of an agent: open tickets, last assignment, away or back.
+    pub fn agent_load(&self, agent: &AgentId) -> Result<AgentLoad> {
+        self.get_json(keys::AGENTS, agent.0.as_bytes())
+            .map(Option::unwrap_or_default)
+    }
+
+    /// Up to `limit` timers due at or before `now`, earliest first: (due, ticket, kind).
+    /// The work is proportional to what is due, not to the number of tickets.
+    pub fn due_timers(&self, now: Timestamp, limit: usize) -> Result<Vec<DueTimer>> {
+        let end = keys::due_bytes(Timestamp(now.0.saturating_add(1)));
+        let mut due = Vec::new();
+        for key in self
+            .tree(keys::TIMERS)?
+            .range(..end.to_vec())
+            .keys()
+            .take(limit)
+        {
+            let key = key?;
+            let Some((at, ticket, kind)) = keys::read_timer(&key) else {
+                return Err(Error::Corrupt {
+                    what: "timers".into(),
+                    error: format!("unreadable key {}", hex::encode(&key)),
+                });
+            };
+            due.push(DueTimer {
+                due: at,
+                ticket,
+                kind,
+            });
+        }
+        Ok(due)
+    }
+
+    /// When the earliest timer is due, if there is any.
+    pub fn next_timer(&self) -> Result<Option<Timestamp>> {
+        let first = self.tree(keys::TIMERS)?.first()?;
+        Ok(first
+            .and_then(|(key, _)| keys::read_timer(&key))
+            .map(|(due, _, _)| due))
+    }
+
+    /// Removes a timer entry whose ticket no longer has it (never expected; kept so that
+    /// a damaged index cannot make the scheduler spin).
+    pub fn drop_timer(&self, timer: &DueTimer) -> Result<()> {
+        let key = keys::timer(timer.due, timer.ticket, &timer.kind);
+        self.tree(keys::TIMERS)?.remove(key)?;
+        Ok(())
     }
 
     /// Up to `limit` outgoing mails waiting to be sent with ids above `after`, oldest first.

@@ -41,6 +41,7 @@ fn change(store: &Store, message_id: &str, fingerprint: &str) -> Change {
         linked_to: None,
     };
     Change {
+        away: Vec::new(),
         ticket,
         is_new_ticket: true,
         messages: vec![NewMessage {
@@ -131,4 +132,93 @@ fn a_store_of_another_schema_version_is_refused_not_rewritten() {
         Some(&99u32.to_be_bytes()[..]),
         "left untouched"
     );
+}
+
+fn clock(due: i64) -> crate::engine::deadlines::SlaClock {
+    crate::engine::deadlines::SlaClock {
+        metric: crate::engine::deadlines::Metric::FirstResponse,
+        started: Timestamp(0),
+        target: 60,
+        paused: 0,
+        due: Timestamp(due),
+        warn_at: None,
+    }
+}
+
+fn with_clock(mut change: Change, due: Option<i64>) -> Change {
+    change.ticket.sla = Some(crate::engine::deadlines::SlaState {
+        policy: "standard".into(),
+        clocks: due.into_iter().map(clock).collect(),
+        paused_at: None,
+        breaches: Vec::new(),
+        overdue: Vec::new(),
+        remind_at: None,
+    });
+    change
+}
+
+#[test]
+fn timers_follow_the_ticket_in_the_due_time_index() {
+    let (_dir, store) = open_temp();
+    let first = with_clock(change(&store, "a@x", "fa"), Some(500));
+    store.commit(&first).expect("commits");
+    let second = with_clock(change(&store, "b@x", "fb"), Some(100));
+    store.commit(&second).expect("commits");
+    // Earliest first; only what is due.
+    assert_eq!(store.next_timer().expect("reads"), Some(Timestamp(100)));
+    let due = store.due_timers(Timestamp(499), 10).expect("reads");
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].ticket, due[0].kind.as_str()),
+        (second.ticket.id, "breach:first_response")
+    );
+    assert_eq!(
+        store.due_timers(Timestamp(500), 10).expect("reads").len(),
+        2
+    );
+    // The clock moves: the old entry goes, the new one comes, in the same commit.
+    let mut moved = with_clock(second.clone(), Some(900));
+    moved.is_new_ticket = false;
+    moved.messages.clear();
+    moved.history.clear();
+    store.commit(&moved).expect("commits");
+    let due = store.due_timers(Timestamp(1000), 10).expect("reads");
+    let dues: Vec<i64> = due.iter().map(|t| t.due.0).collect();
+    assert_eq!(dues, vec![500, 900]);
+    // No clock, no timer.
+    let mut stopped = with_clock(moved, None);
+    stopped.ticket.sla.as_mut().expect("sla").clocks.clear();
+    store.commit(&stopped).expect("commits");
+    assert_eq!(
+        store.due_timers(Timestamp(1000), 10).expect("reads").len(),
+        1
+    );
+}
+
+#[test]
+fn agents_open_ticket_counts_follow_assignment_and_status() {
+    let (_dir, store) = open_temp();
+    let andi = crate::types::AgentId("andi".into());
+    let rina = crate::types::AgentId("rina".into());
+    let mut opened = change(&store, "a@x", "fa");
+    opened.ticket.assignee = Some(andi.clone());
+    store.commit(&opened).expect("commits");
+    assert_eq!(store.agent_load(&andi).expect("reads").open, 1);
+    assert_eq!(
+        store.agent_load(&andi).expect("reads").last_assigned,
+        Some(Timestamp(10))
+    );
+    let mut handed = opened.clone();
+    handed.is_new_ticket = false;
+    handed.messages.clear();
+    handed.history.clear();
+    handed.ticket.assignee = Some(rina.clone());
+    handed.away = vec![(andi.clone(), true)];
+    store.commit(&handed).expect("commits");
+    assert_eq!(store.agent_load(&andi).expect("reads").open, 0);
+    assert_eq!(store.agent_load(&andi).expect("reads").away, Some(true));
+    assert_eq!(store.agent_load(&rina).expect("reads").open, 1);
+    handed.ticket.status = crate::engine::Status::Resolved;
+    store.commit(&handed).expect("commits");
+    assert_eq!(store.agent_load(&rina).expect("reads").open, 0);
 }

@@ -1,0 +1,303 @@
+//! On-site visits at tier 3: an engineer schedules one with `#visit`, the customer gets an
+//! iCalendar invitation, both are reminded the day before, and the customer's answer to
+//! the invitation (iMIP) is recorded and passed on to the engineer.
+
+use crate::types::{AgentId, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// How long before a visit its reminder goes out.
+pub const REMINDER_BEFORE: i64 = 24 * 3600;
+
+/// Where a visit stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VisitStatus {
+    /// Sent, not answered.
+    Scheduled,
+    /// The customer accepted.
+    Accepted,
+    /// The customer declined.
+    Declined,
+    /// The customer may come.
+    Tentative,
+}
+
+/// One on-site visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visit {
+    /// Its number on the ticket, from 1.
+    pub seq: u32,
+    /// The engineer who goes.
+    pub engineer: AgentId,
+    /// When it starts.
+    pub start: Timestamp,
+    /// When it ends.
+    pub end: Timestamp,
+    /// The engineer's note.
+    pub note: String,
+    /// The iCalendar UID of its invitation.
+    pub uid: String,
+    /// Where it stands.
+    pub status: VisitStatus,
+    /// Whether the day-before reminder went out.
+    pub reminded: bool,
+}
+
+impl Visit {
+    /// When the reminder is due, while one is still to be sent.
+    pub fn reminder_due(&self) -> Option<Timestamp> {
+        let wanted = !self.reminded && self.status != VisitStatus::Declined;
+        wanted.then_some(Timestamp(self.start.0 - REMINDER_BEFORE))
+    }
+}
+
+use super::commands::{Command, Reading, Rejected};
+use super::customer::notify_with;
+use super::effect::{Effect, Happening, OutgoingKind};
+use super::escalation::{local_time, LAST_TIER};
+use super::outgoing::{self, agent_contact, desk_of, Draft};
+use super::{Inbound, Step, Ticket};
+use crate::config::policy::{Agent, Desk, Policy};
+use crate::ics::{self, Invitation, PartStat};
+use crate::templates::TemplateKind;
+
+/// `#visit` is for engineers at the last tier, at a time still to come.
+pub(super) fn check(
+    reading: Reading,
+    ticket: &Ticket,
+    agent: &Agent,
+    desk: &Desk,
+    now: Timestamp,
+) -> Result<Reading, Rejected> {
+    for command in &reading.commands {
+        let Command::Visit { start, .. } = command else {
+            continue;
+        };
+        let line = format!("#visit {start}");
+        let reject = |reason: String| Rejected {
+            line: line.clone(),
+            reason,
+        };
+        if ticket.tier != LAST_TIER {
+            return Err(reject(format!(
+                "visits are scheduled at tier 3; this ticket is at tier {} (#escalate first)",
+                ticket.tier.0
+            )));
+        }
+        if agent.tier != LAST_TIER {
+            return Err(reject("only tier-3 engineers schedule visits".into()));
+        }
+        let at = desk
+            .calendar
+            .instant_of(*start)
+            .ok_or_else(|| reject(format!("{start} does not exist in the desk's time zone")))?;
+        if at <= now {
+            return Err(reject(format!("{} is in the past", local_time(at, desk))));
+        }
+    }
+    Ok(reading)
+}
+
+/// Schedules the visit: the customer gets the confirmation with the invitation, the
+/// engineer a notification with the same invitation.
+pub(super) fn schedule(
+    step: &mut Step,
+    command: &Command,
+    engineer: &Agent,
+    policy: &Policy,
+    now: Timestamp,
+) {
+    let Command::Visit {
+        start,
+        duration,
+        note,
+    } = command
+    else {
+        return;
+    };
+    let desk = desk_of(policy, &step.ticket);
+    let Some(start) = desk.calendar.instant_of(*start) else {
+        return;
+    };
+    let seq = step.ticket.visits.len() as u32 + 1;
+    let visit = Visit {
+        seq,
+        engineer: engineer.id.clone(),
+        start,
+        end: Timestamp(start.0 + duration.as_secs() as i64),
+        note: note.clone(),
+        uid: format!(
+            "visit-{}-{seq}.{}@{}",
+            step.ticket.id,
+            step.ticket.created_at.0,
+            desk.address.domain()
+        ),
+        status: VisitStatus::Scheduled,
+        // A visit less than a day away needs no reminder: the confirmation is one.
+        reminded: start.0 - REMINDER_BEFORE <= now.0,
+    };
+    step.ticket.visits.push(visit.clone());
+    step.effects.push(Effect::Record(Happening::VisitScheduled {
+        visit: seq,
+        engineer: engineer.id.clone(),
+        start: visit.start,
+        end: visit.end,
+    }));
+    announce(step, &visit, engineer, false, policy, now);
+}
+
+/// The day-before reminder to the customer and the engineer.
+pub(super) fn remind(step: &mut Step, seq: u32, policy: &Policy, now: Timestamp) {
+    let Some(visit) = step.ticket.visits.iter_mut().find(|v| v.seq == seq) else {
+        return;
+    };
+    visit.reminded = true;
+    let visit = visit.clone();
+    let Some(engineer) = policy.agent(&visit.engineer) else {
+        return;
+    };
+    step.effects
+        .push(Effect::Record(Happening::VisitReminded { visit: seq }));
+    announce(step, &visit, engineer, true, policy, now);
+}
+
+fn announce(
+    step: &mut Step,
+    visit: &Visit,
+    engineer: &Agent,
+    reminder: bool,
+    policy: &Policy,
+    now: Timestamp,
+) {
+    let desk = desk_of(policy, &step.ticket);
+    let mut vars = outgoing::vars(&step.ticket, desk, policy);
+    vars.when = local_time(visit.start, desk);
+    vars.duration = humantime::format_duration(std::time::Duration::from_secs(
+        (visit.end.0 - visit.start.0).max(0) as u64,
+    ))
+    .to_string();
+    vars.engineer = engineer.name.clone();
+    vars.note = visit.note.clone();
+    vars.reminder = reminder;
+    let invitation = invitation(step, visit, engineer, desk, now);
+    if let Some(customer) = step.ticket.requester.clone() {
+        let subject = if reminder {
+            format!("Reminder: visit {} {}", vars.when, vars.tag)
+        } else {
+            format!("Visit {} {}", vars.when, vars.tag)
+        };
+        let draft = Draft {
+            kind: OutgoingKind::Visit,
+            from_name: desk.name.clone(),
+            to: customer,
+            cc: Vec::new(),
+            reply_to: None,
+            subject,
+            body: outgoing::render(policy, TemplateKind::Visit, desk.language, &vars),
+            auto_submitted: Some("auto-generated"),
+            in_customer_thread: true,
+        };
+        attach(step, desk, draft, &invitation, now);
+    }
+    let what = if reminder {
+        "Reminder: visit tomorrow"
+    } else {
+        "Visit scheduled"
+    };
+    let text = format!(
+        "{what}: {} ({}), {}.{}",
+        vars.when,
+        vars.duration,
+        vars.customer,
+        if visit.note.is_empty() {
+            String::new()
+        } else {
+            format!(" Note: {}", visit.note)
+        }
+    );
+    notify_with(step, &text, &[engineer], policy, now);
+    let engineers_mail = step.effects.iter_mut().rev().find_map(|e| match e {
+        Effect::Send(mail) => Some(mail),
+        _ => None,
+    });
+    if let Some(mail) = engineers_mail {
+        mail.calendar = Some(invitation);
+    }
+}
+
+fn invitation(step: &Step, visit: &Visit, engineer: &Agent, desk: &Desk, now: Timestamp) -> String {
+    let tag = outgoing::tag(desk, &step.ticket);
+    let mut attendees = Vec::new();
+    if let Some(customer) = &step.ticket.requester {
+        attendees.push(customer.clone());
+    }
+    attendees.push(agent_contact(engineer));
+    ics::request(&Invitation {
+        uid: visit.uid.clone(),
+        sequence: 0,
+        stamp: now,
+        start: visit.start,
+        end: visit.end,
+        summary: format!("{} visit: {} {tag}", desk.name, step.ticket.subject),
+        description: visit.note.clone(),
+        location: String::new(),
+        organizer: crate::types::Contact {
+            name: Some(desk.name.clone()),
+            address: desk.address.clone(),
+        },
+        attendees,
+    })
+}
+
+fn attach(step: &mut Step, desk: &Desk, draft: Draft, calendar: &str, now: Timestamp) {
+    outgoing::send(step, desk, draft, now);
+    if let Some(Effect::Send(mail)) = step.effects.last_mut() {
+        mail.calendar = Some(calendar.to_string());
+    }
+}
+
+/// A customer's answer to a visit invitation (iMIP REPLY): the visit is updated and the
+/// engineer told. Returns whether the mail was such an answer.
+pub(super) fn on_customer_answer(
+    step: &mut Step,
+    inbound: &Inbound<'_>,
+    policy: &Policy,
+    now: Timestamp,
+) -> bool {
+    let Some(reply) = inbound.mail.calendar.as_deref().and_then(ics::read_reply) else {
+        return false;
+    };
+    let Some(visit) = step.ticket.visits.iter_mut().find(|v| v.uid == reply.uid) else {
+        return false;
+    };
+    let (status, answer) = match reply.partstat {
+        PartStat::Accepted => (VisitStatus::Accepted, "accepted"),
+        PartStat::Declined => (VisitStatus::Declined, "declined"),
+        PartStat::Tentative => (VisitStatus::Tentative, "tentatively accepted"),
+        PartStat::Other(_) => return false,
+    };
+    visit.status = status;
+    let visit = visit.clone();
+    step.effects.push(Effect::Record(Happening::VisitAnswered {
+        visit: visit.seq,
+        answer: answer
+            .split_whitespace()
+            .last()
+            .unwrap_or(answer)
+            .to_string(),
+    }));
+    let desk = desk_of(policy, &step.ticket);
+    let Some(engineer) = policy.agent(&visit.engineer) else {
+        return true;
+    };
+    let comment = reply
+        .comment
+        .map_or(String::new(), |c| format!(" Comment: {c}"));
+    let text = format!(
+        "{} {answer} the visit on {}.{comment}",
+        reply.attendee,
+        local_time(visit.start, desk)
+    );
+    notify_with(step, &text, &[engineer], policy, now);
+    true
+}

@@ -1,0 +1,140 @@
+//! Timers with the real binary: SLA deadlines that pass while the daemon is stopped fire
+//! exactly once when it starts again, and `run --once` fires what is due. Time is moved
+//! with the test clock (`[testing] clock_offset_file`, accepted only by test builds).
+
+mod support;
+
+use serde_json::Value;
+use std::time::Duration;
+use support::{wait_for, Sandbox};
+
+/// A desk with a lead, two agents (tier 1 and 2), and a 1 h first-response target with a
+/// warning at half time, on a calendar that is always open.
+fn sandbox() -> Sandbox {
+    let sandbox = Sandbox::with_sections(
+        r#"lead = "Lina Lead <lead@example.com>"
+[outbox]
+transport = "file"
+path = "@VAR@/outbox"
+[testing]
+clock_offset_file = "@VAR@/clock-offset"
+[sla.standard]
+first_response = "1h"
+warn_at = 50
+remind_every = "1h"
+[agent.andi]
+name = "Andi"
+addresses = ["andi@example.com"]
+tier = 1
+[agent.rina]
+name = "Rina"
+addresses = ["rina@example.com"]
+tier = 2
+[security]
+secret = "a secret of more than sixteen characters"
+"#,
+    );
+    std::fs::create_dir_all(sandbox.var()).expect("var folder");
+    sandbox
+}
+
+fn move_clock(sandbox: &Sandbox, seconds: i64) {
+    std::fs::write(sandbox.var().join("clock-offset"), seconds.to_string()).expect("clock file");
+}
+
+const MAIL: &[u8] = b"From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Printer rusak\r\nMessage-ID: <t1@example.id>\r\n\r\nPrinter saya rusak.\r\n";
+
+fn happenings(ticket: &Value, what: &str) -> usize {
+    ticket["history"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|h| h["what"] == what)
+        .count()
+}
+
+fn mails_to(sandbox: &Sandbox, address: &str) -> Vec<String> {
+    sandbox
+        .outbox()
+        .into_iter()
+        .filter(|m| support::header(m, "To").is_some_and(|to| to.contains(address)))
+        .collect()
+}
+
+#[test]
+fn deadlines_that_pass_while_the_daemon_is_stopped_fire_once_after_it_starts() {
+    let sandbox = sandbox();
+    sandbox.ingest(MAIL);
+    let daemon = sandbox.daemon();
+    wait_for("the ticket", Duration::from_secs(10), || {
+        (mails_to(&sandbox, "andi@example.com").len() == 1).then_some(())
+    });
+    assert!(daemon.stop(), "clean stop");
+    let ticket = sandbox.ticket(1);
+    assert_eq!(ticket["tier"], 1);
+    assert!(
+        ticket["sla"]["due"]["first_response"].is_string(),
+        "{ticket:#}"
+    );
+
+    // Two hours pass while the daemon is down: the warning (30 min) and the deadline
+    // (1 h) are both due.
+    move_clock(&sandbox, 2 * 3600);
+    let daemon = sandbox.daemon();
+    wait_for("the escalation", Duration::from_secs(15), || {
+        (mails_to(&sandbox, "lead@example.com").len() == 1).then_some(())
+    });
+    // Let the scheduler look a few more times: nothing fires twice.
+    std::thread::sleep(Duration::from_millis(3500));
+    assert!(daemon.stop(), "clean stop");
+
+    let ticket = sandbox.ticket(1);
+    assert_eq!(ticket["tier"], 2, "{ticket:#}");
+    assert_eq!(ticket["breached"], true);
+    assert_eq!(happenings(&ticket, "sla-warning"), 1, "{ticket:#}");
+    assert_eq!(happenings(&ticket, "sla-breached"), 1, "{ticket:#}");
+    assert_eq!(happenings(&ticket, "escalated"), 1, "{ticket:#}");
+    let to_andi = mails_to(&sandbox, "andi@example.com");
+    assert_eq!(to_andi.len(), 2, "notification and one warning");
+    assert!(to_andi[1].contains("SLA warning"), "{}", to_andi[1]);
+    let to_rina = mails_to(&sandbox, "rina@example.com");
+    assert_eq!(to_rina.len(), 1, "one escalation notice");
+    assert!(
+        to_rina[0].contains("Escalated from tier 1 to tier 2"),
+        "{}",
+        to_rina[0]
+    );
+    let to_lead = mails_to(&sandbox, "lead@example.com");
+    assert!(to_lead[0].contains("missed at tier 1"), "{}", to_lead[0]);
+    assert!(
+        to_lead[0].contains("Printer saya rusak"),
+        "the lead gets the history: {}",
+        to_lead[0]
+    );
+
+    // Started again without time passing: still nothing new.
+    let sent_before = sandbox.outbox().len();
+    let daemon = sandbox.daemon();
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(daemon.stop());
+    assert_eq!(sandbox.outbox().len(), sent_before);
+    assert_eq!(happenings(&sandbox.ticket(1), "escalated"), 1);
+}
+
+#[test]
+fn run_once_fires_due_timers_and_ticket_list_filters_breaches() {
+    let sandbox = sandbox();
+    sandbox.ingest(MAIL);
+    sandbox.run_once();
+    let breached = sandbox.json(&["ticket", "list", "--breached"]);
+    assert_eq!(breached.as_array().map(Vec::len), Some(0));
+    move_clock(&sandbox, 3600 + 1);
+    let (status, summary, log) = sandbox.exec(&["run", "--once"]);
+    assert!(status.success(), "{log}");
+    assert!(summary.contains("timers fired 2"), "{summary}");
+    let breached = sandbox.json(&["ticket", "list", "--breached"]);
+    assert_eq!(breached.as_array().map(Vec::len), Some(1), "{breached:#}");
+    let text = sandbox.loket(&["ticket", "show", "1"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("BREACHED first_response at tier 1"), "{text}");
+}
