@@ -98,6 +98,8 @@ pub struct MailVars {
     pub note: String,
     /// Whether the mail is the reminder the day before rather than the confirmation.
     pub reminder: bool,
+    /// The next SLA deadline, e.g. `first response Mon 30 Nov 2026 10:00 WIB`, or empty.
+    pub due: String,
 }
 
 impl MailVars {
@@ -123,6 +125,7 @@ impl MailVars {
             engineer: "Eko".into(),
             note: "Bring a spare fuser".into(),
             reminder: false,
+            due: "first response Mon 30 Nov 2026 10:00 WIB".into(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! follow-up reopens a resolved ticket (unless it only says thanks) and is announced to
 //! the agent in charge.
 
+use super::deadlines;
 use super::event::Staff;
 use super::loops;
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
@@ -34,6 +35,7 @@ pub(super) fn on_customer_mail(
     take_part(step, inbound, policy);
     if is_first {
         let routed = routing::route(step, inbound.mail, inbound.staff, policy);
+        deadlines::start_sla(step, policy, now);
         if is_outsider(step, policy) {
             let reason = "the sender is not staff of this internal desk".to_string();
             step.effects

@@ -186,7 +186,8 @@ fn customer_wrote(step: &Step) -> bool {
     step.filed == super::Filed::Customer
 }
 
-fn start_sla(step: &mut Step, policy: &Policy, now: Timestamp) {
+/// Starts the SLA of a new ticket, once routing has set its priority and category.
+pub(super) fn start_sla(step: &mut Step, policy: &Policy, now: Timestamp) {
     let ticket = &step.ticket;
     let Some(sla_policy) =
         policy.sla_for(&ticket.desk, ticket.priority, ticket.category.as_deref())

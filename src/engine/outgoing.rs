@@ -82,8 +82,22 @@ pub fn vars(ticket: &Ticket, desk: &Desk, policy: &Policy) -> MailVars {
             .as_ref()
             .and_then(|id| policy.agent(id))
             .map_or(String::new(), |a| a.name.clone()),
+        due: next_deadline(ticket, desk),
         ..MailVars::default()
     }
+}
+
+/// The earliest running SLA deadline, as the desk reads it, or empty.
+fn next_deadline(ticket: &Ticket, desk: &Desk) -> String {
+    let Some(sla) = ticket.sla.as_ref().filter(|s| s.paused_at.is_none()) else {
+        return String::new();
+    };
+    sla.clocks
+        .iter()
+        .min_by_key(|c| c.due)
+        .map_or(String::new(), |c| {
+            format!("{} {}", c.metric.words(), desk.calendar.format(c.due))
+        })
 }
 
 /// A mail from the desk, numbered as the ticket's next message.

@@ -180,7 +180,16 @@ fn a_friday_afternoon_ticket_is_due_on_monday_and_tuesday() {
     // Fri 27 Nov 15:00. First response 4 h: 2 h Friday, 2 h Monday → Mon 30 Nov 10:00.
     // Warning at 50 % (2 h): Friday 17:00. Resolution 16 h: Fri 2 + Mon 8 + Tue 6 →
     // Tue 1 Dec 15:00.
-    let ticket = open_at(wib(11, 27, 15, 0)).ticket;
+    let opened = open_at(wib(11, 27, 15, 0));
+    let notice = mails_to(&opened, "andi@example.com");
+    assert!(
+        notice[0]
+            .body
+            .contains("Tenggat: first response Mon 30 Nov 2026 10:00 WIB"),
+        "{}",
+        notice[0].body
+    );
+    let ticket = opened.ticket;
     assert_eq!(
         due(&ticket, Metric::FirstResponse),
         Some(wib(11, 30, 10, 0))
