@@ -146,6 +146,10 @@ fn warn(step: &mut Step, metric: Metric, staff: Staff<'_>, policy: &Policy, now:
     };
     clock.warn_at = None;
     let due = clock.due;
+    if due <= now {
+        // Found late (the daemon was down): the deadline's own notice says more.
+        return;
+    }
     step.effects
         .push(Effect::Record(Happening::SlaWarning { metric, due }));
     let desk = desk_of(policy, &step.ticket);
