@@ -636,3 +636,33 @@ fn a_tier_three_engineer_schedules_a_visit_with_an_invitation() {
         .body
         .contains("accepted the visit"));
 }
+
+#[test]
+fn an_internal_desk_acknowledges_only_its_own_staff() {
+    let mut policy = policy();
+    policy.desks[0].staff_domains = vec!["example.id".into()];
+    let staff = open_ticket(
+        &policy,
+        &customer_mail("Laptop mati", "i1"),
+        wib(11, 23, 9, 0),
+        Staff::config_only(),
+    );
+    assert_eq!(mails_to(&staff, "budi@example.id").len(), 1, "acknowledged");
+    policy.desks[0].staff_domains = vec!["kantor.example".into()];
+    let outsider = open_ticket(
+        &policy,
+        &customer_mail("Laptop mati", "i2"),
+        wib(11, 23, 9, 0),
+        Staff::config_only(),
+    );
+    assert!(
+        mails_to(&outsider, "budi@example.id").is_empty(),
+        "not acknowledged"
+    );
+    assert!(outsider.effects.iter().any(|e| matches!(
+        e,
+        Effect::Record(Happening::AcknowledgementSuppressed { reason }) if reason.contains("internal desk")
+    )));
+    // The ticket is kept and the front desk still hears of it.
+    assert_eq!(mails_to(&outsider, "andi@example.com").len(), 1);
+}
