@@ -3,11 +3,11 @@
 //! asks is done unless the mail proved it came from them.
 
 use super::commands::{self, Assignee, Command, Reading, Rejected};
-use super::customer::{notify_with, present_assignee, set_status};
+use super::customer::{in_charge, notify_with, set_status};
 use super::escalation::{self, By};
 use super::event::Staff;
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
-use super::routing::{changed, on_duty};
+use super::routing::{self, changed, set_tier};
 use super::trust::Verification;
 use super::visit;
 use super::{
@@ -16,7 +16,7 @@ use super::{
 use crate::config::policy::{Agent, Desk, Policy};
 use crate::mail::quote;
 use crate::templates::TemplateKind;
-use crate::types::{Contact, EmailAddress, TicketId, Tier, Timestamp};
+use crate::types::{Contact, EmailAddress, TicketId, Timestamp};
 
 pub(super) fn on_agent_mail(
     step: &mut Step,
@@ -367,10 +367,7 @@ pub(super) fn on_specialist_mail(
         .push(Effect::Record(Happening::SpecialistAnswered {
             from: from.clone(),
         }));
-    let agents = match present_assignee(step, inbound.staff, policy) {
-        Some(agent) => vec![agent],
-        None => on_duty(step, inbound.staff, policy),
-    };
+    let agents = in_charge(step, inbound.staff, policy);
     let text = format!(
         "{from} answered the forward:\n\n{}",
         quote::new_text(&inbound.mail.text)
@@ -384,21 +381,9 @@ fn assign(step: &mut Step, who: &Assignee, agent: &Agent, policy: &Policy, now: 
         Assignee::Agent(id) => policy.agent(id),
     };
     let Some(target) = target else { return };
-    let from = step
-        .ticket
-        .assignee
-        .replace(target.id.clone())
-        .map(|a| a.0)
-        .unwrap_or_default();
-    changed(step, "assignee", from, target.id.0.clone(), &agent.id.0);
+    routing::assign(step, target, &agent.id.0);
     if target.id != agent.id {
         let text = format!("{} assigned this ticket to you.", agent.name);
         notify_with(step, &text, &[target], policy, now);
     }
-}
-
-fn set_tier(step: &mut Step, tier: Tier, by: &str) {
-    let from = step.ticket.tier;
-    step.ticket.tier = tier;
-    changed(step, "tier", from.0.to_string(), tier.0.to_string(), by);
 }

@@ -28,6 +28,7 @@ pub(super) fn on_customer_mail(
     };
     if !inbound.class.is_person() {
         if is_first {
+            deadlines::start_sla(step, policy, now);
             acknowledge(step, inbound, None, policy, now);
         }
         return;
@@ -51,10 +52,7 @@ pub(super) fn on_customer_mail(
                 now,
             );
         }
-        let agents = match present_assignee(step, inbound.staff, policy) {
-            Some(agent) => vec![agent],
-            None => on_duty(step, inbound.staff, policy),
-        };
+        let agents = in_charge(step, inbound.staff, policy);
         notify(step, inbound, &agents, policy, now);
         return;
     }
@@ -177,6 +175,15 @@ pub(super) fn present_assignee<'p>(
         .as_ref()
         .and_then(|id| policy.agent(id));
     assignee.filter(|a| !staff.is_away(a))
+}
+
+/// Who hears of news on a ticket: the agent in charge, or when nobody (present) holds it,
+/// the agents on duty for it.
+pub(super) fn in_charge<'p>(step: &Step, staff: Staff<'_>, policy: &'p Policy) -> Vec<&'p Agent> {
+    match present_assignee(step, staff, policy) {
+        Some(agent) => vec![agent],
+        None => on_duty(step, staff, policy),
+    }
 }
 
 /// Sends each agent the customer's new text, with a Reply-To signed for them.

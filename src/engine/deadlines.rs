@@ -131,9 +131,6 @@ pub(super) fn reconcile(before: &Ticket, step: &mut Step, policy: &Policy, now: 
     let desk = desk_of(policy, &step.ticket);
     let calendar = &desk.calendar;
     let opened = before.message_count == 0 && step.ticket.message_count > 0;
-    if opened && step.ticket.sla.is_none() {
-        start_sla(step, policy, now);
-    }
     let Some(mut sla) = step.ticket.sla.take() else {
         return;
     };
@@ -186,7 +183,8 @@ fn customer_wrote(step: &Step) -> bool {
     step.filed == super::Filed::Customer
 }
 
-/// Starts the SLA of a new ticket, once routing has set its priority and category.
+/// Starts the SLA of a new ticket, once routing has set its priority and category (the
+/// customer side calls it for every first mail).
 pub(super) fn start_sla(step: &mut Step, policy: &Policy, now: Timestamp) {
     let ticket = &step.ticket;
     let Some(sla_policy) =

@@ -3,7 +3,7 @@
 //! desk's lead hears of it. At the last tier a missed target is reported to the lead
 //! again at an interval instead. Also what fires on a ticket's timers.
 
-use super::customer::{notify_with, present_assignee};
+use super::customer::{in_charge, notify_with};
 use super::deadlines::{start_clock, Breach, Metric};
 use super::effect::{Effect, Happening, OutgoingKind};
 use super::event::Staff;
@@ -57,8 +57,7 @@ pub(super) fn escalate(
     let from = step.ticket.tier;
     let to = Tier((from.0 + 1).min(LAST_TIER.0));
     let who = by.name();
-    step.ticket.tier = to;
-    routing::changed(step, "tier", from.0.to_string(), to.0.to_string(), &who);
+    routing::set_tier(step, to, &who);
     if let Some(previous) = step.ticket.assignee.take() {
         routing::changed(step, "assignee", previous.0, String::new(), &who);
     }
@@ -156,12 +155,9 @@ fn warn(step: &mut Step, metric: Metric, staff: Staff<'_>, policy: &Policy, now:
     let text = format!(
         "SLA warning: the {} of this ticket is due {}.",
         metric.words(),
-        local_time(due, desk)
+        desk.calendar.format(due)
     );
-    let agents = match present_assignee(step, staff, policy) {
-        Some(agent) => vec![agent],
-        None => on_duty(step, staff, policy),
-    };
+    let agents = in_charge(step, staff, policy);
     notify_with(step, &text, &agents, policy, now);
 }
 
@@ -201,7 +197,7 @@ fn breach(step: &mut Step, metric: Metric, staff: Staff<'_>, policy: &Policy, no
     if !sla.overdue.contains(&metric) {
         sla.overdue.push(metric);
     }
-    sla.remind_at = next_reminder(&desk.calendar, sla_policy.remind_every, now);
+    sla.remind_at = Some(next_reminder(&desk.calendar, sla_policy.remind_every, now));
     step.ticket.sla = Some(sla);
     let text = format!("Overdue at the last tier: {reason}");
     report_to_lead(step, &text, policy, now);
@@ -217,7 +213,7 @@ fn remind(step: &mut Step, policy: &Policy, now: Timestamp) {
     let every = policy
         .sla(&sla.policy)
         .map_or(Duration::from_secs(4 * 3600), |p| p.remind_every);
-    sla.remind_at = next_reminder(&desk.calendar, every, now);
+    sla.remind_at = Some(next_reminder(&desk.calendar, every, now));
     let overdue = sla.overdue.clone();
     step.ticket.sla = Some(sla);
     let words: Vec<&str> = overdue.iter().map(|m| m.words()).collect();
@@ -230,17 +226,13 @@ fn remind(step: &mut Step, policy: &Policy, now: Timestamp) {
     report_to_lead(step, &text, policy, now);
 }
 
+/// `every` of working time after `now`, or of plain time if the calendar never opens.
 fn next_reminder(
     calendar: &crate::engine::sla::Calendar,
     every: Duration,
     now: Timestamp,
-) -> Option<Timestamp> {
+) -> Timestamp {
     calendar
         .add(now, every)
-        .or(Some(Timestamp(now.0 + every.as_secs() as i64)))
-}
-
-/// A time as people at the desk read it: `Wed 25 Nov 2026 09:00 WIB`.
-pub fn local_time(at: Timestamp, desk: &crate::config::policy::Desk) -> String {
-    desk.calendar.format(at)
+        .unwrap_or(Timestamp(now.0 + every.as_secs() as i64))
 }

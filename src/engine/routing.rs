@@ -207,6 +207,12 @@ pub(super) fn assign(step: &mut Step, agent: &Agent, by: &str) {
     changed(step, "assignee", from, agent.id.0.clone(), by);
 }
 
+/// Moves the ticket to a tier and records it.
+pub(super) fn set_tier(step: &mut Step, tier: Tier, by: &str) {
+    let from = std::mem::replace(&mut step.ticket.tier, tier);
+    changed(step, "tier", from.0.to_string(), tier.0.to_string(), by);
+}
+
 /// Records a field change (nothing when the value stayed the same).
 pub(super) fn changed(step: &mut Step, field: &str, from: String, to: String, by: &str) {
     if from == to {

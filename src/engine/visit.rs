@@ -54,7 +54,7 @@ impl Visit {
 use super::commands::{Command, Reading, Rejected};
 use super::customer::notify_with;
 use super::effect::{Effect, Happening, OutgoingKind};
-use super::escalation::{local_time, LAST_TIER};
+use super::escalation::LAST_TIER;
 use super::outgoing::{self, agent_contact, desk_of, Draft};
 use super::{Inbound, Step, Ticket};
 use crate::config::policy::{Agent, Desk, Policy};
@@ -92,7 +92,10 @@ pub(super) fn check(
             .instant_of(*start)
             .ok_or_else(|| reject(format!("{start} does not exist in the desk's time zone")))?;
         if at <= now {
-            return Err(reject(format!("{} is in the past", local_time(at, desk))));
+            return Err(reject(format!(
+                "{} is in the past",
+                desk.calendar.format(at)
+            )));
         }
     }
     Ok(reading)
@@ -171,7 +174,7 @@ fn announce(
 ) {
     let desk = desk_of(policy, &step.ticket);
     let mut vars = outgoing::vars(&step.ticket, desk, policy);
-    vars.when = local_time(visit.start, desk);
+    vars.when = desk.calendar.format(visit.start);
     vars.duration = humantime::format_duration(std::time::Duration::from_secs(
         (visit.end.0 - visit.start.0).max(0) as u64,
     ))
@@ -197,7 +200,8 @@ fn announce(
             auto_submitted: Some("auto-generated"),
             in_customer_thread: true,
         };
-        attach(step, desk, draft, &invitation, now);
+        outgoing::send(step, desk, draft, now);
+        attach_to_last_mail(step, &invitation);
     }
     let what = if reminder {
         "Reminder: visit tomorrow"
@@ -216,13 +220,7 @@ fn announce(
         }
     );
     notify_with(step, &text, &[engineer], policy, now);
-    let engineers_mail = step.effects.iter_mut().rev().find_map(|e| match e {
-        Effect::Send(mail) => Some(mail),
-        _ => None,
-    });
-    if let Some(mail) = engineers_mail {
-        mail.calendar = Some(invitation);
-    }
+    attach_to_last_mail(step, &invitation);
 }
 
 fn invitation(step: &Step, visit: &Visit, engineer: &Agent, desk: &Desk, now: Timestamp) -> String {
@@ -249,9 +247,13 @@ fn invitation(step: &Step, visit: &Visit, engineer: &Agent, desk: &Desk, now: Ti
     })
 }
 
-fn attach(step: &mut Step, desk: &Desk, draft: Draft, calendar: &str, now: Timestamp) {
-    outgoing::send(step, desk, draft, now);
-    if let Some(Effect::Send(mail)) = step.effects.last_mut() {
+/// Puts the invitation on the mail just queued (by `send` or `notify_with`).
+fn attach_to_last_mail(step: &mut Step, calendar: &str) {
+    let last = step.effects.iter_mut().rev().find_map(|e| match e {
+        Effect::Send(mail) => Some(mail),
+        _ => None,
+    });
+    if let Some(mail) = last {
         mail.calendar = Some(calendar.to_string());
     }
 }
@@ -296,7 +298,7 @@ pub(super) fn on_customer_answer(
     let text = format!(
         "{} {answer} the visit on {}.{comment}",
         reply.attendee,
-        local_time(visit.start, desk)
+        desk.calendar.format(visit.start)
     );
     notify_with(step, &text, &[engineer], policy, now);
     true
