@@ -8,8 +8,8 @@ use super::change::{empty_change, ChangeBuilder};
 use crate::config::Policy;
 use crate::engine::timer::{Timer, TimerKind};
 use crate::engine::{
-    self, trust, AgentMail, Author, DeliveryFailure, Directory, Event, Inbound, Staff, Status,
-    Ticket,
+    self, trust, AgentLoad, AgentMail, Author, DeliveryFailure, Directory, Event, Inbound, Staff,
+    Status, Ticket,
 };
 use crate::intake::{Arrival, Batch, Receipt};
 use crate::mail::{self, Mail};
@@ -102,6 +102,12 @@ impl Worker {
             store: &self.store,
             policy: &self.policy,
         }
+    }
+
+    /// What the store knows of an agent, for assignment. An unreadable record counts as
+    /// "nothing known" (the config's view): assignment is a preference, not a guarantee.
+    fn agent_load(&self, id: &AgentId) -> AgentLoad {
+        self.store.agent_load(id).unwrap_or_default()
     }
 
     /// A worker writing into `store` under `policy`.
@@ -214,7 +220,7 @@ impl Worker {
             .builder()
             .budget(ticket.requester.as_ref().map(|c| &c.address), now)?;
         let status_of = |id: TicketId| self.store.load_ticket(id).ok().flatten().map(|t| t.status);
-        let load_of = |id: &AgentId| self.store.agent_load(id).unwrap_or_default();
+        let load_of = |id: &AgentId| self.agent_load(id);
         let author = if is_new {
             Author::Customer
         } else {
@@ -381,7 +387,10 @@ impl Worker {
                 break;
             }
         }
-        self.store.flush()?;
+        // The scheduler asks every second; an idle pass changes nothing and needs no flush.
+        if report.fired > 0 {
+            self.store.flush()?;
+        }
         report.next_due = self.store.next_timer()?;
         Ok(report)
     }
@@ -401,7 +410,7 @@ impl Worker {
             self.store.drop_timer(due)?;
             return Ok(0);
         }
-        let load_of = |id: &AgentId| self.store.agent_load(id).unwrap_or_default();
+        let load_of = |id: &AgentId| self.agent_load(id);
         let event = Event::Timer {
             timer,
             staff: Staff(&load_of),
