@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::config::policy::{Agent, SecurityPolicy, Team};
-use crate::types::{AgentId, TeamId, Tier};
+use crate::types::{AgentId, TeamId};
 
 /// The ids of every `[<section>.<id>]`, each checked to be a plain name.
 pub(super) fn section_ids(cfg: &Config, section: &str, problems: &mut Vec<Problem>) -> Vec<String> {
@@ -79,13 +79,7 @@ fn check_agent(
             message,
         });
     }
-    let tier = raw.tier.unwrap_or(1);
-    if !(1..=3).contains(&tier) {
-        problems.push(Problem {
-            key: format!("{key}.tier"),
-            message: format!("tier {tier} does not exist; use 1, 2 or 3"),
-        });
-    }
+    let tier = super::service::check_tier(raw.tier.unwrap_or(1), &format!("{key}.tier"), problems);
     let team_ids = check_agent_teams(raw.teams.unwrap_or_default(), teams, &key, problems);
     let language = raw
         .language
@@ -95,7 +89,7 @@ fn check_agent(
         id: AgentId(id),
         name: raw.name,
         addresses,
-        tier: Tier(tier),
+        tier: tier.expect("checked above"),
         teams: team_ids,
         language,
         notify: raw.notify.unwrap_or(true),
@@ -109,19 +103,13 @@ fn check_agent_teams(
     key: &str,
     problems: &mut Vec<Problem>,
 ) -> Vec<TeamId> {
-    let mut ids = Vec::new();
-    for name in names {
-        if teams.iter().any(|t| t.id.0 == name) {
-            ids.push(TeamId(name));
-        } else {
-            let message = format!("unknown team {name:?}; add [team.{name}] or fix the name");
-            problems.push(Problem {
-                key: format!("{key}.teams"),
-                message,
-            });
-        }
-    }
-    ids
+    let known: Vec<String> = teams.iter().map(|t| t.id.0.clone()).collect();
+    let key = format!("{key}.teams");
+    names
+        .iter()
+        .filter_map(|name| super::service::known(name, &known, "team", &key, problems))
+        .map(TeamId)
+        .collect()
 }
 
 /// An address belongs to one agent and is never a desk's own address (mail from a desk

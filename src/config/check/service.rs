@@ -211,8 +211,7 @@ pub(super) fn check_desk_links(
         });
     }
     let team = raw.team.as_ref().and_then(|name| {
-        known(name, team_ids, "team", &format!("{key}.team"), problems)
-            .map(|_| TeamId(name.clone()))
+        known(name, team_ids, "team", &format!("{key}.team"), problems).map(TeamId)
     });
     (problems.len() == before).then(|| DeskLinks {
         calendar: calendar.expect("checked"),
@@ -222,15 +221,16 @@ pub(super) fn check_desk_links(
     })
 }
 
-fn known(
+/// The name, if `[<section>.<name>]` exists; else a problem naming the key.
+pub(super) fn known(
     name: &str,
     ids: &[String],
     section: &str,
     key: &str,
     problems: &mut Vec<Problem>,
-) -> Option<()> {
+) -> Option<String> {
     if ids.iter().any(|id| id == name) {
-        return Some(());
+        return Some(name.to_string());
     }
     problems.push(Problem {
         key: key.to_string(),
@@ -263,7 +263,7 @@ pub(super) fn check_team_work(
     Some((tier?, assignment?))
 }
 
-fn check_tier(tier: u8, key: &str, problems: &mut Vec<Problem>) -> Option<Tier> {
+pub(super) fn check_tier(tier: u8, key: &str, problems: &mut Vec<Problem>) -> Option<Tier> {
     if (1..=3).contains(&tier) {
         return Some(Tier(tier));
     }
@@ -299,7 +299,7 @@ fn check_sla(
     let before = problems.len();
     let desk = raw.desk.and_then(|name| {
         let ids: Vec<String> = desks.iter().map(|d| d.id.0.clone()).collect();
-        known(&name, &ids, "desk", &format!("{key}.desk"), problems).map(|_| DeskId(name))
+        known(&name, &ids, "desk", &format!("{key}.desk"), problems).map(DeskId)
     });
     let priorities = raw
         .priority
@@ -388,17 +388,17 @@ fn check_rule(
     id: String,
     raw: raw::Rule,
     key: &str,
-    known: &Known<'_>,
+    refs: &Known<'_>,
     problems: &mut Vec<Problem>,
 ) -> Option<Rule> {
     let before = problems.len();
     let sub = |name: &str| format!("{key}.{name}");
-    let desk_ids: Vec<String> = known.desks.iter().map(|d| d.id.0.clone()).collect();
-    let team_ids: Vec<String> = known.teams.iter().map(|t| t.id.0.clone()).collect();
-    let agent_ids: Vec<String> = known.agents.iter().map(|a| a.id.0.clone()).collect();
+    let desk_ids: Vec<String> = refs.desks.iter().map(|d| d.id.0.clone()).collect();
+    let team_ids: Vec<String> = refs.teams.iter().map(|t| t.id.0.clone()).collect();
+    let agent_ids: Vec<String> = refs.agents.iter().map(|a| a.id.0.clone()).collect();
     let desk = raw
         .desk
-        .and_then(|n| known_as(&n, &desk_ids, "desk", &sub("desk"), problems).map(DeskId));
+        .and_then(|n| known(&n, &desk_ids, "desk", &sub("desk"), problems).map(DeskId));
     let from = raw
         .from
         .unwrap_or_default()
@@ -422,8 +422,8 @@ fn check_rule(
         category: raw.category,
         priority: raw.priority.and_then(|p| priority(&p, &sub("priority"), problems)),
         tier: raw.tier.and_then(|t| check_tier(t, &sub("tier"), problems)),
-        team: raw.team.and_then(|n| known_as(&n, &team_ids, "team", &sub("team"), problems).map(TeamId)),
-        assign: raw.assign.and_then(|n| known_as(&n, &agent_ids, "agent", &sub("assign"), problems).map(AgentId)),
+        team: raw.team.and_then(|n| known(&n, &team_ids, "team", &sub("team"), problems).map(TeamId)),
+        assign: raw.assign.and_then(|n| known(&n, &agent_ids, "agent", &sub("assign"), problems).map(AgentId)),
         tags: raw.tags.unwrap_or_default(),
         acknowledgement: raw.acknowledgement.filter(|name| {
             let plain = is_plain_name(name);
@@ -453,16 +453,6 @@ fn check_rule(
         actions,
         continue_after: raw.continue_after.unwrap_or(false),
     })
-}
-
-fn known_as(
-    name: &str,
-    ids: &[String],
-    section: &str,
-    key: &str,
-    problems: &mut Vec<Problem>,
-) -> Option<String> {
-    known(name, ids, section, key, problems).map(|_| name.to_string())
 }
 
 fn pattern(text: &str, key: &str, problems: &mut Vec<Problem>) -> Option<regex::Regex> {
