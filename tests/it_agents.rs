@@ -6,7 +6,7 @@ mod support;
 
 use serde_json::Value;
 use std::time::Duration;
-use support::{wait_for, MailServers, MaildirMessage, Sandbox};
+use support::{address_in, wait_for, MailServers, MaildirMessage, Sandbox};
 
 const WAIT: Duration = Duration::from_secs(20);
 const AGENTS: &str = "[agent.andi]\nname = \"Andi\"\naddresses = [\"andi@staff.example\"]\n\
@@ -95,16 +95,6 @@ impl Desk {
 /// The text with quoted-printable soft line breaks joined (lettre wraps long lines).
 fn unwrapped(message: &MaildirMessage) -> String {
     message.text.replace("=\r\n", "").replace("=\n", "")
-}
-
-fn address_in(header: &str) -> String {
-    header
-        .rsplit('<')
-        .next()
-        .unwrap_or(header)
-        .trim_end_matches('>')
-        .trim()
-        .to_string()
 }
 
 #[test]

@@ -10,7 +10,7 @@ use mail_parser::{Message, MessageParser, MimeHeaders};
 use serde_json::Value;
 use std::cell::Cell;
 use std::time::Duration;
-use support::{wait_for, MailServers, MaildirMessage, Sandbox};
+use support::{address_in, happenings, wait_for, MailServers, MaildirMessage, Sandbox};
 
 const WAIT: Duration = Duration::from_secs(20);
 const DESK: &str = "support@example.com";
@@ -226,16 +226,6 @@ fn attachment(message: &MaildirMessage, name: &str) -> Option<Vec<u8>> {
     Some(part.contents().to_vec())
 }
 
-fn address_in(header: &str) -> String {
-    header
-        .rsplit('<')
-        .next()
-        .unwrap_or(header)
-        .trim_end_matches('>')
-        .trim()
-        .to_string()
-}
-
 /// `agent` answers `notification` from their mail client: to its Reply-To, in its thread.
 fn answer(desk: &Desk, agent: &str, notification: &MaildirMessage, body: &str) {
     let reply_to = notification.header("Reply-To").expect("a Reply-To");
@@ -323,15 +313,6 @@ impl Invitation {
             ref other => panic!("{name} should appear once in the VEVENT, found {other:?}"),
         }
     }
-}
-
-fn happenings(ticket: &Value, what: &str) -> usize {
-    ticket["history"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|h| h["what"] == what)
-        .count()
 }
 
 #[test]

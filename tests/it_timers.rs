@@ -4,9 +4,8 @@
 
 mod support;
 
-use serde_json::Value;
 use std::time::Duration;
-use support::{wait_for, Sandbox};
+use support::{happenings, wait_for, Sandbox};
 
 /// A desk with a lead, two agents (tier 1 and 2), and a 1 h first-response target with a
 /// warning at half time, on a calendar that is always open.
@@ -43,15 +42,6 @@ fn move_clock(sandbox: &Sandbox, seconds: i64) {
 }
 
 const MAIL: &[u8] = b"From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Printer rusak\r\nMessage-ID: <t1@example.id>\r\n\r\nPrinter saya rusak.\r\n";
-
-fn happenings(ticket: &Value, what: &str) -> usize {
-    ticket["history"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|h| h["what"] == what)
-        .count()
-}
 
 fn mails_to(sandbox: &Sandbox, address: &str) -> Vec<String> {
     sandbox

@@ -629,3 +629,24 @@ pub fn read(path: &Path) -> Vec<u8> {
         .expect("read file");
     bytes
 }
+
+/// The address in a header value such as `Name <a@b>` (or the bare address).
+pub fn address_in(header: &str) -> String {
+    header
+        .rsplit('<')
+        .next()
+        .unwrap_or(header)
+        .trim_end_matches('>')
+        .trim()
+        .to_string()
+}
+
+/// How many history entries of a kind (`"what"`) a `ticket show --json` holds.
+pub fn happenings(ticket: &Value, what: &str) -> usize {
+    ticket["history"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|h| h["what"] == what)
+        .count()
+}
