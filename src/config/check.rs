@@ -348,21 +348,21 @@ fn check_desk(
     check_tag(&raw.tag, &key, problems);
     check_name(&raw.name, &key, problems);
     let links = service::check_desk_links(&raw, &key, calendars, team_ids, problems);
-    (problems.len() == before).then(|| Desk {
-        id: DeskId(id.to_string()),
-        name: raw.name,
-        address: address.expect("checked above"),
-        tag: raw.tag,
-        language: language.expect("checked above"),
-        comment_address,
-        reopen_within: reopen_within.expect("checked above"),
-        calendar: links.as_ref().expect("checked above").calendar.clone(),
-        lead: links.as_ref().and_then(|l| l.lead.clone()),
-        staff_domains: links
-            .as_ref()
-            .map(|l| l.staff_domains.clone())
-            .unwrap_or_default(),
-        team: links.and_then(|l| l.team),
+    (problems.len() == before).then(|| {
+        let links = links.expect("checked above");
+        Desk {
+            id: DeskId(id.to_string()),
+            name: raw.name,
+            address: address.expect("checked above"),
+            tag: raw.tag,
+            language: language.expect("checked above"),
+            comment_address,
+            reopen_within: reopen_within.expect("checked above"),
+            calendar: links.calendar,
+            lead: links.lead,
+            staff_domains: links.staff_domains,
+            team: links.team,
+        }
     })
 }
 
