@@ -52,12 +52,19 @@ pub struct NewOutboxMail {
     pub raw: Vec<u8>,
 }
 
-/// One write, prepared as bytes: (tree index in `COMMIT_TREES`, key, value); an empty
-/// value in `TIMERS` is a timer, and `REMOVE` as value removes the key.
+/// One write, prepared as bytes: (tree index in `COMMIT_TREES`, key, value). An empty
+/// value in `TIMERS` is a timer.
 type Write = (usize, Vec<u8>, Vec<u8>);
 
-/// The value that marks a write as a removal (no record is ever this byte string).
-const REMOVE: &[u8] = b"\0remove";
+/// One key to remove, prepared: (tree index in `COMMIT_TREES`, key).
+type Removal = (usize, Vec<u8>);
+
+/// A change as bytes: what to write, what to remove, and the outbox ids given out.
+struct Prepared {
+    writes: Vec<Write>,
+    removals: Vec<Removal>,
+    outbox_ids: Vec<u64>,
+}
 
 const META: usize = 0;
 const TICKETS: usize = 1;
@@ -77,18 +84,19 @@ impl Store {
     /// Applies a change atomically; returns the outbox ids it queued. Not yet durable:
     /// call `flush` before acknowledging anything to a source.
     pub fn commit(&self, change: &Change) -> Result<Vec<u64>> {
-        let (writes, outbox_ids) = self.prepare(change)?;
+        let prepared = self.prepare(change)?;
         let trees: Vec<sled::Tree> = keys::COMMIT_TREES
             .iter()
             .map(|name| self.tree(name))
             .collect::<Result<_>>()?;
-        trees.as_slice().transaction(|tx| apply(tx, &writes))?;
-        Ok(outbox_ids)
+        trees.as_slice().transaction(|tx| apply(tx, &prepared))?;
+        Ok(prepared.outbox_ids)
     }
 
-    fn prepare(&self, change: &Change) -> Result<(Vec<Write>, Vec<u64>)> {
+    fn prepare(&self, change: &Change) -> Result<Prepared> {
         let id = change.ticket.id;
         let mut writes: Vec<Write> = Vec::new();
+        let mut removals: Vec<Removal> = Vec::new();
         if change.is_new_ticket {
             writes.push((
                 META,
@@ -97,13 +105,13 @@ impl Store {
             ));
         }
         let mut loads = LoadChanges::default();
-        self.prepare_ticket(&change.ticket, &mut writes, &mut loads)?;
+        self.prepare_ticket(&change.ticket, &mut writes, &mut removals, &mut loads)?;
         for message in &change.messages {
             self.prepare_message(message, &mut writes)?;
         }
         self.prepare_history(id, &change.history, &mut writes)?;
         for (other, history) in &change.others {
-            self.prepare_ticket(other, &mut writes, &mut loads)?;
+            self.prepare_ticket(other, &mut writes, &mut removals, &mut loads)?;
             self.prepare_history(other.id, history, &mut writes)?;
         }
         for (agent, away) in &change.away {
@@ -123,7 +131,11 @@ impl Store {
         for (key, times) in &change.auto_replies {
             writes.push((AUTO_REPLIES, key.clone(), encode(times)));
         }
-        Ok((writes, outbox_ids))
+        Ok(Prepared {
+            writes,
+            removals,
+            outbox_ids,
+        })
     }
 
     /// The ticket record, its timers in the due-time index (old ones removed, new ones
@@ -132,6 +144,7 @@ impl Store {
         &self,
         ticket: &Ticket,
         writes: &mut Vec<Write>,
+        removals: &mut Vec<Removal>,
         loads: &mut LoadChanges,
     ) -> Result<()> {
         let before = self.load_ticket(ticket.id)?;
@@ -140,7 +153,7 @@ impl Store {
         let new_timers = ticket.timers();
         for timer in old_timers.iter().filter(|t| !new_timers.contains(t)) {
             let key = keys::timer(timer.due, ticket.id, &timer.kind.to_string());
-            writes.push((TIMERS, key, REMOVE.to_vec()));
+            removals.push((TIMERS, key));
         }
         for timer in new_timers.iter().filter(|t| !old_timers.contains(t)) {
             let key = keys::timer(timer.due, ticket.id, &timer.kind.to_string());
@@ -248,14 +261,13 @@ fn take_pending_index(writes: &mut Vec<Write>, message_id: &str) -> Option<Vec<I
 
 fn apply(
     trees: &[TransactionalTree],
-    writes: &[Write],
+    prepared: &Prepared,
 ) -> std::result::Result<(), ConflictableTransactionError<Error>> {
-    for (tree, key, value) in writes {
-        if value == REMOVE {
-            trees[*tree].remove(key.as_slice())?;
-        } else {
-            trees[*tree].insert(key.as_slice(), value.as_slice())?;
-        }
+    for (tree, key) in &prepared.removals {
+        trees[*tree].remove(key.as_slice())?;
+    }
+    for (tree, key, value) in &prepared.writes {
+        trees[*tree].insert(key.as_slice(), value.as_slice())?;
     }
     Ok(())
 }

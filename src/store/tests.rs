@@ -222,3 +222,17 @@ fn agents_open_ticket_counts_follow_assignment_and_status() {
     store.commit(&handed).expect("commits");
     assert_eq!(store.agent_load(&rina).expect("reads").open, 0);
 }
+
+#[test]
+fn raw_mail_of_any_bytes_is_stored_even_the_old_removal_marker() {
+    // Removals once travelled as a marker value among the writes; a raw mail of exactly
+    // those bytes would have deleted itself instead of being kept.
+    let (_dir, store) = open_temp();
+    let mut odd = change(&store, "odd@x", "fo");
+    odd.messages[0].raw = Some(b"\0remove".to_vec());
+    store.commit(&odd).expect("commits");
+    assert_eq!(
+        store.raw_message(odd.ticket.id, 0).expect("reads"),
+        Some(b"\0remove".to_vec())
+    );
+}
