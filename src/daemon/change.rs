@@ -125,8 +125,8 @@ impl ChangeBuilder<'_> {
                 files
             }
             engine::OutgoingKind::LeadReport => {
-                let (history, _) = forward::conversation(self.store, change.ticket.id)?;
-                mail.body.push_str(&history);
+                mail.body
+                    .push_str(&forward::history(self.store, change.ticket.id)?);
                 Vec::new()
             }
             _ => Vec::new(),

@@ -16,6 +16,20 @@ pub fn conversation(
     store: &Store,
     ticket: TicketId,
 ) -> store::Result<(String, Vec<FileAttachment>)> {
+    read(store, ticket, true)
+}
+
+/// The conversation as text only (a lead's report carries no attachments, so the raw
+/// mails are not read).
+pub fn history(store: &Store, ticket: TicketId) -> store::Result<String> {
+    read(store, ticket, false).map(|(text, _)| text)
+}
+
+fn read(
+    store: &Store,
+    ticket: TicketId,
+    with_attachments: bool,
+) -> store::Result<(String, Vec<FileAttachment>)> {
     let mut text = String::from("\n---------- Conversation ----------\n");
     let mut files = Vec::new();
     let mut attached = 0;
@@ -36,7 +50,7 @@ pub fn conversation(
             message.date.to_rfc3339(),
             message.text.trim_end()
         ));
-        if message.direction == Direction::Inbound {
+        if with_attachments && message.direction == Direction::Inbound {
             let raw = store.raw_message(ticket, message.seq)?.unwrap_or_default();
             for file in attachments_of(&raw) {
                 if attached + file.bytes.len() > MAX_ATTACHED_BYTES {
