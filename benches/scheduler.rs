@@ -14,7 +14,7 @@
 
 use anyhow::{bail, Context};
 use loket::daemon::worker::Worker;
-use loket::engine::deadlines::{Metric, SlaClock, SlaState};
+use loket::engine::sla::{Metric, SlaClock, SlaState};
 use loket::engine::{Happening, HistoryEntry, Ticket};
 use loket::mail::{self, Class};
 use loket::store::{Change, Direction, MessageKind, MessageRecord, NewMessage, Store};

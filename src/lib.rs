@@ -12,12 +12,13 @@
 //! ```
 //!
 //! Module map:
-//! - `types`: ids, addresses and time, checked once.
+//! - `types`: ids, addresses, time and priority, checked once; shared by config and engine.
+//! - `calendar`: business-hours arithmetic in a desk's working calendar (pure).
 //! - `config`: the config file → checked `Policy`.
 //! - `templates`: mail templates per language.
 //! - `mail`: parse, classify and sanitise mail, strip quotes from replies (pure).
 //! - `thread`: which ticket a message belongs to (pure).
-//! - `engine`: the helpdesk rules: customers, agents and commands, trust, loops, SLA time (pure).
+//! - `engine`: the helpdesk rules: customers, agents and commands, trust, loops, SLA clocks (pure).
 //! - `ics`: iCalendar text for on-site visits: invitations and cancellations out, replies in (pure).
 //! - `store`: the sled store and its one door for writes, `Store::commit`.
 //! - `intake`: sources of mail and their receipts (IMAP mailboxes, the Maildir spool).
@@ -34,6 +35,7 @@
 //!
 //! Code tags: `TODO(#N)` names the issue that will do it; none without a number.
 
+pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -224,3 +224,43 @@ mod tests {
         assert_eq!(Timestamp(0).to_rfc3339(), "1970-01-01T00:00:00Z");
     }
 }
+
+/// How urgent a ticket is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    /// Can wait.
+    Low,
+    /// The default.
+    #[default]
+    Normal,
+    /// Soon.
+    High,
+    /// Now.
+    Urgent,
+}
+
+impl Priority {
+    /// Reads a priority word, in English or Indonesian.
+    pub fn parse(word: &str) -> Option<Priority> {
+        match word.to_lowercase().as_str() {
+            "low" | "rendah" => Some(Priority::Low),
+            "normal" | "biasa" => Some(Priority::Normal),
+            "high" | "tinggi" => Some(Priority::High),
+            "urgent" | "mendesak" => Some(Priority::Urgent),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        };
+        f.write_str(text)
+    }
+}

@@ -1,7 +1,7 @@
 //! The JSON shapes the CLI prints, built from the store. The daemon answers the control
 //! socket with the same functions, so both paths show the same thing.
 
-use crate::engine::deadlines::SlaState;
+use crate::engine::sla::SlaState;
 use crate::engine::visit::Visit;
 use crate::engine::{HistoryEntry, Ticket};
 use crate::store::{self, MessageRecord, Store};

@@ -59,18 +59,18 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     let intake = optional::<raw::Intake>(cfg, "intake", &mut problems);
     let limits = optional::<raw::Limits>(cfg, "limits", &mut problems);
     let templates = required::<raw::Templates>(cfg, "templates", &mut problems);
-    let calendars = service::check_calendars(cfg, &mut problems);
+    let calendars = sla::check_calendars(cfg, &mut problems);
     let teams = agents::check_teams(cfg, &mut problems);
     let desks = check_desks(cfg, &calendars, &teams, &mut problems);
     let agents = agents::check_agents(cfg, &desks, &teams, &mut problems);
-    let slas = service::check_slas(cfg, &desks, &mut problems);
-    let known = service::Known {
+    let slas = sla::check_slas(cfg, &desks, &mut problems);
+    let known = sla::Known {
         desks: &desks,
         teams: &teams,
         agents: &agents,
     };
-    let rules = service::check_rules(cfg, &known, &mut problems);
-    let testing = service::check_testing(cfg, &mut problems);
+    let rules = sla::check_rules(cfg, &known, &mut problems);
+    let testing = sla::check_testing(cfg, &mut problems);
     let security = agents::check_security(cfg, !agents.is_empty(), &mut problems);
     let mailboxes = servers::check_mailboxes(cfg, &desks, &mut problems);
     let retry_after = outbox
@@ -293,7 +293,7 @@ fn at_least_one(value: u32, key: &str, problems: &mut Vec<Problem>) -> Option<u3
 
 fn check_desks(
     cfg: &Config,
-    calendars: &[(String, crate::engine::sla::Calendar)],
+    calendars: &[(String, crate::calendar::Calendar)],
     teams: &[crate::config::policy::Team],
     problems: &mut Vec<Problem>,
 ) -> Vec<Desk> {
@@ -324,7 +324,7 @@ fn check_desks(
 fn check_desk(
     cfg: &Config,
     id: &str,
-    calendars: &[(String, crate::engine::sla::Calendar)],
+    calendars: &[(String, crate::calendar::Calendar)],
     team_ids: &[String],
     problems: &mut Vec<Problem>,
 ) -> Option<Desk> {
@@ -347,7 +347,7 @@ fn check_desk(
     let reopen_within = keep(duration(reopen, &format!("{key}.reopen_within")), problems);
     check_tag(&raw.tag, &key, problems);
     check_name(&raw.name, &key, problems);
-    let links = service::check_desk_links(&raw, &key, calendars, team_ids, problems);
+    let links = sla::check_desk_links(&raw, &key, calendars, team_ids, problems);
     (problems.len() == before).then(|| {
         let links = links.expect("checked above");
         Desk {
@@ -491,8 +491,8 @@ fn desks_using(desks: &[Desk], file: &str) -> String {
 mod agents;
 #[path = "check/servers.rs"]
 mod servers;
-#[path = "check/service.rs"]
-mod service;
+#[path = "check/sla.rs"]
+mod sla;
 
 #[cfg(test)]
 #[path = "check/tests.rs"]

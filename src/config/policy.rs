@@ -1,10 +1,10 @@
 //! The checked config that the rest of Loket reads: typed, complete, trusted.
 
 pub use super::raw::{ImapAuth, Security};
-use crate::engine::commands::Priority;
-use crate::engine::sla::Calendar;
+use crate::calendar::Calendar;
 use crate::secret::Secret;
 use crate::templates::Templates;
+use crate::types::Priority;
 use crate::types::{AgentId, Contact, DeskId, EmailAddress, TeamId, Tier};
 use std::path::PathBuf;
 use std::time::Duration;

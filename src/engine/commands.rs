@@ -3,49 +3,8 @@
 //! read and checked all together: one bad line rejects the whole mail's commands.
 
 use crate::config::Policy;
+use crate::types::Priority;
 use crate::types::{AgentId, EmailAddress, TicketId, Tier};
-use serde::{Deserialize, Serialize};
-use std::fmt;
-
-/// How urgent a ticket is.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Priority {
-    /// Can wait.
-    Low,
-    /// The default.
-    #[default]
-    Normal,
-    /// Soon.
-    High,
-    /// Now.
-    Urgent,
-}
-
-impl Priority {
-    /// Reads a priority word, in English or Indonesian.
-    pub fn parse(word: &str) -> Option<Priority> {
-        match word.to_lowercase().as_str() {
-            "low" | "rendah" => Some(Priority::Low),
-            "normal" | "biasa" => Some(Priority::Normal),
-            "high" | "tinggi" => Some(Priority::High),
-            "urgent" | "mendesak" => Some(Priority::Urgent),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Priority {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = match self {
-            Priority::Low => "low",
-            Priority::Normal => "normal",
-            Priority::High => "high",
-            Priority::Urgent => "urgent",
-        };
-        f.write_str(text)
-    }
-}
 
 /// Who `#assign` names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,11 +2,11 @@
 //! follow-up reopens a resolved ticket (unless it only says thanks) and is announced to
 //! the agent in charge.
 
-use super::deadlines;
 use super::event::Staff;
 use super::loops;
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
 use super::routing::{self, on_duty};
+use super::sla;
 use super::visit;
 use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Status, Step};
 use crate::config::policy::{Agent, Policy};
@@ -28,7 +28,7 @@ pub(super) fn on_customer_mail(
     };
     if !inbound.class.is_person() {
         if is_first {
-            deadlines::start_sla(step, policy, now);
+            sla::start_sla(step, policy, now);
             acknowledge(step, inbound, None, policy, now);
         }
         return;
@@ -36,7 +36,7 @@ pub(super) fn on_customer_mail(
     take_part(step, inbound, policy);
     if is_first {
         let routed = routing::route(step, inbound.mail, inbound.staff, policy);
-        deadlines::start_sla(step, policy, now);
+        sla::start_sla(step, policy, now);
         if is_outsider(step, policy) {
             let reason = "the sender is not staff of this internal desk".to_string();
             step.effects

@@ -1,6 +1,6 @@
 //! What a step of the engine asks the edges to do: mails to send and history to record.
 
-use super::deadlines::Metric;
+use super::sla::Metric;
 use crate::mail::Class;
 use crate::thread::MatchedBy;
 use crate::types::{AgentId, Contact, EmailAddress, MessageId, TicketId, Timestamp};

@@ -4,11 +4,11 @@
 //! again at an interval instead. Also what fires on a ticket's timers.
 
 use super::customer::{in_charge, notify_with};
-use super::deadlines::{start_clock, Breach, Metric};
 use super::effect::{Effect, Happening, OutgoingKind};
 use super::event::Staff;
 use super::outgoing::{self, desk_of, Draft};
 use super::routing::{self, on_duty, team_for_tier};
+use super::sla::{start_clock, Breach, Metric};
 use super::timer::{Timer, TimerKind};
 use super::{visit, Step};
 use crate::config::policy::{Agent, Policy};
@@ -228,7 +228,7 @@ fn remind(step: &mut Step, policy: &Policy, now: Timestamp) {
 
 /// `every` of working time after `now`, or of plain time if the calendar never opens.
 fn next_reminder(
-    calendar: &crate::engine::sla::Calendar,
+    calendar: &crate::calendar::Calendar,
     every: Duration,
     now: Timestamp,
 ) -> Timestamp {

@@ -6,7 +6,6 @@
 mod agent;
 pub mod commands;
 mod customer;
-pub mod deadlines;
 pub mod effect;
 pub mod escalation;
 pub mod event;
@@ -51,7 +50,7 @@ pub fn step(ticket: &Ticket, event: Event<'_>, policy: &Policy, now: Timestamp) 
         Event::Merged(from) => agent::on_merged(&mut step, from, now),
         Event::Timer { timer, staff } => escalation::on_timer(&mut step, timer, staff, policy, now),
     }
-    deadlines::reconcile(ticket, &mut step, policy, now);
+    sla::reconcile(ticket, &mut step, policy, now);
     step
 }
 
@@ -100,6 +99,6 @@ fn on_delivery_failed(step: &mut Step, failure: &DeliveryFailure, now: Timestamp
 }
 
 #[cfg(test)]
-mod service_tests;
+mod sla_tests;
 #[cfg(test)]
 mod tests;

@@ -1,294 +1,304 @@
-//! Business-hours arithmetic: when a deadline of N working hours falls, and how much
-//! working time lies between two instants, in a desk's calendar (time zone, weekly opening
-//! hours, yearly and one-time holidays). Pure: the time zone rules are loaded with the
-//! config; nothing here reads a clock.
+//! SLA clocks on a ticket: which targets run, when each is due in the desk's working time,
+//! and how they follow the ticket's life (an agent's reply stops the response clocks,
+//! `pending` pauses them all, resolution ends them).
 
+use super::effect::{Effect, Happening};
+use super::outgoing::desk_of;
+use super::ticket::{Status, Ticket};
+use super::Step;
+use crate::calendar::Calendar;
+use crate::config::policy::{Policy, SlaPolicy};
 use crate::types::Timestamp;
-use jiff::civil::{Date, Time, Weekday};
-use jiff::tz::TimeZone;
-use std::collections::BTreeSet;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::time::Duration;
 
-/// How far ahead a deadline is looked for before giving up (a calendar with no opening
-/// hours at all would otherwise never end).
-const HORIZON_DAYS: i32 = 3 * 366;
-
-/// One opening interval of a day, in minutes after local midnight: `[start, end)`.
-pub type Interval = (u16, u16);
-
-/// A desk's working calendar.
-#[derive(Debug, Clone)]
-pub struct Calendar {
-    zone: TimeZone,
-    /// Opening intervals per weekday, Monday first, sorted and not overlapping.
-    week: [Vec<Interval>; 7],
-    /// Holidays that fall on the same day every year: (month, day).
-    yearly: BTreeSet<(i8, i8)>,
-    /// Holidays on one date only (Idul Fitri, cuti bersama, …).
-    dates: BTreeSet<Date>,
+/// What an SLA target measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Opening to the first agent reply.
+    FirstResponse,
+    /// A customer's mail to the agent's answer.
+    NextResponse,
+    /// Opening to resolution.
+    Resolution,
 }
 
-impl Calendar {
-    /// A calendar in `zone` with opening intervals per weekday (Monday first).
-    pub fn new(
-        zone: TimeZone,
-        week: [Vec<Interval>; 7],
-        yearly: BTreeSet<(i8, i8)>,
-        dates: BTreeSet<Date>,
-    ) -> Calendar {
-        Calendar {
-            zone,
-            week,
-            yearly,
-            dates,
+impl Metric {
+    /// Reads the name `Display` writes.
+    pub fn parse(text: &str) -> Option<Metric> {
+        match text {
+            "first_response" => Some(Metric::FirstResponse),
+            "next_response" => Some(Metric::NextResponse),
+            "resolution" => Some(Metric::Resolution),
+            _ => None,
         }
     }
 
-    /// A calendar open around the clock, every day, in UTC: SLA targets in plain time.
-    pub fn always_open() -> Calendar {
-        let day = vec![(0, 24 * 60)];
-        Calendar::new(
-            TimeZone::UTC,
-            std::array::from_fn(|_| day.clone()),
-            BTreeSet::new(),
-            BTreeSet::new(),
-        )
+    /// The target of this metric in a policy.
+    pub fn target(self, policy: &SlaPolicy) -> Option<Duration> {
+        match self {
+            Metric::FirstResponse => policy.first_response,
+            Metric::NextResponse => policy.next_response,
+            Metric::Resolution => policy.resolution,
+        }
     }
 
-    /// The instant `business` working time after `start`, or `None` if the calendar has
-    /// no opening hours within three years.
-    pub fn add(&self, start: Timestamp, business: Duration) -> Option<Timestamp> {
-        let mut remaining = business.as_secs() as i64;
-        let start = start.0;
-        for (open, close) in self.open_periods_from(start) {
-            let begin = open.max(start);
-            let available = close - begin;
-            if remaining <= available {
-                return Some(Timestamp(begin + remaining));
-            }
-            remaining -= available;
+    /// Words for people: "first response".
+    pub fn words(self) -> &'static str {
+        match self {
+            Metric::FirstResponse => "first response",
+            Metric::NextResponse => "next response",
+            Metric::Resolution => "resolution",
         }
+    }
+
+    fn is_response(self) -> bool {
+        matches!(self, Metric::FirstResponse | Metric::NextResponse)
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Metric::FirstResponse => "first_response",
+            Metric::NextResponse => "next_response",
+            Metric::Resolution => "resolution",
+        })
+    }
+}
+
+/// The SLA of a ticket: its running clocks and what was missed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaState {
+    /// The `[sla.<id>]` that applies.
+    pub policy: String,
+    /// Targets running now.
+    pub clocks: Vec<SlaClock>,
+    /// Since when the clocks stand still (the ticket is pending).
+    pub paused_at: Option<Timestamp>,
+    /// Every missed target, for reports and `--breached`.
+    pub breaches: Vec<Breach>,
+    /// Targets missed at the last tier and not yet met; the lead is reminded of them.
+    pub overdue: Vec<Metric>,
+    /// When the lead is next reminded.
+    pub remind_at: Option<Timestamp>,
+}
+
+/// One running target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaClock {
+    /// What it measures.
+    pub metric: Metric,
+    /// When it started.
+    pub started: Timestamp,
+    /// The target, in seconds of working time.
+    pub target: u64,
+    /// Working time spent paused since it started, in seconds.
+    pub paused: u64,
+    /// When the target is missed.
+    pub due: Timestamp,
+    /// When the assignee is warned (`None` once warned, or when there is no warning).
+    pub warn_at: Option<Timestamp>,
+}
+
+/// A missed target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Breach {
+    /// Which target.
+    pub metric: Metric,
+    /// At which tier it was missed.
+    pub tier: u8,
+    /// When.
+    pub at: Timestamp,
+}
+
+impl SlaState {
+    /// The running clock of a metric.
+    pub fn clock(&self, metric: Metric) -> Option<&SlaClock> {
+        self.clocks.iter().find(|c| c.metric == metric)
+    }
+
+    /// Whether any target was ever missed.
+    pub fn is_breached(&self) -> bool {
+        !self.breaches.is_empty()
+    }
+}
+
+/// Keeps the SLA clocks in step with what the event did to the ticket.
+pub(super) fn reconcile(before: &Ticket, step: &mut Step, policy: &Policy, now: Timestamp) {
+    let desk = desk_of(policy, &step.ticket);
+    let calendar = &desk.calendar;
+    let opened = before.message_count == 0 && step.ticket.message_count > 0;
+    let Some(mut sla) = step.ticket.sla.take() else {
+        return;
+    };
+    reselect(before, &step.ticket, &mut sla, policy, calendar);
+    let sla_policy = policy.sla(&sla.policy);
+    let (from, to) = (before.status, step.ticket.status);
+    if is_finished(to) {
+        sla.clocks.clear();
+        sla.overdue.clear();
+        sla.remind_at = None;
+        sla.paused_at = None;
+    } else if is_finished(from) {
+        // Reopened: the ticket needs an answer and a resolution again.
+        if let Some(p) = sla_policy {
+            start_clock(&mut sla, Metric::Resolution, p, calendar, now);
+            start_clock(&mut sla, Metric::NextResponse, p, calendar, now);
+        }
+    }
+    if to == Status::Pending && sla.paused_at.is_none() {
+        sla.paused_at = Some(now);
+    } else if to != Status::Pending {
+        if let Some(paused_at) = sla.paused_at.take() {
+            resume(&mut sla, paused_at, calendar, now);
+        }
+    }
+    let answered = step
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::Record(Happening::AgentReplied { .. })));
+    if answered {
+        sla.clocks.retain(|c| !c.metric.is_response());
+        sla.overdue.retain(|m| !m.is_response());
+    } else if customer_wrote(step) && !opened && !is_finished(to) {
+        let waiting = sla.clocks.iter().any(|c| c.metric.is_response());
+        if let (false, Some(p)) = (waiting, sla_policy) {
+            start_clock(&mut sla, Metric::NextResponse, p, calendar, now);
+        }
+    }
+    if sla.overdue.is_empty() {
+        sla.remind_at = None;
+    }
+    step.ticket.sla = Some(sla);
+}
+
+fn is_finished(status: Status) -> bool {
+    matches!(status, Status::Resolved | Status::Closed)
+}
+
+fn customer_wrote(step: &Step) -> bool {
+    step.filed == super::Filed::Customer
+}
+
+/// Starts the SLA of a new ticket, once routing has set its priority and category (the
+/// customer side calls it for every first mail).
+pub(super) fn start_sla(step: &mut Step, policy: &Policy, now: Timestamp) {
+    let ticket = &step.ticket;
+    let Some(sla_policy) =
+        policy.sla_for(&ticket.desk, ticket.priority, ticket.category.as_deref())
+    else {
+        return;
+    };
+    let calendar = &desk_of(policy, ticket).calendar;
+    let mut sla = SlaState {
+        policy: sla_policy.id.clone(),
+        clocks: Vec::new(),
+        paused_at: None,
+        breaches: Vec::new(),
+        overdue: Vec::new(),
+        remind_at: None,
+    };
+    start_clock(&mut sla, Metric::FirstResponse, sla_policy, calendar, now);
+    start_clock(&mut sla, Metric::Resolution, sla_policy, calendar, now);
+    if ticket.status == Status::Pending {
+        sla.paused_at = Some(now);
+    }
+    step.effects.push(Effect::Record(Happening::SlaStarted {
+        policy: sla.policy.clone(),
+        first_response_due: sla.clock(Metric::FirstResponse).map(|c| c.due),
+        resolution_due: sla.clock(Metric::Resolution).map(|c| c.due),
+    }));
+    step.ticket.sla = Some(sla);
+}
+
+/// Starts (or restarts) the clock of a metric from `now`, if the policy has that target.
+pub(super) fn start_clock(
+    sla: &mut SlaState,
+    metric: Metric,
+    policy: &SlaPolicy,
+    calendar: &Calendar,
+    now: Timestamp,
+) {
+    sla.clocks.retain(|c| c.metric != metric);
+    let Some(target) = metric.target(policy) else {
+        return;
+    };
+    let mut clock = SlaClock {
+        metric,
+        started: now,
+        target: target.as_secs(),
+        paused: 0,
+        due: now,
+        warn_at: None,
+    };
+    if schedule(&mut clock, policy.warn_percent, true, calendar) {
+        sla.clocks.push(clock);
+    }
+}
+
+/// Works out `due` and `warn_at` from the clock's start, target and pauses; `false` when
+/// the calendar never opens (the clock is then dropped).
+fn schedule(clock: &mut SlaClock, warn_percent: u8, warn: bool, calendar: &Calendar) -> bool {
+    let Some(due) = calendar.add(
+        clock.started,
+        Duration::from_secs(clock.target + clock.paused),
+    ) else {
+        return false;
+    };
+    clock.due = due;
+    clock.warn_at = if warn {
+        let share = clock.target * u64::from(warn_percent) / 100;
+        calendar.add(clock.started, Duration::from_secs(share + clock.paused))
+    } else {
         None
-    }
+    };
+    true
+}
 
-    /// The working time between two instants (zero when `to` is not after `from`).
-    pub fn elapsed(&self, from: Timestamp, to: Timestamp) -> Duration {
-        let mut total = 0;
-        for (open, close) in self.open_periods_from(from.0) {
-            if open >= to.0 {
-                break;
-            }
-            total += close.min(to.0) - open.max(from.0);
-        }
-        Duration::from_secs(total.max(0) as u64)
+/// Leaving `pending`: each clock is moved on by the working time spent paused.
+fn resume(sla: &mut SlaState, paused_at: Timestamp, calendar: &Calendar, now: Timestamp) {
+    let paused = calendar.elapsed(paused_at, now).as_secs();
+    for clock in &mut sla.clocks {
+        // The warning keeps its place in working time, moved on by the pause too.
+        let warned_after = clock
+            .warn_at
+            .map(|w| calendar.elapsed(clock.started, w).as_secs());
+        clock.paused += paused;
+        let _ = schedule(clock, 0, false, calendar);
+        clock.warn_at = warned_after
+            .and_then(|share| calendar.add(clock.started, Duration::from_secs(share + paused)));
     }
+}
 
-    /// A local date and time of the calendar's zone as an instant (`None` when that local
-    /// time does not exist there).
-    pub fn instant_of(&self, local: jiff::civil::DateTime) -> Option<Timestamp> {
-        let zoned = local.to_zoned(self.zone.clone()).ok()?;
-        Some(Timestamp(zoned.timestamp().as_second()))
+/// A changed priority or category may bring another policy: running clocks take its
+/// targets, counted from when they started.
+fn reselect(
+    before: &Ticket,
+    after: &Ticket,
+    sla: &mut SlaState,
+    policy: &Policy,
+    calendar: &Calendar,
+) {
+    if before.priority == after.priority && before.category == after.category {
+        return;
     }
-
-    /// An instant as people at the desk read it: `Wed 25 Nov 2026 09:00 WIB`.
-    pub fn format(&self, at: Timestamp) -> String {
-        let instant = jiff::Timestamp::from_second(at.0).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-        instant
-            .to_zoned(self.zone.clone())
-            .strftime("%a %-d %b %Y %H:%M %Z")
-            .to_string()
+    let Some(chosen) = policy.sla_for(&after.desk, after.priority, after.category.as_deref())
+    else {
+        return;
+    };
+    if chosen.id == sla.policy {
+        return;
     }
-
-    /// Open periods as (start, end) Unix seconds, from the day of `from` on, skipping
-    /// periods that ended before `from`.
-    fn open_periods_from(&self, from: i64) -> impl Iterator<Item = (i64, i64)> + '_ {
-        let first_day = self.local_date(from);
-        (0..HORIZON_DAYS)
-            .filter_map(move |n| first_day.checked_add(jiff::Span::new().days(n)).ok())
-            .filter(move |day| !self.is_holiday(*day))
-            .flat_map(move |day| self.periods_of(day))
-            .filter(move |(_, close)| *close > from)
-    }
-
-    fn periods_of(&self, day: Date) -> Vec<(i64, i64)> {
-        let intervals = &self.week[weekday_index(day.weekday())];
-        intervals
-            .iter()
-            .filter_map(|(start, end)| Some((self.instant(day, *start)?, self.instant(day, *end)?)))
-            .collect()
-    }
-
-    /// Local `day` at `minutes` after midnight as Unix seconds (24:00 is the next midnight).
-    fn instant(&self, day: Date, minutes: u16) -> Option<i64> {
-        let (day, minutes) = if minutes >= 24 * 60 {
-            (day.tomorrow().ok()?, minutes - 24 * 60)
-        } else {
-            (day, minutes)
+    sla.policy = chosen.id.clone();
+    sla.clocks.retain_mut(|clock| {
+        let Some(target) = clock.metric.target(chosen) else {
+            return false;
         };
-        let time = Time::new((minutes / 60) as i8, (minutes % 60) as i8, 0, 0).ok()?;
-        let zoned = day.to_datetime(time).to_zoned(self.zone.clone()).ok()?;
-        Some(zoned.timestamp().as_second())
-    }
-
-    fn local_date(&self, at: i64) -> Date {
-        let instant = jiff::Timestamp::from_second(at).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-        instant.to_zoned(self.zone.clone()).date()
-    }
-
-    fn is_holiday(&self, day: Date) -> bool {
-        self.dates.contains(&day) || self.yearly.contains(&(day.month(), day.day()))
-    }
-}
-
-fn weekday_index(day: Weekday) -> usize {
-    day.to_monday_zero_offset() as usize
-}
-
-/// Jakarta (UTC+7, no DST), Monday to Friday 08:00–12:00 and 13:00–17:00, Christmas
-/// every year and Idul Fitri 2027 (one-time, 10 March 2027): the calendar of the tests.
-#[cfg(test)]
-pub(crate) fn test_jakarta() -> Calendar {
-    let day = vec![(8 * 60, 12 * 60), (13 * 60, 17 * 60)];
-    let week = [
-        day.clone(),
-        day.clone(),
-        day.clone(),
-        day.clone(),
-        day,
-        Vec::new(),
-        Vec::new(),
-    ];
-    let zone = TimeZone::get("Asia/Jakarta").expect("tzdb has Asia/Jakarta");
-    Calendar::new(
-        zone,
-        week,
-        [(12, 25)].into(),
-        [jiff::civil::date(2027, 3, 10)].into(),
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    fn jakarta() -> Calendar {
-        test_jakarta()
-    }
-
-    /// A local Jakarta time as a Timestamp.
-    fn wib(y: i16, m: i8, d: i8, h: i8, min: i8) -> Timestamp {
-        let zoned = date(y, m, d)
-            .at(h, min, 0, 0)
-            .in_tz("Asia/Jakarta")
-            .expect("valid");
-        Timestamp(zoned.timestamp().as_second())
-    }
-
-    const HOUR: u64 = 3600;
-
-    #[test]
-    fn within_one_morning() {
-        // Mon 23 Nov 2026 09:00 + 2 h = 11:00.
-        assert_eq!(
-            jakarta().add(wib(2026, 11, 23, 9, 0), Duration::from_secs(2 * HOUR)),
-            Some(wib(2026, 11, 23, 11, 0))
-        );
-    }
-
-    #[test]
-    fn across_the_lunch_break() {
-        // 11:00 + 2 h: 1 h until 12:00, lunch, 1 h from 13:00 = 14:00.
-        assert_eq!(
-            jakarta().add(wib(2026, 11, 23, 11, 0), Duration::from_secs(2 * HOUR)),
-            Some(wib(2026, 11, 23, 14, 0))
-        );
-    }
-
-    #[test]
-    fn across_a_weekend() {
-        // Fri 27 Nov 15:00 + 4 h: 2 h Friday, Monday 30 Nov 08:00 + 2 h = 10:00.
-        assert_eq!(
-            jakarta().add(wib(2026, 11, 27, 15, 0), Duration::from_secs(4 * HOUR)),
-            Some(wib(2026, 11, 30, 10, 0))
-        );
-    }
-
-    #[test]
-    fn a_mail_on_saturday_starts_counting_on_monday_morning() {
-        assert_eq!(
-            jakarta().add(wib(2026, 11, 28, 10, 0), Duration::from_secs(HOUR)),
-            Some(wib(2026, 11, 30, 9, 0))
-        );
-    }
-
-    #[test]
-    fn across_a_yearly_holiday_and_a_weekend() {
-        // Thu 24 Dec 16:00 + 3 h: 1 h Thursday; Fri 25 Dec (Christmas), Sat, Sun closed;
-        // Mon 28 Dec 08:00 + 2 h = 10:00.
-        assert_eq!(
-            jakarta().add(wib(2026, 12, 24, 16, 0), Duration::from_secs(3 * HOUR)),
-            Some(wib(2026, 12, 28, 10, 0))
-        );
-    }
-
-    #[test]
-    fn across_a_one_time_holiday() {
-        // Tue 9 Mar 2027 16:30 + 1 h: 30 min Tuesday, Wed 10 Mar (Idul Fitri) closed,
-        // Thu 11 Mar 08:00 + 30 min = 08:30.
-        assert_eq!(
-            jakarta().add(wib(2027, 3, 9, 16, 30), Duration::from_secs(HOUR)),
-            Some(wib(2027, 3, 11, 8, 30))
-        );
-    }
-
-    #[test]
-    fn an_instant_given_in_utc_is_read_in_the_desks_zone() {
-        // 00:30 UTC is 07:30 in Jakarta, before opening: + 1 h = 09:00 WIB = 02:00 UTC.
-        let start = Timestamp(
-            date(2026, 11, 23)
-                .at(0, 30, 0, 0)
-                .in_tz("UTC")
-                .expect("utc")
-                .timestamp()
-                .as_second(),
-        );
-        let deadline = jakarta()
-            .add(start, Duration::from_secs(HOUR))
-            .expect("deadline");
-        let utc = jiff::Timestamp::from_second(deadline.0)
-            .expect("valid")
-            .to_zoned(TimeZone::UTC);
-        assert_eq!((utc.hour(), utc.minute()), (2, 0));
-    }
-
-    #[test]
-    fn working_time_between_two_instants() {
-        let calendar = jakarta();
-        // Fri 16:00 → Mon 09:00: 1 h Friday + 1 h Monday.
-        assert_eq!(
-            calendar.elapsed(wib(2026, 11, 27, 16, 0), wib(2026, 11, 30, 9, 0)),
-            Duration::from_secs(2 * HOUR)
-        );
-        // Within the lunch break nothing passes.
-        assert_eq!(
-            calendar.elapsed(wib(2026, 11, 23, 12, 5), wib(2026, 11, 23, 12, 55)),
-            Duration::ZERO
-        );
-        assert_eq!(
-            calendar.elapsed(wib(2026, 11, 23, 10, 0), wib(2026, 11, 23, 9, 0)),
-            Duration::ZERO
-        );
-    }
-
-    #[test]
-    fn a_calendar_without_opening_hours_has_no_deadline() {
-        let closed = Calendar::new(
-            TimeZone::UTC,
-            Default::default(),
-            BTreeSet::new(),
-            BTreeSet::new(),
-        );
-        assert_eq!(closed.add(Timestamp(0), Duration::from_secs(60)), None);
-    }
+        clock.target = target.as_secs();
+        let warn = clock.warn_at.is_some();
+        schedule(clock, chosen.warn_percent, warn, calendar)
+    });
 }

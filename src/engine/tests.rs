@@ -316,10 +316,7 @@ fn a_verified_agent_reply_is_relayed_with_only_its_new_text() {
 #[test]
 fn commands_apply_with_the_reply() {
     let step = agent_step("#priority urgent\r\n#category printer\r\n#assign me\r\n#pending\r\n\r\nMohon kirim foto layarnya.", Verification::ReplyToken, "support@example.com");
-    assert_eq!(
-        step.ticket.priority,
-        crate::engine::commands::Priority::Urgent
-    );
+    assert_eq!(step.ticket.priority, crate::types::Priority::Urgent);
     assert_eq!(step.ticket.category.as_deref(), Some("printer"));
     assert_eq!(
         step.ticket.assignee.as_ref().map(|a| a.0.as_str()),
@@ -359,7 +356,7 @@ fn a_bad_command_applies_nothing_and_tells_the_agent() {
     );
     assert_eq!(
         step.ticket.priority,
-        crate::engine::commands::Priority::Normal,
+        crate::types::Priority::Normal,
         "nothing applied"
     );
     assert!(of_kind(&step, OutgoingKind::AgentReply).is_empty());
@@ -499,7 +496,7 @@ fn merge_closes_this_ticket_into_an_open_one_and_refuses_the_rest() {
         );
         assert_eq!(
             step.ticket.priority,
-            crate::engine::commands::Priority::Normal,
+            crate::types::Priority::Normal,
             "{line}: nothing applied"
         );
         assert!(!step

@@ -1,9 +1,9 @@
 //! The ticket record and its states.
 
-use super::commands::Priority;
-use super::deadlines::SlaState;
+use super::sla::SlaState;
 use super::visit::Visit;
 use crate::mail::Mail;
+use crate::types::Priority;
 use crate::types::{
     AgentId, Contact, DeskId, EmailAddress, MessageId, TeamId, TicketId, Tier, Timestamp,
 };

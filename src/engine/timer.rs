@@ -5,7 +5,7 @@
 //! it: the store indexes them by due time when it commits the ticket, so a timer exists
 //! exactly as long as the state that causes it.
 
-use super::deadlines::Metric;
+use super::sla::Metric;
 use super::ticket::Ticket;
 use crate::types::Timestamp;
 use serde::{Deserialize, Serialize};

@@ -134,9 +134,9 @@ fn a_store_of_another_schema_version_is_refused_not_rewritten() {
     );
 }
 
-fn clock(due: i64) -> crate::engine::deadlines::SlaClock {
-    crate::engine::deadlines::SlaClock {
-        metric: crate::engine::deadlines::Metric::FirstResponse,
+fn clock(due: i64) -> crate::engine::sla::SlaClock {
+    crate::engine::sla::SlaClock {
+        metric: crate::engine::sla::Metric::FirstResponse,
         started: Timestamp(0),
         target: 60,
         paused: 0,
@@ -146,7 +146,7 @@ fn clock(due: i64) -> crate::engine::deadlines::SlaClock {
 }
 
 fn with_clock(mut change: Change, due: Option<i64>) -> Change {
-    change.ticket.sla = Some(crate::engine::deadlines::SlaState {
+    change.ticket.sla = Some(crate::engine::sla::SlaState {
         policy: "standard".into(),
         clocks: due.into_iter().map(clock).collect(),
         paused_at: None,

@@ -31,7 +31,7 @@ pub(super) fn check_teams(cfg: &Config, problems: &mut Vec<Problem>) -> Vec<Team
     let read = |id: String, problems: &mut Vec<Problem>| {
         let key = format!("team.{id}");
         let raw: raw::Team = required(cfg, &key, problems)?;
-        let (tier, assignment) = super::service::check_team_work(&raw, &key, problems)?;
+        let (tier, assignment) = super::sla::check_team_work(&raw, &key, problems)?;
         Some(Team {
             id: TeamId(id),
             name: raw.name,
@@ -79,7 +79,7 @@ fn check_agent(
             message,
         });
     }
-    let tier = super::service::check_tier(raw.tier.unwrap_or(1), &format!("{key}.tier"), problems);
+    let tier = super::sla::check_tier(raw.tier.unwrap_or(1), &format!("{key}.tier"), problems);
     let team_ids = check_agent_teams(raw.teams.unwrap_or_default(), teams, &key, problems);
     let language = raw
         .language
@@ -107,7 +107,7 @@ fn check_agent_teams(
     let key = format!("{key}.teams");
     names
         .iter()
-        .filter_map(|name| super::service::known(name, &known, "team", &key, problems))
+        .filter_map(|name| super::sla::known(name, &known, "team", &key, problems))
         .map(TeamId)
         .collect()
 }

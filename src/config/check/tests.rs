@@ -283,7 +283,7 @@ continue = true
 }
 
 #[test]
-fn service_sections_report_each_mistake_with_its_key() {
+fn sla_sections_report_each_mistake_with_its_key() {
     let text = with_desks(
         r#"
 [desk.support]

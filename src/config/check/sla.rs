@@ -1,13 +1,13 @@
-//! Checks of the service sections: `[calendar.<id>]`, `[sla.<id>]`, `[rule.<id>]` and
+//! Checks of the SLA sections: `[calendar.<id>]`, `[sla.<id>]`, `[rule.<id>]` and
 //! `[testing]`, and the desk keys that refer to them.
 
 use super::agents::section_ids;
 use super::*;
+use crate::calendar::{Calendar, Interval};
 use crate::config::policy::{
     Agent, Assignment, Rule, RuleActions, SenderPattern, SlaPolicy, Team, TestingPolicy,
 };
-use crate::engine::commands::Priority;
-use crate::engine::sla::{Calendar, Interval};
+use crate::types::Priority;
 use crate::types::{AgentId, TeamId, Tier};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;

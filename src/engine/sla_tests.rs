@@ -2,14 +2,14 @@
 //! pending pauses, escalation 1 → 2 → 3 by missed targets, lead reminders, routing,
 //! assignment and visits. Every expected instant is worked out by hand in the comments.
 
-use super::deadlines::Metric;
+use super::sla::Metric;
 use super::timer::{Timer, TimerKind};
 use super::*;
+use crate::calendar::Calendar;
 use crate::config::policy::{test_policy, Agent, Assignment, Rule, RuleActions, SlaPolicy, Team};
-use crate::engine::sla::Calendar;
 use crate::mail::{parse, Class, Mail};
 use crate::thread::MatchedBy;
-use crate::types::{AgentId, DeskId, TeamId, TicketId, Tier};
+use crate::types::{AgentId, DeskId, Priority, TeamId, TicketId, Tier};
 use jiff::civil::date;
 use loops::AutoReplyBudget;
 use std::time::Duration;
@@ -17,7 +17,7 @@ use std::time::Duration;
 const HOUR: u64 = 3600;
 
 fn jakarta() -> Calendar {
-    crate::engine::sla::test_jakarta()
+    crate::calendar::test_jakarta()
 }
 
 /// Local Jakarta time.
@@ -456,7 +456,7 @@ fn routing_rules_set_fields_in_order_and_pick_the_sla() {
         SlaPolicy {
             id: "urgent".into(),
             desk: None,
-            priorities: vec![commands::Priority::Urgent],
+            priorities: vec![Priority::Urgent],
             category: None,
             first_response: Some(Duration::from_secs(HOUR)),
             next_response: None,
@@ -493,7 +493,7 @@ fn routing_rules_set_fields_in_order_and_pick_the_sla() {
             "down",
             "(?i)server.*down",
             RuleActions {
-                priority: Some(commands::Priority::Urgent),
+                priority: Some(Priority::Urgent),
                 team: Some(TeamId("senior".into())),
                 tier: Some(Tier(2)),
                 category: Some("network".into()),
@@ -515,7 +515,7 @@ fn routing_rules_set_fields_in_order_and_pick_the_sla() {
     let step = open_ticket(&policy, &mail, wib(11, 23, 9, 0), Staff::config_only());
     let ticket = &step.ticket;
     assert_eq!(ticket.tags, vec!["infra".to_string()]);
-    assert_eq!(ticket.priority, commands::Priority::Urgent);
+    assert_eq!(ticket.priority, Priority::Urgent);
     assert_eq!(ticket.category.as_deref(), Some("network"));
     assert_eq!(
         (ticket.tier, ticket.team.clone()),
