@@ -15,9 +15,9 @@
 use anyhow::{bail, Context};
 use loket::daemon::worker::Worker;
 use loket::engine::sla::{Metric, SlaClock, SlaState};
-use loket::engine::{Happening, HistoryEntry, Ticket};
+use loket::engine::{ledger, Happening, HistoryEntry, Ticket};
 use loket::mail::{self, Class};
-use loket::store::{Change, Direction, MessageKind, MessageRecord, NewMessage, Store};
+use loket::store::{Change, Direction, DueTimer, MessageKind, MessageRecord, NewMessage, Store};
 use loket::thread::MatchedBy;
 use loket::types::{DeskId, TicketId, Timestamp};
 use std::path::{Path, PathBuf};
@@ -363,6 +363,11 @@ fn new_ticket(setup: &Setup, id: u64, now: Timestamp) -> Change {
             linked_to: None,
         },
     };
+    let timers_set = ledger::timer_changes(None, &ticket)
+        .set
+        .iter()
+        .map(|t| DueTimer::of(ticket.id, t))
+        .collect();
     Change {
         ticket,
         is_new_ticket: true,
@@ -375,7 +380,9 @@ fn new_ticket(setup: &Setup, id: u64, now: Timestamp) -> Change {
         new_customer: None,
         auto_replies: Vec::new(),
         others: Vec::new(),
-        away: Vec::new(),
+        timers_set,
+        timers_removed: Vec::new(),
+        agent_loads: Vec::new(),
     }
 }
 

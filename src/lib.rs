@@ -23,7 +23,8 @@
 //! - `store`: the sled store and its one door for writes, `Store::commit`.
 //! - `intake`: sources of mail and their receipts (IMAP mailboxes, the Maildir spool).
 //! - `outbox`: formatting and sending outgoing mail.
-//! - `daemon`: the worker, the tasks and the control socket.
+//! - `daemon`: the worker (load a snapshot → decide, purely → apply one `Change`), the
+//!   tasks and the control socket.
 //! - `views`: the JSON shapes shown by the CLI.
 //! - `cli`: the `loket` command line.
 //! - `secret`: passwords from the file, the environment or a command, never logged.

@@ -1,226 +1,176 @@
 //! Turning one engine step into one store `Change`: the arrived message, the history
-//! entries, the outgoing mails (formatted, forwards enriched from the store), the loop
-//! ledgers, a merged ticket. Reads the store; writes nothing (the worker commits).
+//! entries, the outgoing mails (formatted, forwards carrying the conversation), the loop
+//! ledgers, a merged ticket, and the index entries and agents' loads that follow.
+//!
+//! Pure: it reads only the snapshot and the conversation loaded before; the worker
+//! commits what it returns.
 
-use crate::config::Policy;
-use crate::engine::loops::AutoReplyBudget;
+use super::load::Conversation;
+use crate::engine::arrival::Placed;
+use crate::engine::ledger::{self, TimerChanges};
 use crate::engine::{
-    self, Author, Effect, Event, Filed, HistoryEntry, Inbound, OutgoingMail, Ticket,
+    self, Author, Effect, Filed, HistoryEntry, Inbound, OutgoingMail, Snapshot, Staff, Step, Ticket,
 };
-use crate::outbox::{compose, forward};
+use crate::outbox::{compose, Composed};
 use crate::store::{
-    self, Change, Customer, Direction, MessageKind, MessageRecord, NewMessage, NewOutboxMail,
-    OutboxRecord, OutboxState, Store,
+    Change, Customer, Direction, DueTimer, MessageKind, MessageRecord, NewMessage, NewOutboxMail,
+    OutboxRecord, OutboxState,
 };
 use crate::thread::MatchedBy;
-use crate::types::{EmailAddress, TicketId, Timestamp};
-use tracing::{error, info};
+use crate::types::{TicketId, Timestamp};
+use tracing::error;
 
-/// Builds changes against the store as it is now.
-pub(super) struct ChangeBuilder<'a> {
-    pub(super) store: &'a Store,
-    pub(super) policy: &'a Policy,
+/// What turning a step into a change may read, all of it loaded before the step.
+pub(super) struct Drafting<'a> {
+    /// The store as it was before the step.
+    pub(super) snapshot: &'a Snapshot,
+    /// The ticket's conversation, when a mail of the step carries it.
+    pub(super) conversation: &'a Conversation,
+    /// The time of the step.
+    pub(super) now: Timestamp,
 }
 
-impl ChangeBuilder<'_> {
-    /// Automatic replies recently sent to this sender and to everyone, for the loop brakes.
-    pub(super) fn budget(
-        &self,
-        sender: Option<&EmailAddress>,
-        now: Timestamp,
-    ) -> store::Result<AutoReplyBudget> {
-        let to_sender = match sender {
-            Some(address) => recent(
-                &self.store.auto_replies(Some(address))?,
-                now.minus_secs(3600),
-            ),
-            None => 0,
-        };
-        let to_all = recent(&self.store.auto_replies(None)?, now.minus_secs(60));
-        Ok(AutoReplyBudget {
-            to_sender_last_hour: to_sender,
-            to_all_last_minute: to_all,
-        })
+/// The change an arrived mail makes: the mail itself and all its step caused.
+pub(super) fn for_mail(
+    placed: &Placed,
+    step: Step,
+    inbound: &Inbound<'_>,
+    raw: &[u8],
+    drafting: &Drafting<'_>,
+) -> Change {
+    let before = &placed.ticket;
+    let mut change = Change::to_ticket(step.ticket.clone(), placed.is_new);
+    change.messages.push(NewMessage {
+        record: inbound_record(before, inbound, step.filed, drafting.now),
+        raw: Some(raw.to_vec()),
+    });
+    if let Author::Customer = inbound.author {
+        change.new_customer = new_customer(inbound, drafting);
     }
+    let seq = before.message_count + 1;
+    let before = (!placed.is_new).then_some(before);
+    with_effects(change, before, step, seq, drafting)
+}
 
-    pub(super) fn change(
-        &self,
-        before: &Ticket,
-        step: engine::Step,
-        inbound: &Inbound<'_>,
-        raw: &[u8],
-        is_new: bool,
-        now: Timestamp,
-    ) -> store::Result<Change> {
-        let mut change = empty_change(step.ticket, is_new);
-        change.messages.push(NewMessage {
-            record: inbound_record(before, inbound, step.filed, now),
-            raw: Some(raw.to_vec()),
-        });
-        if let Author::Customer = inbound.author {
-            change.new_customer = self.new_customer(inbound, now)?;
+/// The change a step without an arrived mail makes (a timer, a delivery failure).
+pub(super) fn for_ticket(before: &Ticket, step: Step, drafting: &Drafting<'_>) -> Change {
+    let change = Change::to_ticket(step.ticket.clone(), false);
+    with_effects(change, Some(before), step, before.message_count, drafting)
+}
+
+/// Adds the step's effects, the tickets it changed beside this one, and what follows in
+/// the timer index and the agents' loads. Outgoing mails are numbered from `seq`.
+fn with_effects(
+    mut change: Change,
+    before: Option<&Ticket>,
+    step: Step,
+    mut seq: u32,
+    drafting: &Drafting<'_>,
+) -> Change {
+    let now = drafting.now;
+    let mut away = Vec::new();
+    for effect in step.effects {
+        match effect {
+            Effect::Record(happening) => change.history.push(HistoryEntry { at: now, happening }),
+            Effect::Send(mail) => queue(&mut change, *mail, &mut seq, drafting),
+            // The ticket merged into comes changed in `step.others`.
+            Effect::MergeInto(_) => {}
+            Effect::SetAway {
+                agent,
+                away: is_away,
+            } => away.push((agent, is_away)),
         }
-        self.apply_effects(&mut change, step.effects, before.message_count + 1, now)?;
-        Ok(change)
     }
-
-    /// Turns the engine's effects into history entries and queued mail; outgoing mails
-    /// are stored as messages numbered from `seq`.
-    pub(super) fn apply_effects(
-        &self,
-        change: &mut Change,
-        effects: Vec<Effect>,
-        mut seq: u32,
-        now: Timestamp,
-    ) -> store::Result<()> {
-        for effect in effects {
-            match effect {
-                Effect::Record(happening) => {
-                    change.history.push(HistoryEntry { at: now, happening })
-                }
-                Effect::Send(mail) => self.queue(change, *mail, &mut seq, now)?,
-                Effect::MergeInto(target) => self.merge_into(change, target, now)?,
-                Effect::SetAway { agent, away } => change.away.push((agent, away)),
-            }
-        }
-        Ok(())
-    }
-
-    /// Runs the merge on the ticket that takes the other in; both are committed together.
-    fn merge_into(
-        &self,
-        change: &mut Change,
-        target: TicketId,
-        now: Timestamp,
-    ) -> store::Result<()> {
-        let Some(into) = self.store.load_ticket(target)? else {
-            return Ok(());
-        };
-        let step = engine::step(&into, Event::Merged(&change.ticket), self.policy, now);
-        let history = step
-            .effects
+    for (other, happenings) in step.others {
+        let history = happenings
             .into_iter()
-            .filter_map(|e| match e {
-                Effect::Record(happening) => Some(HistoryEntry { at: now, happening }),
-                _ => None,
-            })
+            .map(|happening| HistoryEntry { at: now, happening })
             .collect();
-        info!(ticket = %change.ticket.id, into = %target, "ticket merged");
-        change.others.push((step.ticket, history));
-        Ok(())
+        change.others.push((other, history));
     }
+    let snapshot = drafting.snapshot;
+    let mut changed = vec![(before, &change.ticket)];
+    for (other, _) in &change.others {
+        changed.push((snapshot.tickets.get(&other.id), other));
+    }
+    let mut timers_set = Vec::new();
+    let mut timers_removed = Vec::new();
+    for (before, after) in &changed {
+        let TimerChanges { set, removed } = ledger::timer_changes(*before, after);
+        timers_set.extend(set.iter().map(|t| DueTimer::of(after.id, t)));
+        timers_removed.extend(removed.iter().map(|t| DueTimer::of(after.id, t)));
+    }
+    let agent_loads = ledger::agent_loads(&changed, &away, Staff(&snapshot.agents));
+    change.timers_set = timers_set;
+    change.timers_removed = timers_removed;
+    change.agent_loads = agent_loads;
+    change
+}
 
-    fn queue(
-        &self,
-        change: &mut Change,
-        mail: OutgoingMail,
-        seq: &mut u32,
-        now: Timestamp,
-    ) -> store::Result<()> {
-        let mut mail = mail;
-        let attachments = match mail.kind {
-            engine::OutgoingKind::Forward => {
-                let (history, files) = forward::conversation(self.store, change.ticket.id)?;
-                mail.body.push_str(&history);
-                files
+fn queue(change: &mut Change, mut mail: OutgoingMail, seq: &mut u32, drafting: &Drafting<'_>) {
+    let now = drafting.now;
+    let conversation = drafting.conversation;
+    let attachments = match mail.kind {
+        engine::OutgoingKind::Forward => match &conversation.with_files {
+            Some((history, files)) => {
+                mail.body.push_str(history);
+                files.clone()
             }
-            engine::OutgoingKind::LeadReport => {
-                mail.body
-                    .push_str(&forward::history(self.store, change.ticket.id)?);
-                Vec::new()
+            None => Vec::new(),
+        },
+        engine::OutgoingKind::LeadReport => {
+            if let Some(history) = &conversation.text_only {
+                mail.body.push_str(history);
             }
-            _ => Vec::new(),
-        };
-        let composed = match compose(&mail, &attachments) {
-            Ok(composed) => composed,
-            Err(reason) => {
-                error!(ticket = %change.ticket.id, error = %reason, "outgoing mail could not be formatted");
-                let happening = engine::Happening::AcknowledgementSuppressed { reason };
-                change.history.push(HistoryEntry { at: now, happening });
-                return Ok(());
-            }
-        };
-        change.messages.push(NewMessage {
-            record: outbound_record(change.ticket.id, *seq, &mail),
-            raw: None,
-        });
-        *seq += 1;
-        change.outbox.push(NewOutboxMail {
-            record: outbox_record(change.ticket.id, &mail, &composed, now),
-            raw: composed.raw,
-        });
-        if mail.kind == engine::OutgoingKind::Acknowledgement {
-            change
-                .auto_replies
-                .extend(self.ledger_updates(&mail.to.address, now)?);
+            Vec::new()
         }
-        Ok(())
-    }
-
-    fn ledger_updates(
-        &self,
-        to: &EmailAddress,
-        now: Timestamp,
-    ) -> store::Result<Vec<(Vec<u8>, Vec<Timestamp>)>> {
-        let sender = prune(
-            self.store.auto_replies(Some(to))?,
-            now.minus_secs(3600),
-            now,
-        );
-        let all = prune(self.store.auto_replies(None)?, now.minus_secs(60), now);
-        Ok(vec![
+        _ => Vec::new(),
+    };
+    let composed = match compose(&mail, &attachments) {
+        Ok(composed) => composed,
+        Err(reason) => {
+            error!(ticket = %change.ticket.id, error = %reason, "outgoing mail could not be formatted");
+            let happening = engine::Happening::AcknowledgementSuppressed { reason };
+            change.history.push(HistoryEntry { at: now, happening });
+            return;
+        }
+    };
+    change.messages.push(NewMessage {
+        record: outbound_record(change.ticket.id, *seq, &mail),
+        raw: None,
+    });
+    *seq += 1;
+    change.outbox.push(NewOutboxMail {
+        record: outbox_record(change.ticket.id, &mail, &composed, now),
+        raw: composed.raw,
+    });
+    if mail.kind == engine::OutgoingKind::Acknowledgement {
+        let snapshot = drafting.snapshot;
+        let to = &mail.to.address;
+        let sender = ledger::sender_ledger_after_reply(snapshot.auto_replies_to(to), now);
+        let all = ledger::all_ledger_after_reply(&snapshot.auto_replies_to_all, now);
+        change.auto_replies.extend([
             (to.as_str().as_bytes().to_vec(), sender),
             (b"*".to_vec(), all),
-        ])
-    }
-
-    fn new_customer(
-        &self,
-        inbound: &Inbound<'_>,
-        now: Timestamp,
-    ) -> store::Result<Option<Customer>> {
-        let Some(from) = inbound
-            .mail
-            .from
-            .as_ref()
-            .filter(|_| inbound.class.is_person())
-        else {
-            return Ok(None);
-        };
-        if self.store.customer(&from.address)?.is_some() {
-            return Ok(None);
-        }
-        Ok(Some(Customer {
-            address: from.address.clone(),
-            name: from.name.clone(),
-            organisation: from.address.domain().to_string(),
-            first_seen: now,
-        }))
+        ]);
     }
 }
 
-pub(super) fn empty_change(ticket: Ticket, is_new_ticket: bool) -> Change {
-    Change {
-        others: Vec::new(),
-        away: Vec::new(),
-        ticket,
-        is_new_ticket,
-        messages: Vec::new(),
-        history: Vec::new(),
-        outbox: Vec::new(),
-        new_customer: None,
-        auto_replies: Vec::new(),
+fn new_customer(inbound: &Inbound<'_>, drafting: &Drafting<'_>) -> Option<Customer> {
+    let from = inbound
+        .mail
+        .from
+        .as_ref()
+        .filter(|_| inbound.class.is_person())?;
+    if drafting.snapshot.known_customers.contains(&from.address) {
+        return None;
     }
-}
-
-fn recent(times: &[Timestamp], since: Timestamp) -> u32 {
-    times.iter().filter(|t| **t > since).count() as u32
-}
-
-fn prune(mut times: Vec<Timestamp>, since: Timestamp, now: Timestamp) -> Vec<Timestamp> {
-    times.retain(|t| *t > since);
-    times.push(now);
-    times
+    Some(Customer {
+        address: from.address.clone(),
+        name: from.name.clone(),
+        organisation: from.address.domain().to_string(),
+        first_seen: drafting.now,
+    })
 }
 
 fn inbound_record(
@@ -260,7 +210,7 @@ fn inbound_record(
     }
 }
 
-fn outbound_record(ticket: crate::types::TicketId, seq: u32, mail: &OutgoingMail) -> MessageRecord {
+fn outbound_record(ticket: TicketId, seq: u32, mail: &OutgoingMail) -> MessageRecord {
     MessageRecord {
         ticket,
         seq,
@@ -282,9 +232,9 @@ fn outbound_record(ticket: crate::types::TicketId, seq: u32, mail: &OutgoingMail
 }
 
 fn outbox_record(
-    ticket: crate::types::TicketId,
+    ticket: TicketId,
     mail: &OutgoingMail,
-    composed: &compose::Composed,
+    composed: &Composed,
     now: Timestamp,
 ) -> OutboxRecord {
     OutboxRecord {

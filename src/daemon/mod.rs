@@ -7,6 +7,8 @@
 
 mod change;
 pub mod control;
+mod decide;
+mod load;
 pub mod worker;
 
 use crate::clock::Clock;

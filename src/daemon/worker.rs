@@ -1,25 +1,31 @@
-//! The engine worker: takes arrived mail in order, threads it, runs the engine, commits,
-//! flushes once per batch, and only then tells the sources which receipts are safe.
+//! The engine worker: the only writer of tickets. Each input (a mail, a due timer, a
+//! delivery failure) goes through the same three steps:
 //!
-//! It is the only writer of tickets, so threading always sees every earlier commit and
-//! two replies to a brand-new ticket cannot open two tickets.
+//! 1. load: `load` reads what the decision needs into a `Snapshot`;
+//! 2. decide: `decide` and `change` work out the whole `Change`, purely;
+//! 3. apply: `Store::commit` writes it, and nothing else.
+//!
+//! Mail is flushed once per batch and only then are its receipts reported safe. Being
+//! the only writer means threading always sees every earlier commit, so two replies to a
+//! brand-new ticket cannot open two tickets. A panic while handling one item is caught:
+//! the item is set aside (a mail quarantined, a timer dropped after repeated failures, a
+//! delivery failure logged) and the worker goes on.
 
-use super::change::{empty_change, ChangeBuilder};
+use super::change::{self, Drafting};
+use super::decide::{self, TimerStep};
+use super::load::{self, Conversation};
 use crate::config::Policy;
-use crate::engine::timer::{Timer, TimerKind};
 use crate::engine::{
-    self, trust, AgentLoad, AgentMail, Author, DeliveryFailure, Directory, Event, Inbound, Staff,
-    Status, Ticket,
+    trust, AgentMail, Author, DeliveryFailure, Happening, HistoryEntry, Inbound, Ticket,
 };
 use crate::intake::{Arrival, Batch, Receipt};
-use crate::mail::{self, Mail};
+use crate::mail;
 use crate::store::{self, Change, DueTimer, Store};
-use crate::thread::{self, MatchedBy, Placement};
-use crate::types::{AgentId, DeskId, EmailAddress, TicketId, Timestamp};
+use crate::types::{TicketId, Timestamp};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 
 /// What became of one batch.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,19 +82,19 @@ impl From<Batch> for Input {
     }
 }
 
+/// How often a timer may fail before it is dropped from the index.
+const TIMER_ATTEMPTS: u32 = 3;
+
 /// The single writer of tickets.
 pub struct Worker {
     store: Store,
     policy: Arc<Policy>,
     failures: HashMap<Receipt, u32>,
-    /// Tests make messages containing this text panic, to exercise quarantine.
+    timer_failures: HashMap<(Timestamp, TicketId, String), u32>,
+    /// Tests make the items that contain this text panic, to exercise containment: a mail
+    /// whose raw text has it, a timer whose kind has it, a failure whose error has it.
     #[cfg(test)]
-    panic_marker: Option<&'static str>,
-}
-
-enum Prepared {
-    Duplicate,
-    Change(Box<Change>),
+    pub(super) panic_marker: Option<&'static str>,
 }
 
 enum Outcome {
@@ -96,26 +102,20 @@ enum Outcome {
     Retry,
 }
 
+/// What handling a mail came to, short of a store failure.
+enum Handled {
+    Duplicate,
+    Stored { queued: usize },
+}
+
 impl Worker {
-    fn builder(&self) -> ChangeBuilder<'_> {
-        ChangeBuilder {
-            store: &self.store,
-            policy: &self.policy,
-        }
-    }
-
-    /// What the store knows of an agent, for assignment. An unreadable record counts as
-    /// "nothing known" (the config's view): assignment is a preference, not a guarantee.
-    fn agent_load(&self, id: &AgentId) -> AgentLoad {
-        self.store.agent_load(id).unwrap_or_default()
-    }
-
     /// A worker writing into `store` under `policy`.
     pub fn new(store: Store, policy: Arc<Policy>) -> Worker {
         Worker {
             store,
             policy,
             failures: HashMap::new(),
+            timer_failures: HashMap::new(),
             #[cfg(test)]
             panic_marker: None,
         }
@@ -147,14 +147,11 @@ impl Worker {
         now: Timestamp,
         report: &mut BatchReport,
     ) -> store::Result<Outcome> {
-        let prepared = catch_unwind(AssertUnwindSafe(|| self.prepare(arrival, now)));
-        match prepared {
-            Ok(Ok(Prepared::Duplicate)) => report.duplicates += 1,
-            Ok(Ok(Prepared::Change(change))) => {
-                let outbox_ids = self.store.commit(&change)?;
-                log_commit(&change, &outbox_ids);
+        match catch_unwind(AssertUnwindSafe(|| self.handle_mail(arrival, now))) {
+            Ok(Ok(Handled::Duplicate)) => report.duplicates += 1,
+            Ok(Ok(Handled::Stored { queued })) => {
                 report.stored += 1;
-                report.queued_mail += outbox_ids.len();
+                report.queued_mail += queued;
             }
             Ok(Err(e)) => return Err(e),
             Err(panic) => return self.on_panic(arrival, panic_text(&panic), now, report),
@@ -191,185 +188,51 @@ impl Worker {
         Ok(Outcome::Done)
     }
 
-    fn prepare(&self, arrival: &Arrival, now: Timestamp) -> store::Result<Prepared> {
+    /// One mail: load, decide, apply.
+    fn handle_mail(&self, arrival: &Arrival, now: Timestamp) -> store::Result<Handled> {
         let raw = &arrival.raw;
         #[cfg(test)]
-        if let Some(marker) = self.panic_marker {
-            assert!(
-                !String::from_utf8_lossy(raw).contains(marker),
-                "injected failure"
-            );
-        }
+        self.inject_panic(&String::from_utf8_lossy(raw));
         let mail = mail::parse(raw);
         let class = mail::classify(&mail, |a| self.policy.is_own_address(a));
-        if self.is_duplicate(&mail)? {
+        let policy = &self.policy;
+        let snapshot = load::for_mail(&self.store, &mail, &class, policy)?;
+        let desk = arrival.desk.clone();
+        let Some(decided) = decide::mail(&mail, &class, desk, &snapshot, policy, now) else {
             debug!(message_id = %mail.message_id, "duplicate delivery ignored");
-            return Ok(Prepared::Duplicate);
+            return Ok(Handled::Duplicate);
+        };
+        if let Some(first) = snapshot
+            .messages
+            .get(&mail.message_id)
+            .and_then(|k| k.first())
+        {
+            warn!(message_id = %mail.message_id, ticket = %first.ticket, "a different message reuses a known Message-ID; stored anyway");
         }
         if !mail.problems.is_empty() {
             let problems = mail.problems.join("; ");
             info!(message_id = %mail.message_id, problems = %problems, "message partly unreadable; stored raw");
         }
-        let tags = self.policy.tag_prefixes();
-        let is_staff = |a: &EmailAddress| self.policy.agent_by_address(a).is_some();
-        let placement = thread::resolve(&mail, &class, &tags, &self.store, &is_staff)?;
-        let placement = self.past_reopen_window(&mail, placement, now)?;
-        let desk = arrival.desk.clone().unwrap_or_else(|| self.desk_for(&mail));
-        let (ticket, matched_by, is_new) = self.ticket_for(&mail, desk, placement, now)?;
-        let budget = self
-            .builder()
-            .budget(ticket.requester.as_ref().map(|c| &c.address), now)?;
-        let status_of = |id: TicketId| self.store.load_ticket(id).ok().flatten().map(|t| t.status);
-        let load_of = |id: &AgentId| self.agent_load(id);
-        let author = if is_new {
-            Author::Customer
-        } else {
-            self.author(&mail, &ticket, Directory(&status_of))
+        log_author(&decided.placed.ticket, &decided.inbound);
+        let id = decided.step.ticket.id;
+        let conversation = load::conversation_for(&self.store, id, &decided.step.effects)?;
+        let drafting = Drafting {
+            snapshot: &snapshot,
+            conversation: &conversation,
+            now,
         };
-        let inbound = Inbound {
-            mail: &mail,
-            class: &class,
-            matched_by,
-            budget,
-            author,
-            staff: Staff(&load_of),
-        };
-        let step = engine::step(&ticket, Event::Mail(inbound), &self.policy, now);
-        log_author(&ticket, &inbound);
-        let change = self
-            .builder()
-            .change(&ticket, step, &inbound, raw, is_new, now)?;
-        Ok(Prepared::Change(Box::new(change)))
-    }
-
-    /// Who wrote a mail on an existing ticket: an agent (by From:, with how it is
-    /// verified) or the customer's side.
-    fn author<'p>(&'p self, mail: &Mail, ticket: &Ticket, tickets: Directory<'p>) -> Author<'p> {
-        let from = mail.from.as_ref().map(|c| &c.address);
-        if from.is_some_and(|a| ticket.specialists.contains(a)) {
-            return Author::Specialist;
-        }
-        let Some((agent, address)) = from.and_then(|a| Some((self.policy.agent_by_address(a)?, a)))
-        else {
-            return Author::Customer;
-        };
-        let desk = self
-            .policy
-            .desk(&ticket.desk)
-            .unwrap_or_else(|| self.policy.default_desk());
-        let security = &self.policy.security;
-        let verification = trust::verify(
-            mail,
-            &desk.address,
-            ticket.id,
-            &agent.id,
-            address,
-            &security.reply_key,
-            &security.trusted_authserv_ids,
+        let change = change::for_mail(
+            &decided.placed,
+            decided.step,
+            &decided.inbound,
+            raw,
+            &drafting,
         );
-        let comment = desk.comment_address.as_ref();
-        let to_comment_address = mail
-            .to
-            .iter()
-            .chain(&mail.cc)
-            .any(|c| Some(&c.address) == comment);
-        Author::Agent(AgentMail {
-            agent,
-            verification,
-            to_comment_address,
-            tickets,
+        let outbox_ids = self.store.commit(&change)?;
+        log_commit(&change, &outbox_ids);
+        Ok(Handled::Stored {
+            queued: outbox_ids.len(),
         })
-    }
-
-    /// A customer writing long after their ticket was resolved starts a new one, linked.
-    fn past_reopen_window(
-        &self,
-        mail: &Mail,
-        placement: Placement,
-        now: Timestamp,
-    ) -> store::Result<Placement> {
-        let Placement::Existing { ticket, .. } = placement else {
-            return Ok(placement);
-        };
-        let sender = mail.from.as_ref().map(|c| &c.address);
-        if sender.is_some_and(|a| self.policy.agent_by_address(a).is_some()) {
-            return Ok(placement);
-        }
-        let Some(found) = self.store.load_ticket(ticket)? else {
-            return Ok(placement);
-        };
-        let window = self
-            .policy
-            .desk(&found.desk)
-            .map_or(0, |d| d.reopen_within.as_secs() as i64);
-        let expired = matches!(found.status, Status::Resolved | Status::Closed)
-            && found.resolved_at.is_some_and(|at| now.0 - at.0 > window);
-        Ok(if expired {
-            Placement::New {
-                linked_to: Some(ticket),
-                matched_by: MatchedBy::New,
-            }
-        } else {
-            placement
-        })
-    }
-
-    /// Same Message-ID and same content: the same message delivered again. A different
-    /// message that reuses a known Message-ID is stored like any other.
-    fn is_duplicate(&self, mail: &Mail) -> store::Result<bool> {
-        let known = self.store.lookup_message(&mail.message_id)?;
-        if known.iter().any(|e| e.fingerprint == mail.fingerprint) {
-            return Ok(true);
-        }
-        if let Some(first) = known.first() {
-            warn!(message_id = %mail.message_id, ticket = %first.ticket, "a different message reuses a known Message-ID; stored anyway");
-        }
-        Ok(false)
-    }
-
-    fn ticket_for(
-        &self,
-        mail: &Mail,
-        desk: DeskId,
-        placement: Placement,
-        now: Timestamp,
-    ) -> store::Result<(Ticket, MatchedBy, bool)> {
-        let (linked_to, matched_by) = match placement {
-            Placement::Existing { ticket, matched_by } => match self.follow_merges(ticket)? {
-                Some(found) => return Ok((found, matched_by, false)),
-                None => (None, MatchedBy::New),
-            },
-            Placement::New {
-                linked_to,
-                matched_by,
-            } => (linked_to, matched_by),
-        };
-        let id = self.store.next_ticket_id()?;
-        let ticket = Ticket::open(id, desk, mail, linked_to, now);
-        Ok((ticket, matched_by, true))
-    }
-
-    /// A ticket, or the one it was merged into (a few hops at most).
-    fn follow_merges(&self, id: TicketId) -> store::Result<Option<Ticket>> {
-        let mut ticket = self.store.load_ticket(id)?;
-        for _ in 0..8 {
-            match ticket.as_ref().and_then(|t| t.merged_into) {
-                Some(into) => ticket = self.store.load_ticket(into)?.or(ticket),
-                None => break,
-            }
-        }
-        Ok(ticket)
-    }
-
-    /// The desk a new mail was addressed to, else the default desk.
-    fn desk_for(&self, mail: &Mail) -> DeskId {
-        let recipients = mail.to.iter().chain(&mail.cc);
-        let desk = recipients
-            .filter_map(|c| self.policy.desk_by_address(&c.address))
-            .next();
-        desk.unwrap_or_else(|| self.policy.default_desk())
-            .id
-            .clone()
     }
 
     /// Fires every timer due at `now`, each in its own commit (state change, mails and
@@ -379,11 +242,18 @@ impl Worker {
         let mut report = TimerReport::default();
         for _ in 0..MAX_TIMER_ROUNDS {
             let due = self.store.due_timers(now, TIMER_BATCH)?;
+            let mut failed = 0;
             for timer in &due {
-                report.queued_mail += self.fire(timer, now)?;
-                report.fired += 1;
+                match self.fire_contained(timer, now)? {
+                    Some(queued) => {
+                        report.queued_mail += queued;
+                        report.fired += 1;
+                    }
+                    None => failed += 1,
+                }
             }
-            if due.len() < TIMER_BATCH {
+            // A round of nothing but failing timers would only fail again at once.
+            if due.len() < TIMER_BATCH || failed == due.len() {
                 break;
             }
         }
@@ -395,52 +265,130 @@ impl Worker {
         Ok(report)
     }
 
-    /// Fires one timer; returns the mails it queued.
-    fn fire(&mut self, due: &DueTimer, now: Timestamp) -> store::Result<usize> {
-        let ticket = self.store.load_ticket(due.ticket)?;
-        let kind = TimerKind::parse(&due.kind);
-        let timer = kind.map(|kind| Timer { due: due.due, kind });
-        let (Some(ticket), Some(timer)) = (ticket, timer) else {
-            warn!(ticket = %due.ticket, timer = %due.kind, "timer without its ticket; dropped");
-            self.store.drop_timer(due)?;
-            return Ok(0);
+    /// Fires one timer, containing a panic: `None` when it failed and was kept (or,
+    /// after `TIMER_ATTEMPTS` failures, dropped with a history entry on its ticket).
+    fn fire_contained(&mut self, due: &DueTimer, now: Timestamp) -> store::Result<Option<usize>> {
+        let key = (due.due, due.ticket, due.kind.clone());
+        let why = match catch_unwind(AssertUnwindSafe(|| self.fire(due, now))) {
+            Ok(Ok(queued)) => {
+                self.timer_failures.remove(&key);
+                return Ok(Some(queued));
+            }
+            Ok(Err(e)) => return Err(e),
+            Err(panic) => panic_text(&panic),
         };
-        if !ticket.timers().contains(&timer) {
-            warn!(ticket = %due.ticket, timer = %due.kind, "stale timer; dropped");
-            self.store.drop_timer(due)?;
-            return Ok(0);
+        let attempts = self.timer_failures.entry(key.clone()).or_default();
+        *attempts += 1;
+        let attempts = *attempts;
+        if attempts < TIMER_ATTEMPTS {
+            error!(ticket = %due.ticket, timer = %due.kind, attempt = attempts, error = %why, "timer failed; will retry");
+            return Ok(None);
         }
-        let load_of = |id: &AgentId| self.agent_load(id);
-        let event = Event::Timer {
-            timer,
-            staff: Staff(&load_of),
+        self.timer_failures.remove(&key);
+        self.drop_failed_timer(due, &why, now)?;
+        error!(ticket = %due.ticket, timer = %due.kind, attempts, error = %why, "timer failed every time; dropped, see the ticket's history");
+        Ok(None)
+    }
+
+    /// Takes a timer that keeps failing out of the index, saying so on its ticket.
+    fn drop_failed_timer(&self, due: &DueTimer, why: &str, now: Timestamp) -> store::Result<()> {
+        let Some(ticket) = self.store.load_ticket(due.ticket)? else {
+            return self.store.drop_timer(due);
         };
-        let step = engine::step(&ticket, event, &self.policy, now);
-        let mut change = empty_change(step.ticket, false);
-        self.builder()
-            .apply_effects(&mut change, step.effects, ticket.message_count, now)?;
+        let mut change = Change::to_ticket(ticket, false);
+        change.history.push(HistoryEntry {
+            at: now,
+            happening: Happening::TimerDropped {
+                timer: due.kind.clone(),
+                due: due.due,
+                error: why.to_string(),
+            },
+        });
+        change.timers_removed.push(due.clone());
+        self.store.commit(&change).map(|_| ())
+    }
+
+    /// One timer: load, decide, apply. Returns the mails it queued.
+    fn fire(&self, due: &DueTimer, now: Timestamp) -> store::Result<usize> {
+        #[cfg(test)]
+        self.inject_panic(&due.kind);
+        let snapshot = load::for_ticket(&self.store, due.ticket, &self.policy)?;
+        let (before, step) = match decide::timer(due, &snapshot, &self.policy, now) {
+            TimerStep::Drop(why) => {
+                warn!(ticket = %due.ticket, timer = %due.kind, "{why}; dropped");
+                self.store.drop_timer(due)?;
+                return Ok(0);
+            }
+            TimerStep::Fire(before, step) => (before, *step),
+        };
+        let conversation = load::conversation_for(&self.store, before.id, &step.effects)?;
+        let change = change::for_ticket(before, step, &drafting(&snapshot, &conversation, now));
         let outbox_ids = self.store.commit(&change)?;
-        info!(ticket = %ticket.id, timer = %due.kind, due = %due.due.to_rfc3339(), mails = outbox_ids.len(), "timer fired");
+        info!(ticket = %before.id, timer = %due.kind, due = %due.due.to_rfc3339(), mails = outbox_ids.len(), "timer fired");
         Ok(outbox_ids.len())
     }
 
-    /// Records a permanent delivery failure on its ticket, durably.
+    /// Records a permanent delivery failure on its ticket, durably. A panic while doing so
+    /// is logged with everything the failure said, and the worker goes on.
     pub fn process_failure(
         &mut self,
         ticket: TicketId,
         failure: &DeliveryFailure,
         now: Timestamp,
     ) -> store::Result<()> {
-        let Some(before) = self.store.load_ticket(ticket)? else {
+        match catch_unwind(AssertUnwindSafe(|| {
+            self.record_failure(ticket, failure, now)
+        })) {
+            Ok(result) => result,
+            Err(panic) => {
+                error!(ticket = %ticket, message_id = %failure.message_id, failure = %failure.error,
+                    error = %panic_text(&panic), "delivery failure could not be recorded on its ticket");
+                Ok(())
+            }
+        }
+    }
+
+    /// One delivery failure: load, decide, apply.
+    fn record_failure(
+        &self,
+        ticket: TicketId,
+        failure: &DeliveryFailure,
+        now: Timestamp,
+    ) -> store::Result<()> {
+        #[cfg(test)]
+        self.inject_panic(&failure.error);
+        let snapshot = load::for_ticket(&self.store, ticket, &self.policy)?;
+        let Some(before) = snapshot.tickets.get(&ticket) else {
             warn!(ticket = %ticket, message_id = %failure.message_id, "delivery failure for an unknown ticket");
             return Ok(());
         };
-        let step = engine::step(&before, Event::DeliveryFailed(failure), &self.policy, now);
-        let mut change = empty_change(step.ticket, false);
-        self.builder()
-            .apply_effects(&mut change, step.effects, before.message_count, now)?;
+        let step = decide::failure(failure, before, &self.policy, now);
+        let change = change::for_ticket(
+            before,
+            step,
+            &drafting(&snapshot, &Conversation::default(), now),
+        );
         self.store.commit(&change)?;
         self.store.flush()
+    }
+
+    #[cfg(test)]
+    fn inject_panic(&self, text: &str) {
+        if let Some(marker) = self.panic_marker {
+            assert!(!text.contains(marker), "injected failure");
+        }
+    }
+}
+
+fn drafting<'a>(
+    snapshot: &'a crate::engine::Snapshot,
+    conversation: &'a Conversation,
+    now: Timestamp,
+) -> Drafting<'a> {
+    Drafting {
+        snapshot,
+        conversation,
+        now,
     }
 }
 
@@ -471,6 +419,9 @@ fn log_commit(change: &Change, outbox_ids: &[u64]) {
         info!(ticket = %ticket, message_id = %first.message_id, matched_by = %first.matched_by, "ticket created");
     } else {
         info!(ticket = %ticket, message_id = %first.message_id, matched_by = %first.matched_by, "ticket threaded");
+    }
+    for (into, _) in &change.others {
+        info!(ticket = %ticket, into = %into.id, "ticket merged");
     }
     for id in outbox_ids {
         info!(ticket = %ticket, outbox_id = id, "mail queued");

@@ -152,7 +152,7 @@ fn mail_long_after_resolution_opens_a_new_linked_ticket() {
         .expect("ticket 1");
     ticket.status = crate::engine::Status::Resolved;
     ticket.resolved_at = Some(Timestamp(1_790_000_000 - 30 * 86400));
-    let change = super::empty_change(ticket, false);
+    let change = Change::to_ticket(ticket, false);
     bench.store.commit(&change).expect("commits");
     bench.deliver("From: budi@example.id\r\nSubject: Re: Printer [HD #1]\r\nMessage-ID: <late@example.id>\r\n\r\nIt broke again.\r\n");
     bench.run();

@@ -61,7 +61,7 @@ fn check_merges(
             continue;
         };
         let line = format!("#merge {target}");
-        let problem = match (tickets.0)(*target) {
+        let problem = match tickets.status(*target) {
             _ if *target == this => Some("a ticket cannot be merged into itself".to_string()),
             None => Some(format!("there is no ticket #{target}")),
             Some(Status::Resolved | Status::Closed) => {

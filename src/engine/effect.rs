@@ -14,7 +14,7 @@ pub enum Effect {
     /// Append an entry to the ticket's history.
     Record(Happening),
     /// This ticket was merged into another: that one takes in its people and thread
-    /// (the caller runs `Event::Merged` on it and commits both together).
+    /// (`Step::others` holds it as changed, to be committed together with this one).
     MergeInto(TicketId),
     /// An agent is away (or back) from now on.
     SetAway {
@@ -262,6 +262,16 @@ pub enum Happening {
         /// Its recipients.
         recipients: Vec<EmailAddress>,
         /// What the server said.
+        error: String,
+    },
+    /// A timer failed every time it fired and was set aside, so that it no longer holds
+    /// up the others; an agent must look at the ticket.
+    TimerDropped {
+        /// The timer, as the index names it (`breach:first_response`).
+        timer: String,
+        /// When it was due.
+        due: Timestamp,
+        /// What went wrong the last time.
         error: String,
     },
 }

@@ -9,6 +9,7 @@ use crate::mail::{Class, Mail};
 use crate::thread::MatchedBy;
 use crate::types::{AgentId, EmailAddress, MessageId, TicketId, Timestamp};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One thing that happened to a ticket.
 #[derive(Debug, Clone, Copy)]
@@ -40,35 +41,30 @@ pub struct AgentLoad {
     pub away: Option<bool>,
 }
 
-/// A read-only look at the agents' state, supplied by the caller.
-#[derive(Clone, Copy)]
-pub struct Staff<'a>(pub &'a dyn Fn(&AgentId) -> AgentLoad);
+/// The agents' state as the worker loaded it before the step: data, never a look back
+/// into the store.
+#[derive(Debug, Clone, Copy)]
+pub struct Staff<'a>(pub &'a BTreeMap<AgentId, AgentLoad>);
+
+/// Nobody has tickets, nobody said they are away.
+static NO_LOADS: BTreeMap<AgentId, AgentLoad> = BTreeMap::new();
 
 impl Staff<'static> {
     /// No state beyond the config: nobody has tickets, nobody said they are away.
     pub fn config_only() -> Staff<'static> {
-        fn unknown(_: &AgentId) -> AgentLoad {
-            AgentLoad::default()
-        }
-        Staff(&unknown)
+        Staff(&NO_LOADS)
     }
 }
 
 impl Staff<'_> {
-    /// The state of an agent.
+    /// The state of an agent (nothing known: no tickets, not away by their own word).
     pub fn load(&self, agent: &AgentId) -> AgentLoad {
-        (self.0)(agent)
+        self.0.get(agent).copied().unwrap_or_default()
     }
 
     /// Whether an agent is away now: their own word by mail, else the config.
     pub fn is_away(&self, agent: &Agent) -> bool {
         self.load(&agent.id).away.unwrap_or(agent.away)
-    }
-}
-
-impl std::fmt::Debug for Staff<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Staff")
     }
 }
 
@@ -124,13 +120,19 @@ pub struct AgentMail<'a> {
     pub tickets: Directory<'a>,
 }
 
-/// A read-only look at other tickets' status, supplied by the caller (the engine does
-/// not read the store itself).
-#[derive(Clone, Copy)]
-pub struct Directory<'a>(pub &'a dyn Fn(TicketId) -> Option<Status>);
+/// Other tickets a mail's commands name (`#merge N`), as the worker loaded them before
+/// the step.
+#[derive(Debug, Clone, Copy)]
+pub struct Directory<'a>(pub &'a BTreeMap<TicketId, Ticket>);
 
-impl std::fmt::Debug for Directory<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Directory")
+impl Directory<'_> {
+    /// The status of a ticket, or `None` when there is no such ticket.
+    pub fn status(&self, id: TicketId) -> Option<Status> {
+        self.0.get(&id).map(|t| t.status)
+    }
+
+    /// A ticket, when it was loaded.
+    pub fn ticket(&self, id: TicketId) -> Option<&Ticket> {
+        self.0.get(&id)
     }
 }

@@ -4,15 +4,18 @@
 //! No I/O, no clock, no randomness: no tokio, sled, lettre or `std::fs` under this folder.
 
 mod agent;
+pub mod arrival;
 pub mod commands;
 mod customer;
 pub mod effect;
 pub mod escalation;
 pub mod event;
+pub mod ledger;
 pub mod loops;
 mod outgoing;
 mod routing;
 pub mod sla;
+pub mod snapshot;
 pub mod ticket;
 pub mod timer;
 pub mod trust;
@@ -21,6 +24,7 @@ pub mod visit;
 pub use effect::{Effect, Filed, Happening, HistoryEntry, OutgoingKind, OutgoingMail};
 pub use event::{AgentLoad, AgentMail, Author, DeliveryFailure, Directory, Event, Inbound, Staff};
 pub use outgoing::{reply_subject, tag};
+pub use snapshot::{KnownMessage, Snapshot};
 pub use ticket::{Status, Ticket};
 
 use crate::config::Policy;
@@ -35,6 +39,9 @@ pub struct Step {
     pub effects: Vec<Effect>,
     /// How the mail that caused the step is filed (for other events: `Auto`).
     pub filed: Filed,
+    /// Other tickets the step changed (the ticket a `#merge` went into), each with the
+    /// history entries it gains: committed together with this one.
+    pub others: Vec<(Ticket, Vec<Happening>)>,
 }
 
 /// Applies one event to a ticket.
@@ -43,6 +50,7 @@ pub fn step(ticket: &Ticket, event: Event<'_>, policy: &Policy, now: Timestamp) 
         ticket: ticket.clone(),
         effects: Vec::new(),
         filed: Filed::Auto,
+        others: Vec::new(),
     };
     match event {
         Event::Mail(inbound) => on_mail(&mut step, &inbound, policy, now),
@@ -51,7 +59,39 @@ pub fn step(ticket: &Ticket, event: Event<'_>, policy: &Policy, now: Timestamp) 
         Event::Timer { timer, staff } => escalation::on_timer(&mut step, timer, staff, policy, now),
     }
     sla::reconcile(ticket, &mut step, policy, now);
+    if let Event::Mail(Inbound {
+        author: Author::Agent(agent_mail),
+        ..
+    }) = event
+    {
+        take_in_merges(&mut step, agent_mail.tickets, policy, now);
+    }
     step
+}
+
+/// The tickets this one was merged into take in its people, copies and thread, as it is
+/// after the whole step.
+fn take_in_merges(step: &mut Step, tickets: Directory<'_>, policy: &Policy, now: Timestamp) {
+    let targets: Vec<_> = step
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::MergeInto(target) => tickets.ticket(*target),
+            _ => None,
+        })
+        .collect();
+    for into in targets {
+        let merged = self::step(into, Event::Merged(&step.ticket), policy, now);
+        let history = merged
+            .effects
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Record(happening) => Some(happening),
+                _ => None,
+            })
+            .collect();
+        step.others.push((merged.ticket, history));
+    }
 }
 
 fn on_mail(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy, now: Timestamp) {
@@ -100,5 +140,7 @@ fn on_delivery_failed(step: &mut Step, failure: &DeliveryFailure, now: Timestamp
 
 #[cfg(test)]
 mod sla_tests;
+#[cfg(test)]
+mod test_kit;
 #[cfg(test)]
 mod tests;

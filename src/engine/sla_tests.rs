@@ -3,15 +3,16 @@
 //! assignment and visits. Every expected instant is worked out by hand in the comments.
 
 use super::sla::Metric;
+use super::test_kit as kit;
 use super::timer::{Timer, TimerKind};
 use super::*;
 use crate::calendar::Calendar;
 use crate::config::policy::{test_policy, Agent, Assignment, Rule, RuleActions, SlaPolicy, Team};
-use crate::mail::{parse, Class, Mail};
+use crate::mail::{parse, Mail};
 use crate::thread::MatchedBy;
 use crate::types::{AgentId, DeskId, Priority, TeamId, TicketId, Tier};
 use jiff::civil::date;
-use loops::AutoReplyBudget;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 const HOUR: u64 = 3600;
@@ -97,12 +98,8 @@ fn customer_mail(subject: &str, id: &str) -> Mail {
 fn open_ticket(policy: &Policy, mail: &Mail, at: Timestamp, staff: Staff<'_>) -> Step {
     let ticket = Ticket::open(TicketId(42), DeskId("support".into()), mail, None, at);
     let inbound = Inbound {
-        mail,
-        class: &Class::Person,
-        matched_by: MatchedBy::New,
-        budget: AutoReplyBudget::default(),
-        author: Author::Customer,
         staff,
+        ..kit::person(mail, MatchedBy::New, Author::Customer)
     };
     step(&ticket, Event::Mail(inbound), policy, at)
 }
@@ -118,34 +115,16 @@ fn open_at(at: Timestamp) -> Step {
 
 fn customer_writes(policy: &Policy, ticket: &Ticket, text: &str, at: Timestamp) -> Step {
     let mail = parse(format!("From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Re: [HD #42] Printer rusak\r\nMessage-ID: <c{}@example.id>\r\n\r\n{text}\r\n", at.0).as_bytes());
-    let inbound = Inbound {
-        mail: &mail,
-        class: &Class::Person,
-        matched_by: MatchedBy::Tag,
-        budget: AutoReplyBudget::default(),
-        author: Author::Customer,
-        staff: Staff::config_only(),
-    };
+    let inbound = kit::person(&mail, MatchedBy::Tag, Author::Customer);
     step(ticket, Event::Mail(inbound), policy, at)
 }
 
 fn agent_writes(policy: &Policy, ticket: &Ticket, who: &str, body: &str, at: Timestamp) -> Step {
     let agent = policy.agent(&AgentId(who.into())).expect("agent").clone();
     let mail = parse(format!("From: {who} <{who}@example.com>\r\nTo: support@example.com\r\nSubject: Re: [HD #42] Printer rusak\r\nMessage-ID: <a{}@example.com>\r\n\r\n{body}\r\n", at.0).as_bytes());
-    let nothing = |_: TicketId| None;
-    let inbound = Inbound {
-        mail: &mail,
-        class: &Class::Person,
-        matched_by: MatchedBy::Tag,
-        budget: AutoReplyBudget::default(),
-        author: Author::Agent(AgentMail {
-            agent: &agent,
-            verification: trust::Verification::ReplyToken,
-            to_comment_address: false,
-            tickets: Directory(&nothing),
-        }),
-        staff: Staff::config_only(),
-    };
+    let nothing = BTreeMap::new();
+    let author = kit::agent(&agent, trust::Verification::ReplyToken, Directory(&nothing));
+    let inbound = kit::person(&mail, MatchedBy::Tag, author);
     step(ticket, Event::Mail(inbound), policy, at)
 }
 
@@ -543,17 +522,17 @@ fn assignment_skips_the_away_and_balances_the_load() {
     let policy = policy();
     let mail = customer_mail("Printer rusak", "m1");
     // Andi is away (said #away); Ayu gets it.
-    let away = |id: &AgentId| AgentLoad {
+    let away = kit::loads(&policy, |id| AgentLoad {
         away: Some(id.0 == "andi"),
         ..AgentLoad::default()
-    };
+    });
     let step = open_ticket(&policy, &mail, wib(11, 23, 9, 0), Staff(&away));
     assert_eq!(step.ticket.assignee, Some(AgentId("ayu".into())));
     // Round-robin: Ayu had a ticket more recently than Andi, so Andi is next.
-    let recent = |id: &AgentId| AgentLoad {
+    let recent = kit::loads(&policy, |id| AgentLoad {
         last_assigned: Some(Timestamp(if id.0 == "ayu" { 2_000 } else { 1_000 })),
         ..AgentLoad::default()
-    };
+    });
     let step = open_ticket(&policy, &mail, wib(11, 23, 9, 0), Staff(&recent));
     assert_eq!(step.ticket.assignee, Some(AgentId("andi".into())));
     // #away by mail is an effect for the store.
@@ -614,14 +593,7 @@ fn a_tier_three_engineer_schedules_a_visit_with_an_invitation() {
     let reply = format!("BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:{}\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:budi@example.id\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", visit.uid);
     let mut answer = parse(b"From: Budi <budi@example.id>\r\nSubject: Accepted: visit\r\nMessage-ID: <acc@example.id>\r\n\r\nOK\r\n");
     answer.calendar = Some(reply);
-    let inbound = Inbound {
-        mail: &answer,
-        class: &Class::Person,
-        matched_by: MatchedBy::InReplyTo,
-        budget: AutoReplyBudget::default(),
-        author: Author::Customer,
-        staff: Staff::config_only(),
-    };
+    let inbound = kit::person(&answer, MatchedBy::InReplyTo, Author::Customer);
     let accepted = super::step(
         &step.ticket,
         Event::Mail(inbound),

@@ -1,7 +1,8 @@
 //! Engine rules, tested without any I/O but the shipped templates.
 
+use super::test_kit as kit;
 use super::*;
-use crate::mail::{classify, parse, Class, Mail};
+use crate::mail::{classify, parse, Mail};
 use crate::thread::MatchedBy;
 use crate::types::{DeskId, TicketId};
 use loops::AutoReplyBudget;
@@ -21,12 +22,9 @@ fn first_step(mail: &Mail, budget: AutoReplyBudget) -> Step {
     let class = classify(mail, |a| policy.is_own_address(a));
     let ticket = Ticket::open(TicketId(42), DeskId("support".into()), mail, None, NOW);
     let inbound = Inbound {
-        mail,
         class: &class,
-        matched_by: MatchedBy::New,
         budget,
-        author: Author::Customer,
-        staff: Staff::config_only(),
+        ..kit::person(mail, MatchedBy::New, Author::Customer)
     };
     step(&ticket, Event::Mail(inbound), &policy, NOW)
 }
@@ -140,14 +138,7 @@ fn follow_up_is_recorded_without_a_second_acknowledgement() {
     let policy = policy();
     let first = first_step(&mail(BUDI), AutoReplyBudget::default());
     let reply = mail("From: budi@example.id\r\nSubject: Re: Printer rusak [HD #42]\r\nMessage-ID: <m2@example.id>");
-    let inbound = Inbound {
-        mail: &reply,
-        class: &Class::Person,
-        matched_by: MatchedBy::Tag,
-        budget: AutoReplyBudget::default(),
-        author: Author::Customer,
-        staff: Staff::config_only(),
-    };
+    let inbound = kit::person(&reply, MatchedBy::Tag, Author::Customer);
     let later = Timestamp(NOW.0 + 60);
     let step = step(&first.ticket, Event::Mail(inbound), &policy, later);
     assert!(sent(&step).is_empty());
@@ -219,25 +210,14 @@ fn agent_step(body: &str, verification: Verification, to: &str) -> Step {
     let reply = parse(format!("From: Andi <andi@example.com>\r\nTo: {to}\r\nSubject: Re: [HD #42] Printer rusak\r\nMessage-ID: <a1@example.com>\r\n\r\n{body}\r\n").as_bytes());
     let agent = andi();
     // Ticket 7 is open, ticket 8 resolved; no other ticket exists.
-    let directory = |id: TicketId| match id.0 {
-        7 => Some(Status::Open),
-        8 => Some(Status::Resolved),
-        _ => None,
-    };
+    let tickets = kit::tickets(&[(7, Status::Open), (8, Status::Resolved)]);
     let author = Author::Agent(AgentMail {
         agent: &agent,
         verification,
         to_comment_address: to.contains("notes"),
-        tickets: Directory(&directory),
+        tickets: Directory(&tickets),
     });
-    let inbound = Inbound {
-        mail: &reply,
-        class: &Class::Person,
-        matched_by: MatchedBy::Tag,
-        budget: AutoReplyBudget::default(),
-        author,
-        staff: Staff::config_only(),
-    };
+    let inbound = kit::person(&reply, MatchedBy::Tag, author);
     step(
         &first.ticket,
         Event::Mail(inbound),
@@ -411,14 +391,7 @@ fn a_customer_follow_up_reopens_a_resolved_ticket_but_thanks_do_not() {
         ("It is broken again.", Status::Open),
     ] {
         let mail = parse(format!("From: budi@example.id\r\nSubject: Re: [HD #42]\r\nMessage-ID: <f@example.id>\r\n\r\n{text}\r\n").as_bytes());
-        let inbound = Inbound {
-            mail: &mail,
-            class: &Class::Person,
-            matched_by: MatchedBy::Tag,
-            budget: AutoReplyBudget::default(),
-            author: Author::Customer,
-            staff: Staff::config_only(),
-        };
+        let inbound = kit::person(&mail, MatchedBy::Tag, Author::Customer);
         let step = step(
             &resolved.ticket,
             Event::Mail(inbound),
@@ -447,14 +420,7 @@ fn a_forward_goes_to_the_specialist_and_their_answer_is_a_note_for_the_agents() 
     assert_eq!(step1.ticket.specialists.len(), 1);
 
     let answer = parse(b"From: tech@vendor.example\r\nSubject: Re: Fwd: Printer rusak [HD #42]\r\nMessage-ID: <t1@vendor.example>\r\n\r\nThe fuser is worn; replace it.\r\n");
-    let inbound = Inbound {
-        mail: &answer,
-        class: &Class::Person,
-        matched_by: MatchedBy::InReplyTo,
-        budget: AutoReplyBudget::default(),
-        author: Author::Specialist,
-        staff: Staff::config_only(),
-    };
+    let inbound = kit::person(&answer, MatchedBy::InReplyTo, Author::Specialist);
     let step2 = step(
         &step1.ticket,
         Event::Mail(inbound),

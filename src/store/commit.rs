@@ -1,11 +1,14 @@
 //! The one door for ticket writes: a `Change` applied as a single sled transaction.
 //!
-//! Everything is read and serialised before the transaction starts, because sled may run
-//! the transaction closure more than once; the closure only writes prepared bytes.
+//! A change arrives fully decided (the timer index entries and the agents' loads come
+//! worked out by the engine's `ledger`); the store applies no helpdesk rule, it only
+//! numbers what it appends (history, messages in the index, outbox ids). Everything is
+//! read and serialised before the transaction starts, because sled may run the
+//! transaction closure more than once; the closure only writes prepared bytes.
 
 use super::keys;
 use super::records::{Customer, IndexEntry, MessageRecord, OutboxRecord};
-use super::{encode, Error, Result, Store};
+use super::{encode, DueTimer, Error, Result, Store};
 use crate::engine::{AgentLoad, HistoryEntry, Ticket};
 use crate::types::{AgentId, TicketId, Timestamp};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
@@ -30,8 +33,31 @@ pub struct Change {
     pub auto_replies: Vec<(Vec<u8>, Vec<Timestamp>)>,
     /// Other tickets changed by the same step (a merge), with their history entries.
     pub others: Vec<(Ticket, Vec<HistoryEntry>)>,
-    /// Agents who said they are away (true) or back (false).
-    pub away: Vec<(AgentId, bool)>,
+    /// Entries to add to the due-time index of timers.
+    pub timers_set: Vec<DueTimer>,
+    /// Entries to remove from it.
+    pub timers_removed: Vec<DueTimer>,
+    /// Agents' loads as the change leaves them (only those that changed).
+    pub agent_loads: Vec<(AgentId, AgentLoad)>,
+}
+
+impl Change {
+    /// A change to `ticket` that adds nothing yet.
+    pub fn to_ticket(ticket: Ticket, is_new_ticket: bool) -> Change {
+        Change {
+            ticket,
+            is_new_ticket,
+            messages: Vec::new(),
+            history: Vec::new(),
+            outbox: Vec::new(),
+            new_customer: None,
+            auto_replies: Vec::new(),
+            others: Vec::new(),
+            timers_set: Vec::new(),
+            timers_removed: Vec::new(),
+            agent_loads: Vec::new(),
+        }
+    }
 }
 
 /// A message to store with the ticket.
@@ -104,21 +130,27 @@ impl Store {
                 id.0.to_be_bytes().to_vec(),
             ));
         }
-        let mut loads = LoadChanges::default();
-        self.prepare_ticket(&change.ticket, &mut writes, &mut removals, &mut loads)?;
+        writes.push((TICKETS, keys::ticket(id).to_vec(), encode(&change.ticket)));
         for message in &change.messages {
             self.prepare_message(message, &mut writes)?;
         }
         self.prepare_history(id, &change.history, &mut writes)?;
         for (other, history) in &change.others {
-            self.prepare_ticket(other, &mut writes, &mut removals, &mut loads)?;
+            writes.push((TICKETS, keys::ticket(other.id).to_vec(), encode(other)));
             self.prepare_history(other.id, history, &mut writes)?;
         }
-        for (agent, away) in &change.away {
-            loads.entry(self, agent)?.away = Some(*away);
+        for timer in &change.timers_removed {
+            removals.push((TIMERS, keys::timer(timer.due, timer.ticket, &timer.kind)));
         }
-        for (agent, load) in loads.0 {
-            writes.push((AGENTS, agent.0.into_bytes(), encode(&load)));
+        for timer in &change.timers_set {
+            writes.push((
+                TIMERS,
+                keys::timer(timer.due, timer.ticket, &timer.kind),
+                Vec::new(),
+            ));
+        }
+        for (agent, load) in &change.agent_loads {
+            writes.push((AGENTS, agent.0.as_bytes().to_vec(), encode(load)));
         }
         let outbox_ids = self.prepare_outbox(change, &mut writes)?;
         if let Some(customer) = &change.new_customer {
@@ -136,48 +168,6 @@ impl Store {
             removals,
             outbox_ids,
         })
-    }
-
-    /// The ticket record, its timers in the due-time index (old ones removed, new ones
-    /// added) and its effect on the agents' open-ticket counts.
-    fn prepare_ticket(
-        &self,
-        ticket: &Ticket,
-        writes: &mut Vec<Write>,
-        removals: &mut Vec<Removal>,
-        loads: &mut LoadChanges,
-    ) -> Result<()> {
-        let before = self.load_ticket(ticket.id)?;
-        writes.push((TICKETS, keys::ticket(ticket.id).to_vec(), encode(ticket)));
-        let old_timers = before.as_ref().map(Ticket::timers).unwrap_or_default();
-        let new_timers = ticket.timers();
-        for timer in old_timers.iter().filter(|t| !new_timers.contains(t)) {
-            let key = keys::timer(timer.due, ticket.id, &timer.kind.to_string());
-            removals.push((TIMERS, key));
-        }
-        for timer in new_timers.iter().filter(|t| !old_timers.contains(t)) {
-            let key = keys::timer(timer.due, ticket.id, &timer.kind.to_string());
-            writes.push((TIMERS, key, Vec::new()));
-        }
-        let holder = |t: &Ticket| t.assignee.clone().filter(|_| t.is_open());
-        let (was, is) = (before.as_ref().and_then(holder), holder(ticket));
-        if was != is {
-            if let Some(agent) = &was {
-                let load = loads.entry(self, agent)?;
-                load.open = load.open.saturating_sub(1);
-            }
-            if let Some(agent) = &is {
-                loads.entry(self, agent)?.open += 1;
-            }
-        }
-        let newly_assigned = ticket
-            .assignee
-            .as_ref()
-            .filter(|a| before.as_ref().and_then(|b| b.assignee.as_ref()) != Some(*a));
-        if let Some(agent) = newly_assigned {
-            loads.entry(self, agent)?.last_assigned = Some(ticket.updated_at);
-        }
-        Ok(())
     }
 
     fn prepare_message(&self, message: &NewMessage, writes: &mut Vec<Write>) -> Result<()> {
@@ -270,21 +260,4 @@ fn apply(
         trees[*tree].insert(key.as_slice(), value.as_slice())?;
     }
     Ok(())
-}
-
-/// Agents' loads as this change leaves them, read once from the store.
-#[derive(Default)]
-struct LoadChanges(Vec<(AgentId, AgentLoad)>);
-
-impl LoadChanges {
-    fn entry(&mut self, store: &Store, agent: &AgentId) -> Result<&mut AgentLoad> {
-        let index = match self.0.iter().position(|(id, _)| id == agent) {
-            Some(index) => index,
-            None => {
-                self.0.push((agent.clone(), store.agent_load(agent)?));
-                self.0.len() - 1
-            }
-        };
-        Ok(&mut self.0[index].1)
-    }
 }

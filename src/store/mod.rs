@@ -14,13 +14,13 @@ pub use records::{
     QuarantineRecord, SyncState,
 };
 
+use crate::engine::timer::Timer;
 use crate::engine::{AgentLoad, HistoryEntry, Ticket};
-use crate::thread::ThreadLookup;
 use crate::types::{AgentId, EmailAddress, MessageId, TicketId, Timestamp};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
-/// A timer found due in the index.
+/// An entry of the due-time index of timers: one timer of one ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueTimer {
     /// When it was due.
@@ -29,6 +29,17 @@ pub struct DueTimer {
     pub ticket: TicketId,
     /// Its kind, as written in the key.
     pub kind: String,
+}
+
+impl DueTimer {
+    /// The index entry of one timer of a ticket.
+    pub fn of(ticket: TicketId, timer: &Timer) -> DueTimer {
+        DueTimer {
+            due: timer.due,
+            ticket,
+            kind: timer.kind.to_string(),
+        }
+    }
 }
 
 /// What went wrong with the store. Every variant means: stop, acknowledge nothing.
@@ -369,21 +380,6 @@ impl Store {
             Some(bytes) => decode(tree, &bytes).map(Some),
             None => Ok(None),
         }
-    }
-}
-
-impl ThreadLookup for Store {
-    type Error = Error;
-
-    fn participants(&self, ticket: TicketId) -> Result<Option<Vec<EmailAddress>>> {
-        // Specialists a ticket was forwarded to may answer into it (as internal notes).
-        Ok(self
-            .load_ticket(ticket)?
-            .map(|t| [t.participants, t.specialists].concat()))
-    }
-
-    fn ticket_of(&self, message: &MessageId) -> Result<Option<TicketId>> {
-        Ok(self.lookup_message(message)?.first().map(|e| e.ticket))
     }
 }
 

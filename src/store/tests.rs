@@ -40,23 +40,16 @@ fn change(store: &Store, message_id: &str, fingerprint: &str) -> Change {
         matched_by: MatchedBy::New,
         linked_to: None,
     };
-    Change {
-        away: Vec::new(),
-        ticket,
-        is_new_ticket: true,
-        messages: vec![NewMessage {
-            record,
-            raw: Some(raw.into_bytes()),
-        }],
-        history: vec![HistoryEntry {
-            at: Timestamp(10),
-            happening: opened,
-        }],
-        outbox: Vec::new(),
-        new_customer: None,
-        auto_replies: Vec::new(),
-        others: Vec::new(),
-    }
+    let mut change = Change::to_ticket(ticket, true);
+    change.messages.push(NewMessage {
+        record,
+        raw: Some(raw.into_bytes()),
+    });
+    change.history.push(HistoryEntry {
+        at: Timestamp(10),
+        happening: opened,
+    });
+    change
 }
 
 #[test]
@@ -134,93 +127,54 @@ fn a_store_of_another_schema_version_is_refused_not_rewritten() {
     );
 }
 
-fn clock(due: i64) -> crate::engine::sla::SlaClock {
-    crate::engine::sla::SlaClock {
-        metric: crate::engine::sla::Metric::FirstResponse,
-        started: Timestamp(0),
-        target: 60,
-        paused: 0,
+fn timer(due: i64, ticket: TicketId) -> DueTimer {
+    DueTimer {
         due: Timestamp(due),
-        warn_at: None,
+        ticket,
+        kind: "breach:first_response".into(),
     }
 }
 
-fn with_clock(mut change: Change, due: Option<i64>) -> Change {
-    change.ticket.sla = Some(crate::engine::sla::SlaState {
-        policy: "standard".into(),
-        clocks: due.into_iter().map(clock).collect(),
-        paused_at: None,
-        breaches: Vec::new(),
-        overdue: Vec::new(),
-        remind_at: None,
-    });
-    change
-}
-
 #[test]
-fn timers_follow_the_ticket_in_the_due_time_index() {
+fn the_due_time_index_takes_the_entries_a_change_brings() {
     let (_dir, store) = open_temp();
-    let first = with_clock(change(&store, "a@x", "fa"), Some(500));
+    let mut first = change(&store, "a@x", "fa");
+    first.timers_set = vec![timer(500, first.ticket.id)];
     store.commit(&first).expect("commits");
-    let second = with_clock(change(&store, "b@x", "fb"), Some(100));
+    let mut second = change(&store, "b@x", "fb");
+    second.timers_set = vec![timer(100, second.ticket.id)];
     store.commit(&second).expect("commits");
     // Earliest first; only what is due.
     assert_eq!(store.next_timer().expect("reads"), Some(Timestamp(100)));
     let due = store.due_timers(Timestamp(499), 10).expect("reads");
-    assert_eq!(due.len(), 1);
-    assert_eq!(
-        (due[0].ticket, due[0].kind.as_str()),
-        (second.ticket.id, "breach:first_response")
-    );
+    assert_eq!(due, vec![timer(100, second.ticket.id)]);
     assert_eq!(
         store.due_timers(Timestamp(500), 10).expect("reads").len(),
         2
     );
-    // The clock moves: the old entry goes, the new one comes, in the same commit.
-    let mut moved = with_clock(second.clone(), Some(900));
-    moved.is_new_ticket = false;
-    moved.messages.clear();
-    moved.history.clear();
+    // An entry moves: the old one goes, the new one comes, in the same commit.
+    let mut moved = Change::to_ticket(second.ticket.clone(), false);
+    moved.timers_removed = vec![timer(100, second.ticket.id)];
+    moved.timers_set = vec![timer(900, second.ticket.id)];
     store.commit(&moved).expect("commits");
     let due = store.due_timers(Timestamp(1000), 10).expect("reads");
     let dues: Vec<i64> = due.iter().map(|t| t.due.0).collect();
     assert_eq!(dues, vec![500, 900]);
-    // No clock, no timer.
-    let mut stopped = with_clock(moved, None);
-    stopped.ticket.sla.as_mut().expect("sla").clocks.clear();
-    store.commit(&stopped).expect("commits");
-    assert_eq!(
-        store.due_timers(Timestamp(1000), 10).expect("reads").len(),
-        1
-    );
 }
 
 #[test]
-fn agents_open_ticket_counts_follow_assignment_and_status() {
+fn agents_loads_are_written_as_the_change_gives_them() {
     let (_dir, store) = open_temp();
     let andi = crate::types::AgentId("andi".into());
-    let rina = crate::types::AgentId("rina".into());
     let mut opened = change(&store, "a@x", "fa");
-    opened.ticket.assignee = Some(andi.clone());
+    let load = AgentLoad {
+        open: 1,
+        last_assigned: Some(Timestamp(10)),
+        away: Some(true),
+    };
+    opened.agent_loads = vec![(andi.clone(), load)];
     store.commit(&opened).expect("commits");
-    assert_eq!(store.agent_load(&andi).expect("reads").open, 1);
-    assert_eq!(
-        store.agent_load(&andi).expect("reads").last_assigned,
-        Some(Timestamp(10))
-    );
-    let mut handed = opened.clone();
-    handed.is_new_ticket = false;
-    handed.messages.clear();
-    handed.history.clear();
-    handed.ticket.assignee = Some(rina.clone());
-    handed.away = vec![(andi.clone(), true)];
-    store.commit(&handed).expect("commits");
-    assert_eq!(store.agent_load(&andi).expect("reads").open, 0);
-    assert_eq!(store.agent_load(&andi).expect("reads").away, Some(true));
-    assert_eq!(store.agent_load(&rina).expect("reads").open, 1);
-    handed.ticket.status = crate::engine::Status::Resolved;
-    store.commit(&handed).expect("commits");
-    assert_eq!(store.agent_load(&rina).expect("reads").open, 0);
+    assert_eq!(store.agent_load(&andi).expect("reads"), load);
 }
 
 #[test]

@@ -1,0 +1,138 @@
+//! The worker's first step for each input: read from the store everything the decision
+//! needs into a `Snapshot` (and, when a step forwards a ticket or reports it to a lead,
+//! its conversation). Reads only; the decision that follows never touches the store.
+
+use crate::config::Policy;
+use crate::engine::arrival::{self, MAX_MERGE_HOPS};
+use crate::engine::{Effect, KnownMessage, OutgoingKind, Snapshot};
+use crate::mail::{Class, Mail};
+use crate::outbox::compose::FileAttachment;
+use crate::outbox::forward;
+use crate::store::{self, Store};
+use crate::types::{EmailAddress, TicketId};
+
+/// What a decision about an arrived mail reads: the tickets it may concern with their
+/// merge chains, the stored copies of the Message-IDs it carries, every agent's load, the
+/// auto-reply ledgers and customer records of the people involved.
+pub(super) fn for_mail(
+    store: &Store,
+    mail: &Mail,
+    class: &Class,
+    policy: &Policy,
+) -> store::Result<Snapshot> {
+    let wanted = arrival::wanted(mail, class, policy);
+    let mut snapshot = Snapshot {
+        next_ticket: store.next_ticket_id()?,
+        ..Snapshot::default()
+    };
+    let mut tickets = wanted.tickets;
+    for id in wanted.message_ids {
+        let known: Vec<KnownMessage> = store
+            .lookup_message(&id)?
+            .into_iter()
+            .map(|e| KnownMessage {
+                ticket: e.ticket,
+                fingerprint: e.fingerprint,
+            })
+            .collect();
+        if !known.is_empty() {
+            tickets.extend(known.first().map(|m| m.ticket));
+            snapshot.messages.insert(id, known);
+        }
+    }
+    for id in tickets {
+        with_merge_chain(store, id, &mut snapshot)?;
+    }
+    agents(store, policy, &mut snapshot)?;
+    let requesters: Vec<EmailAddress> = snapshot
+        .tickets
+        .values()
+        .filter_map(|t| t.requester.as_ref().map(|c| c.address.clone()))
+        .collect();
+    for address in wanted.addresses.iter().chain(&requesters) {
+        ledger(store, address, &mut snapshot)?;
+    }
+    snapshot.auto_replies_to_all = store.auto_replies(None)?;
+    for address in &wanted.addresses {
+        if store.customer(address)?.is_some() {
+            snapshot.known_customers.insert(address.clone());
+        }
+    }
+    Ok(snapshot)
+}
+
+/// What a decision about one ticket reads (a timer, a delivery failure): the ticket and
+/// every agent's load.
+pub(super) fn for_ticket(store: &Store, id: TicketId, policy: &Policy) -> store::Result<Snapshot> {
+    let mut snapshot = Snapshot::default();
+    if let Some(ticket) = store.load_ticket(id)? {
+        snapshot.tickets.insert(id, ticket);
+    }
+    agents(store, policy, &mut snapshot)?;
+    Ok(snapshot)
+}
+
+/// A ticket and the tickets it was merged into, as far as `arrival::follow_merges` looks.
+fn with_merge_chain(store: &Store, id: TicketId, snapshot: &mut Snapshot) -> store::Result<()> {
+    let mut next = Some(id);
+    for _ in 0..=MAX_MERGE_HOPS {
+        let Some(id) = next.take() else { break };
+        if snapshot.tickets.contains_key(&id) {
+            next = snapshot.tickets[&id].merged_into;
+            continue;
+        }
+        let Some(ticket) = store.load_ticket(id)? else {
+            break;
+        };
+        next = ticket.merged_into;
+        snapshot.tickets.insert(id, ticket);
+    }
+    Ok(())
+}
+
+fn agents(store: &Store, policy: &Policy, snapshot: &mut Snapshot) -> store::Result<()> {
+    for agent in &policy.agents {
+        let load = store.agent_load(&agent.id)?;
+        snapshot.agents.insert(agent.id.clone(), load);
+    }
+    Ok(())
+}
+
+fn ledger(store: &Store, address: &EmailAddress, snapshot: &mut Snapshot) -> store::Result<()> {
+    if !snapshot.auto_replies.contains_key(address) {
+        let times = store.auto_replies(Some(address))?;
+        snapshot.auto_replies.insert(address.clone(), times);
+    }
+    Ok(())
+}
+
+/// A ticket's conversation as stored before this step, for the mails that carry it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Conversation {
+    /// For a forward: the public messages as quoted text, and the customers' files.
+    pub(super) with_files: Option<(String, Vec<FileAttachment>)>,
+    /// For a lead's report: the same text without reading any raw mail.
+    pub(super) text_only: Option<String>,
+}
+
+/// The conversation a step's mails carry, read only as far as one needs it.
+pub(super) fn conversation_for(
+    store: &Store,
+    ticket: TicketId,
+    effects: &[Effect],
+) -> store::Result<Conversation> {
+    let needs = |kind| {
+        effects
+            .iter()
+            .filter_map(Effect::as_mail)
+            .any(|m| m.kind == kind)
+    };
+    let mut conversation = Conversation::default();
+    if needs(OutgoingKind::Forward) {
+        conversation.with_files = Some(forward::conversation(store, ticket)?);
+    }
+    if needs(OutgoingKind::LeadReport) {
+        conversation.text_only = Some(forward::history(store, ticket)?);
+    }
+    Ok(conversation)
+}

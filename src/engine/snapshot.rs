@@ -1,0 +1,82 @@
+//! What the worker reads from the store before it decides: plain data, so that every
+//! rule that looks at other tickets, known messages, agents' loads or the auto-reply
+//! ledgers is a pure function of it.
+
+use super::event::AgentLoad;
+use super::ticket::Ticket;
+use crate::thread::ThreadLookup;
+use crate::types::{AgentId, EmailAddress, MessageId, TicketId, Timestamp};
+use std::collections::{BTreeMap, BTreeSet};
+use std::convert::Infallible;
+
+/// Everything one decision may read, loaded before it.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The tickets the input may concern: found by tag or header, their merge chains,
+    /// tickets named by `#merge`, the ticket a timer or a delivery failure belongs to.
+    pub tickets: BTreeMap<TicketId, Ticket>,
+    /// Stored copies of the Message-IDs the mail carries (its own, In-Reply-To,
+    /// References, the ids a bounce reports). An id absent here is not stored.
+    pub messages: BTreeMap<MessageId, Vec<KnownMessage>>,
+    /// Every configured agent's load.
+    pub agents: BTreeMap<AgentId, AgentLoad>,
+    /// Automatic replies sent to each address that may be answered, newest last.
+    pub auto_replies: BTreeMap<EmailAddress, Vec<Timestamp>>,
+    /// Automatic replies sent to anyone, newest last.
+    pub auto_replies_to_all: Vec<Timestamp>,
+    /// Customers already on record (of the addresses that were looked up).
+    pub known_customers: BTreeSet<EmailAddress>,
+    /// The number a new ticket would get.
+    pub next_ticket: TicketId,
+}
+
+/// A stored message with a given Message-ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownMessage {
+    /// Its ticket.
+    pub ticket: TicketId,
+    /// A hash of its raw bytes, to tell a redelivery from a reused Message-ID.
+    pub fingerprint: String,
+}
+
+impl Default for Snapshot {
+    /// Nothing known: an empty store, whose first ticket is number 1.
+    fn default() -> Snapshot {
+        Snapshot {
+            tickets: BTreeMap::new(),
+            messages: BTreeMap::new(),
+            agents: BTreeMap::new(),
+            auto_replies: BTreeMap::new(),
+            auto_replies_to_all: Vec::new(),
+            known_customers: BTreeSet::new(),
+            next_ticket: TicketId(1),
+        }
+    }
+}
+
+impl Snapshot {
+    /// Automatic replies sent to `address`, as far as they were loaded.
+    pub fn auto_replies_to(&self, address: &EmailAddress) -> &[Timestamp] {
+        self.auto_replies.get(address).map_or(&[], Vec::as_slice)
+    }
+}
+
+impl ThreadLookup for Snapshot {
+    type Error = Infallible;
+
+    fn participants(&self, ticket: TicketId) -> Result<Option<Vec<EmailAddress>>, Infallible> {
+        // Specialists a ticket was forwarded to may answer into it (as internal notes).
+        Ok(self
+            .tickets
+            .get(&ticket)
+            .map(|t| [t.participants.as_slice(), &t.specialists].concat()))
+    }
+
+    fn ticket_of(&self, message: &MessageId) -> Result<Option<TicketId>, Infallible> {
+        Ok(self
+            .messages
+            .get(message)
+            .and_then(|known| known.first())
+            .map(|m| m.ticket))
+    }
+}
