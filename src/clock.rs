@@ -48,6 +48,7 @@ mod tests {
         let file = folder.path().join("offset");
         let clock = Clock::new(&TestingPolicy {
             clock_offset_file: Some(file.clone()),
+            ..TestingPolicy::default()
         });
         let before = clock.now();
         std::fs::write(&file, "86400\n").expect("write");

@@ -998,3 +998,62 @@ fn ticket_list_filters_by_status_tier_and_assignee() {
     assert_eq!(count(&["--assignee", "none", "--desk", "support"]), 2);
     assert_eq!(count(&["--assignee", "andi"]), 0);
 }
+
+/// Waits for a child to exit, at most `seconds`; its exit code and what it wrote to stderr.
+fn exit_within(mut child: std::process::Child, seconds: u64) -> (Option<i32>, String) {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("waiting for loket run") {
+            let mut stderr = String::new();
+            use std::io::Read;
+            let _ = child
+                .stderr
+                .take()
+                .expect("piped")
+                .read_to_string(&mut stderr);
+            return (status.code(), stderr);
+        }
+        if started.elapsed().as_secs() >= seconds {
+            let _ = child.kill();
+            panic!("loket run was still running {seconds} s after one of its tasks died");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_dead_task_stops_the_daemon_with_a_non_zero_exit_instead_of_idling() {
+    for task in ["scheduler", "worker"] {
+        let sandbox = Sandbox::new();
+        sandbox.edit_config(|c| format!("{c}[testing]\nfail_task = \"{task}\"\n"));
+        let child = sandbox
+            .command(&["run"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("starting loket run");
+        let (code, stderr) = exit_within(child, 30);
+        assert_eq!(
+            code,
+            Some(70),
+            "EX_SOFTWARE, so that systemd restarts it:\n{stderr}"
+        );
+        let said = format!("stopped because the {task} task died");
+        assert!(
+            stderr.contains(&said),
+            "one clear line naming the task:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_fail_task_naming_no_task_is_a_config_error() {
+    let sandbox = Sandbox::new();
+    sandbox.edit_config(|c| format!("{c}[testing]\nfail_task = \"mailman\"\n"));
+    let (status, _, stderr) = sandbox.exec(&["check-config"]);
+    assert_eq!(status.code(), Some(64), "{stderr}");
+    assert!(
+        stderr.contains("testing.fail_task") && stderr.contains("scheduler"),
+        "{stderr}"
+    );
+}

@@ -51,6 +51,8 @@ pub struct Policy {
 pub struct TestingPolicy {
     /// File with seconds to add to the system clock, read at each look at the time.
     pub clock_offset_file: Option<PathBuf>,
+    /// The daemon task that starts broken (a test of supervision).
+    pub fail_task: Option<String>,
 }
 
 /// Response and resolution targets for a kind of ticket, in the desk's working time.

@@ -231,6 +231,8 @@ pub struct Rule {
 pub struct Testing {
     /// A file holding a number of seconds that is added to the system clock.
     pub clock_offset_file: Option<PathBuf>,
+    /// A daemon task to start broken, to test that a dead task stops the daemon.
+    pub fail_task: Option<String>,
 }
 
 /// `[team.<id>]`: a group of agents, such as the IT specialists at level 2.

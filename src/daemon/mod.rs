@@ -1,41 +1,42 @@
 //! The daemon: builds the parts from the `Policy`, runs them as tasks, stops them in order.
 //!
-//! Tasks: the spool intake, one task per IMAP mailbox, the engine worker (one thread,
-//! the only writer of tickets), the sender, and the control socket. On SIGINT/SIGTERM the
-//! intakes stop first, the worker finishes and flushes what it holds, then the sender and
-//! the control socket stop.
+//! Tasks, each named and supervised: `spool`, one `mailbox` per IMAP mailbox, `worker`
+//! (one thread, the only writer of tickets: `worker_thread`), `sender` (`sending`),
+//! `scheduler` and `control`. On SIGINT/SIGTERM the intakes stop first, the worker
+//! finishes and flushes what it holds, then the sender and the control socket stop. A task
+//! that dies stops the daemon with an error, so that its supervisor (systemd) restarts it.
 
 mod change;
 pub mod control;
 mod decide;
 mod load;
+mod scheduler;
+mod sending;
 pub mod worker;
+mod worker_thread;
 
 use crate::clock::Clock;
 use crate::config::Policy;
-use crate::engine::DeliveryFailure;
 use crate::intake;
 use crate::intake::imap::MailboxTask;
 use crate::intake::spool::{self, Spool};
 use crate::outbox::{Sender, Transport};
 use crate::shutdown::{self, Tasks};
 use crate::store::{self, Store};
-use crate::types::{TicketId, Timestamp};
+
 use anyhow::Context;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{mpsc, Notify};
 use tokio_util::sync::CancellationToken;
-use tracing::{error, info, warn};
+use tracing::{info, warn};
 use worker::{BatchReport, Input, Worker};
 
 /// How long tasks get to finish after a stop request.
 const GRACE: Duration = Duration::from_secs(20);
 /// How long start-up waits for a store held by a short-lived `loket ticket` command.
 const STORE_PATIENCE: Duration = Duration::from_secs(5);
-/// The longest the sender sleeps without being woken.
-const SENDER_IDLE: Duration = Duration::from_secs(60);
 
 /// What `run --once` did, for its summary line.
 #[derive(Debug, Default, Clone)]
@@ -49,10 +50,6 @@ pub struct OnceReport {
     /// Timers fired.
     pub timers_fired: usize,
 }
-
-/// The longest the scheduler waits between two looks at the timers (a look reads one
-/// key of the due-time index; the clock of a test build may jump meanwhile).
-const SCHEDULER_POLL: Duration = Duration::from_secs(1);
 
 /// The parts every mode needs, built and checked before any work starts.
 struct Parts {
@@ -159,19 +156,7 @@ fn add(total: &mut BatchReport, batch: &BatchReport) {
     total.queued_mail += batch.queued_mail;
 }
 
-/// What the worker thread shares with the rest of the daemon.
-struct WorkerLinks {
-    store: Store,
-    clock: Clock,
-    /// The highest outbox id whose commit is flushed: the sender sends nothing above it.
-    durable: Arc<AtomicU64>,
-    wake_sender: Arc<Notify>,
-    sender_stop: CancellationToken,
-    failed: Arc<AtomicBool>,
-    stop: CancellationToken,
-}
-
-/// Runs the daemon until SIGINT/SIGTERM, or until the store fails.
+/// Runs the daemon until SIGINT/SIGTERM, or until the store fails or a task dies.
 pub async fn run(policy: Policy) -> anyhow::Result<()> {
     let Parts {
         store,
@@ -184,7 +169,7 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", policy.control_socket.display()))?;
     let tasks = Tasks::new();
     let (batches, inbox) = mpsc::channel(4);
-    let links = WorkerLinks {
+    let links = worker_thread::Links {
         store: store.clone(),
         clock: clock.clone(),
         durable: Arc::new(AtomicU64::new(store.last_outbox_id()?)),
@@ -194,7 +179,8 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
         stop: tasks.stop_token(),
     };
     let failed = links.failed.clone();
-    let sender = run_sender(
+    let sender_stop = links.sender_stop.clone();
+    let sender = sending::run(
         Sender::new(store.clone(), transport, policy.retry_after),
         batches.downgrade(),
         links.durable.clone(),
@@ -202,12 +188,22 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
         links.sender_stop.clone(),
         clock.clone(),
     );
-    tasks.spawn(run_scheduler(batches.clone(), tasks.stop_token()));
-    spawn_intakes(&tasks, &policy, &store, spool, batches);
+    let start = Start {
+        tasks: &tasks,
+        policy: &policy,
+    };
+    start.task(
+        "scheduler",
+        scheduler::run(batches.clone(), tasks.stop_token()),
+    );
+    spawn_intakes(&start, &store, spool, batches);
     let worker = Worker::new(store.clone(), policy.clone());
-    tasks.spawn_blocking(move || run_worker(worker, inbox, links));
-    tasks.spawn(sender);
-    tasks.spawn(control::serve(listener, store.clone(), tasks.stop_token()));
+    start.thread("worker", move || worker_thread::run(worker, inbox, links));
+    start.task("sender", sender);
+    start.task(
+        "control",
+        control::serve(listener, store.clone(), tasks.stop_token()),
+    );
     info!("loket running");
 
     let fatal = tasks.stop_token();
@@ -216,27 +212,68 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
         () = fatal.cancelled() => {}
     }
     tasks.stop();
+    if tasks.death().is_some() {
+        // The worker may be the one that died: what is queued is durable and goes out
+        // after the restart, so the sender need not wait for it.
+        sender_stop.cancel();
+    }
     tasks.wait(GRACE).await;
     let _ = std::fs::remove_file(&policy.control_socket);
     store.flush()?;
     if failed.load(Ordering::SeqCst) {
         anyhow::bail!("stopped because the store failed; nothing uncommitted was acknowledged");
     }
+    if let Some(death) = tasks.death() {
+        anyhow::bail!("stopped because {death}; nothing uncommitted was acknowledged");
+    }
     info!("loket stopped");
     Ok(())
 }
 
+/// Starts the daemon's named tasks under supervision. A test build can be told to start
+/// one of them broken (`[testing] fail_task`), to show that a dead task stops the daemon.
+struct Start<'a> {
+    tasks: &'a Tasks,
+    policy: &'a Arc<Policy>,
+}
+
+impl Start<'_> {
+    fn doomed(&self, name: &str) -> bool {
+        self.policy.testing.fail_task.as_deref() == Some(name)
+    }
+
+    fn task<F>(&self, name: &'static str, future: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        if self.doomed(name) {
+            return self
+                .tasks
+                .spawn(name, async { panic!("made to fail by testing.fail_task") });
+        }
+        self.tasks.spawn(name, future);
+    }
+
+    fn thread<F>(&self, name: &'static str, work: F)
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        if self.doomed(name) {
+            return self
+                .tasks
+                .spawn_blocking(name, || panic!("made to fail by testing.fail_task"));
+        }
+        self.tasks.spawn_blocking(name, work);
+    }
+}
+
 /// Starts the spool intake and one task per IMAP mailbox; each holds a sender of the
 /// worker's queue, so the worker ends once every intake has stopped.
-fn spawn_intakes(
-    tasks: &Tasks,
-    policy: &Arc<Policy>,
-    store: &Store,
-    spool: Spool,
-    batches: mpsc::Sender<Input>,
-) {
+fn spawn_intakes(start: &Start<'_>, store: &Store, spool: Spool, batches: mpsc::Sender<Input>) {
+    let (tasks, policy) = (start.tasks, start.policy);
     for mailbox in &policy.mailboxes {
-        tasks.spawn(
+        start.task(
+            "mailbox",
             MailboxTask {
                 policy: mailbox.clone(),
                 store: store.clone(),
@@ -247,12 +284,10 @@ fn spawn_intakes(
             .run(),
         );
     }
-    tasks.spawn(intake_spool(
-        spool,
-        policy.clone(),
-        batches,
-        tasks.stop_token(),
-    ));
+    start.task(
+        "spool",
+        intake_spool(spool, policy.clone(), batches, tasks.stop_token()),
+    );
 }
 
 /// Reads the spool in batches; removes each batch's files once the worker has them safe.
@@ -278,122 +313,4 @@ async fn intake_spool(
         };
         spool::acknowledge(&safe);
     }
-}
-
-/// The worker thread: one input at a time, until every intake has hung up.
-fn run_worker(mut worker: Worker, mut inbox: mpsc::Receiver<Input>, links: WorkerLinks) {
-    while let Some(input) = inbox.blocking_recv() {
-        let result = match input {
-            Input::Mail(batch) => worker
-                .process_batch(batch.arrivals, links.clock.now())
-                .map(|report| after_batch(report, batch.done, &links)),
-            Input::DeliveryFailed { ticket, failure } => {
-                worker.process_failure(ticket, &failure, links.clock.now())
-            }
-            Input::Timers(done) => worker.fire_due(links.clock.now()).map(|report| {
-                publish_durable(&links, report.queued_mail);
-                let _ = done.send(report);
-            }),
-        };
-        if let Err(e) = result {
-            error!(error = %e, "store failed; stopping without acknowledging anything uncommitted");
-            links.failed.store(true, Ordering::SeqCst);
-            links.stop.cancel();
-            break;
-        }
-    }
-    links.sender_stop.cancel();
-}
-
-/// Publishes what the flushed batch made durable and tells its source what is safe.
-fn after_batch(
-    report: BatchReport,
-    done: oneshot::Sender<Vec<intake::Receipt>>,
-    links: &WorkerLinks,
-) {
-    publish_durable(links, report.queued_mail);
-    let _ = done.send(report.safe);
-}
-
-/// After a flush: the sender may send up to the last outbox id, and is woken for new mail.
-fn publish_durable(links: &WorkerLinks, queued_mail: usize) {
-    if let Ok(last) = links.store.last_outbox_id() {
-        links.durable.store(last, Ordering::SeqCst);
-    }
-    if queued_mail > 0 {
-        links.wake_sender.notify_one();
-    }
-}
-
-/// Asks the worker to fire due timers, about once a second. The worker does the firing
-/// (it is the only writer of tickets); this task only keeps time.
-async fn run_scheduler(worker: mpsc::Sender<Input>, stop: CancellationToken) {
-    loop {
-        let (done, report) = oneshot::channel();
-        if worker.send(Input::Timers(done)).await.is_err() {
-            return;
-        }
-        if let Ok(report) = report.await {
-            if report.fired > 0 {
-                info!(
-                    fired = report.fired,
-                    mails = report.queued_mail,
-                    "timers fired"
-                );
-            }
-        }
-        tokio::select! {
-            () = tokio::time::sleep(SCHEDULER_POLL) => {}
-            () = stop.cancelled() => return,
-        }
-    }
-}
-
-/// Sends whatever is durable in the outbox, then sleeps until woken or a retry is due.
-/// Permanent failures go to the worker to be recorded on their tickets; the sender holds
-/// only a weak handle on the worker's queue, so that it never keeps the worker alive.
-async fn run_sender(
-    sender: Sender,
-    worker: mpsc::WeakSender<Input>,
-    durable: Arc<AtomicU64>,
-    wake: Arc<Notify>,
-    stop: CancellationToken,
-    clock: Clock,
-) {
-    loop {
-        let durable_up_to = durable.load(Ordering::SeqCst);
-        let pause = match sender.drain(durable_up_to, clock.now()).await {
-            Ok(report) => {
-                report_failures(&worker, report.failed).await;
-                until(report.next_attempt, clock.now())
-            }
-            Err(e) => {
-                error!(error = %e, "cannot read the outbox");
-                SENDER_IDLE
-            }
-        };
-        tokio::select! {
-            () = wake.notified() => {}
-            () = tokio::time::sleep(pause) => {}
-            () = stop.cancelled() => return,
-        }
-    }
-}
-
-async fn report_failures(
-    worker: &mpsc::WeakSender<Input>,
-    failed: Vec<(TicketId, DeliveryFailure)>,
-) {
-    for (ticket, failure) in failed {
-        let Some(queue) = worker.upgrade() else {
-            warn!(ticket = %ticket, message_id = %failure.message_id, "worker stopped; failure not recorded on the ticket");
-            continue;
-        };
-        let _ = queue.send(Input::DeliveryFailed { ticket, failure }).await;
-    }
-}
-
-fn until(next: Option<Timestamp>, now: Timestamp) -> Duration {
-    let secs = next.map_or(SENDER_IDLE.as_secs() as i64, |t| t.0 - now.0);
-    Duration::from_secs(secs.clamp(1, SENDER_IDLE.as_secs() as i64) as u64)
 }

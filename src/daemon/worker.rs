@@ -20,6 +20,7 @@ use crate::engine::{
 };
 use crate::intake::{Arrival, Batch, Receipt};
 use crate::mail;
+use crate::shutdown::panic_text;
 use crate::store::{self, Change, DueTimer, Store};
 use crate::types::{TicketId, Timestamp};
 use std::collections::HashMap;
@@ -154,7 +155,7 @@ impl Worker {
                 report.queued_mail += queued;
             }
             Ok(Err(e)) => return Err(e),
-            Err(panic) => return self.on_panic(arrival, panic_text(&panic), now, report),
+            Err(panic) => return self.on_panic(arrival, panic_text(&*panic), now, report),
         }
         self.failures.remove(&arrival.receipt);
         Ok(Outcome::Done)
@@ -275,7 +276,7 @@ impl Worker {
                 return Ok(Some(queued));
             }
             Ok(Err(e)) => return Err(e),
-            Err(panic) => panic_text(&panic),
+            Err(panic) => panic_text(&*panic),
         };
         let attempts = self.timer_failures.entry(key.clone()).or_default();
         *attempts += 1;
@@ -342,7 +343,7 @@ impl Worker {
             Ok(result) => result,
             Err(panic) => {
                 error!(ticket = %ticket, message_id = %failure.message_id, failure = %failure.error,
-                    error = %panic_text(&panic), "delivery failure could not be recorded on its ticket");
+                    error = %panic_text(&*panic), "delivery failure could not be recorded on its ticket");
                 Ok(())
             }
         }
@@ -426,14 +427,6 @@ fn log_commit(change: &Change, outbox_ids: &[u64]) {
     for id in outbox_ids {
         info!(ticket = %ticket, outbox_id = id, "mail queued");
     }
-}
-
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".into())
 }
 
 #[cfg(test)]

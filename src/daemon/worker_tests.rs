@@ -112,10 +112,11 @@ fn a_failing_message_is_retried_then_quarantined_and_others_go_on() {
     assert_eq!(bench.waiting(), 0);
     let quarantined = bench.store.quarantined().expect("reads");
     assert_eq!(quarantined.len(), 1);
+    let reason = &quarantined[0].reason;
+    assert!(reason.contains("3 times"), "{reason}");
     assert!(
-        quarantined[0].reason.contains("3 times"),
-        "{}",
-        quarantined[0].reason
+        reason.contains("injected failure"),
+        "says what the panic said: {reason}"
     );
 }
 
@@ -159,4 +160,195 @@ fn mail_long_after_resolution_opens_a_new_linked_ticket() {
     let tickets = bench.store.tickets().expect("reads");
     assert_eq!(tickets.len(), 2, "the reopen window (14 days) has passed");
     assert_eq!(tickets[1].linked_to, Some(TicketId(1)));
+}
+
+/// Ticket 1 with a first-response clock due at `due`, indexed as a commit would.
+fn with_due_timer(bench: &Bench, due: i64) {
+    use crate::engine::sla::{Metric, SlaClock, SlaState};
+    let before = bench
+        .store
+        .load_ticket(TicketId(1))
+        .expect("reads")
+        .expect("ticket 1");
+    let mut after = before.clone();
+    after.sla = Some(SlaState {
+        policy: "standard".into(),
+        clocks: vec![SlaClock {
+            metric: Metric::FirstResponse,
+            started: Timestamp(0),
+            target: 60,
+            paused: 0,
+            due: Timestamp(due),
+            warn_at: None,
+        }],
+        paused_at: None,
+        breaches: Vec::new(),
+        overdue: Vec::new(),
+        remind_at: None,
+    });
+    let mut change = Change::to_ticket(after.clone(), false);
+    change.timers_set = crate::engine::ledger::timer_changes(Some(&before), &after)
+        .set
+        .iter()
+        .map(|t| DueTimer::of(after.id, t))
+        .collect();
+    bench.store.commit(&change).expect("commits");
+}
+
+/// The worker's own thread, fed through its queue as the daemon feeds it.
+struct Running {
+    queue: tokio::sync::mpsc::Sender<Input>,
+    thread: std::thread::JoinHandle<()>,
+    clock_file: std::path::PathBuf,
+}
+
+impl Running {
+    fn start(bench: Bench) -> (Running, Store, Spool, tempfile::TempDir) {
+        let Bench {
+            _dir: dir,
+            spool,
+            store,
+            worker,
+        } = bench;
+        let clock_file = dir.path().join("clock-offset");
+        let offset = 1_790_000_000 - Timestamp::now().0;
+        std::fs::write(&clock_file, offset.to_string()).expect("writes");
+        let clock = crate::clock::Clock::new(&crate::config::policy::TestingPolicy {
+            clock_offset_file: Some(clock_file.clone()),
+            ..Default::default()
+        });
+        let (queue, inbox) = tokio::sync::mpsc::channel(4);
+        let links = super::super::worker_thread::Links {
+            store: store.clone(),
+            clock,
+            durable: Default::default(),
+            wake_sender: Default::default(),
+            sender_stop: Default::default(),
+            failed: Default::default(),
+            stop: Default::default(),
+        };
+        let thread =
+            std::thread::spawn(move || super::super::worker_thread::run(worker, inbox, links));
+        let running = Running {
+            queue,
+            thread,
+            clock_file,
+        };
+        (running, store, spool, dir)
+    }
+
+    fn fire_timers(&self) -> TimerReport {
+        let (done, report) = tokio::sync::oneshot::channel();
+        self.queue
+            .blocking_send(Input::Timers(done))
+            .expect("worker takes input");
+        report.blocking_recv().expect("worker answers")
+    }
+
+    fn take_mail(&self, spool: &Spool) -> usize {
+        let arrivals = spool.take(100).expect("reads");
+        let (done, safe) = tokio::sync::oneshot::channel();
+        let batch = Batch { arrivals, done };
+        self.queue
+            .blocking_send(Input::Mail(batch))
+            .expect("worker takes input");
+        let safe = safe.blocking_recv().expect("worker answers");
+        crate::intake::spool::acknowledge(&safe)
+    }
+
+    fn stop(self) {
+        drop(self.queue);
+        self.thread
+            .join()
+            .expect("the worker thread ends without a panic");
+        let _ = self.clock_file;
+    }
+}
+
+#[test]
+fn a_timer_that_panics_is_dropped_after_three_tries_and_mail_is_still_taken_in() {
+    let mut bench = bench();
+    bench.deliver(NEW);
+    bench.run();
+    with_due_timer(&bench, 1_000);
+    bench.worker.panic_marker = Some("breach");
+    let (running, store, spool, _dir) = Running::start(bench);
+    for attempt in 1..=2 {
+        let report = running.fire_timers();
+        assert_eq!(report.fired, 0, "attempt {attempt} failed");
+        assert_eq!(
+            report.next_due,
+            Some(Timestamp(1_000)),
+            "kept for another try"
+        );
+    }
+    spool.deliver(b"From: sari@example.id\r\nTo: support@example.com\r\nSubject: Wifi\r\nMessage-ID: <s1@example.id>\r\n\r\nmati\r\n").expect("delivers");
+    assert_eq!(
+        running.take_mail(&spool),
+        1,
+        "mail is taken in between the failures"
+    );
+    let report = running.fire_timers();
+    assert_eq!(
+        (report.fired, report.next_due),
+        (0, None),
+        "dropped after the third failure"
+    );
+    running.stop();
+    assert_eq!(store.tickets().expect("reads").len(), 2);
+    let history = store.history(TicketId(1)).expect("reads");
+    let dropped = history.iter().find_map(|e| match &e.happening {
+        crate::engine::Happening::TimerDropped { timer, error, .. } => Some((timer, error)),
+        _ => None,
+    });
+    let (timer, error) = dropped.expect("the ticket's history says the timer was dropped");
+    assert_eq!(timer, "breach:first_response");
+    assert!(error.contains("injected failure"), "{error}");
+}
+
+#[test]
+fn a_delivery_failure_that_panics_is_logged_and_mail_is_still_taken_in() {
+    let mut bench = bench();
+    bench.deliver(NEW);
+    bench.run();
+    bench.worker.panic_marker = Some("550 POISON");
+    let (running, store, spool, _dir) = Running::start(bench);
+    let failure = |error: &str| Input::DeliveryFailed {
+        ticket: TicketId(1),
+        failure: DeliveryFailure {
+            message_id: crate::types::MessageId::parse("ack-1@example.com").expect("an id"),
+            recipients: Vec::new(),
+            error: error.into(),
+        },
+    };
+    running
+        .queue
+        .blocking_send(failure("550 POISON"))
+        .expect("worker takes input");
+    running
+        .queue
+        .blocking_send(failure("550 no such user"))
+        .expect("worker takes input");
+    spool.deliver(b"From: sari@example.id\r\nTo: support@example.com\r\nSubject: Wifi\r\nMessage-ID: <s1@example.id>\r\n\r\nmati\r\n").expect("delivers");
+    assert_eq!(
+        running.take_mail(&spool),
+        1,
+        "mail is taken in after the panic"
+    );
+    running.stop();
+    let failures: Vec<String> = store
+        .history(TicketId(1))
+        .expect("reads")
+        .into_iter()
+        .filter_map(|e| match e.happening {
+            crate::engine::Happening::DeliveryFailed { error, .. } => Some(error),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        failures,
+        vec!["550 no such user".to_string()],
+        "the next failure is recorded"
+    );
+    assert_eq!(store.tickets().expect("reads").len(), 2);
 }

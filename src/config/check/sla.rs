@@ -501,16 +501,40 @@ fn sender_pattern(text: &str, key: &str, problems: &mut Vec<Problem>) -> Option<
 /// production.
 pub(super) fn check_testing(cfg: &Config, problems: &mut Vec<Problem>) -> Option<TestingPolicy> {
     let raw: raw::Testing = optional(cfg, "testing", problems)?;
-    if raw.clock_offset_file.is_some() && !cfg!(debug_assertions) {
+    let used = [
+        ("clock_offset_file", raw.clock_offset_file.is_some()),
+        ("fail_task", raw.fail_task.is_some()),
+    ];
+    if let Some((key, _)) = used
+        .iter()
+        .find(|(_, set)| *set)
+        .filter(|_| !cfg!(debug_assertions))
+    {
         problems.push(Problem {
-            key: "testing.clock_offset_file".into(),
+            key: format!("testing.{key}"),
             message:
                 "only test builds of loket (built without --release) accept [testing]; remove it"
                     .into(),
         });
         return None;
     }
+    const TASKS: [&str; 6] = [
+        "spool",
+        "mailbox",
+        "worker",
+        "sender",
+        "scheduler",
+        "control",
+    ];
+    if let Some(task) = raw.fail_task.as_deref().filter(|t| !TASKS.contains(t)) {
+        problems.push(Problem {
+            key: "testing.fail_task".into(),
+            message: format!("there is no task `{task}`; one of: {}", TASKS.join(", ")),
+        });
+        return None;
+    }
     Some(TestingPolicy {
         clock_offset_file: raw.clock_offset_file,
+        fail_task: raw.fail_task,
     })
 }
