@@ -3,11 +3,12 @@
 //! asks is done unless the mail proved it came from them.
 
 use super::commands::{self, Assignee, Command, Reading, Rejected};
-use super::customer::{in_charge, notify_with, set_status};
+use super::customer::{in_charge, notify_with, transition};
 use super::escalation::{self, By};
 use super::event::Staff;
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
 use super::routing::{self, changed, set_tier};
+use super::ticket::Transition;
 use super::trust::Verification;
 use super::visit;
 use super::{
@@ -34,6 +35,7 @@ pub(super) fn on_agent_mail(
     let new_text = quote::new_text(&inbound.mail.text);
     let checked = commands::read(&inbound.mail.subject, &new_text, policy)
         .and_then(|reading| check_merges(reading, step.ticket.id, mail.tickets))
+        .and_then(|reading| check_transitions(reading, step.ticket.status))
         .and_then(|reading| visit::check(reading, &step.ticket, agent, desk, now));
     let reading = match checked {
         Ok(reading) => reading,
@@ -72,6 +74,24 @@ fn check_merges(
         if let Some(reason) = problem {
             return Err(Rejected { line, reason });
         }
+    }
+    Ok(reading)
+}
+
+/// The status commands of a mail, taken in order from the ticket's status, must each make
+/// sense (`#pending` on a resolved ticket does not): checked before any command is applied.
+fn check_transitions(reading: Reading, mut status: Status) -> Result<Reading, Rejected> {
+    for command in &reading.commands {
+        let (asked, line) = match command {
+            Command::Resolve => (Transition::Resolve, "#resolve".to_string()),
+            Command::Reopen => (Transition::Reopen, "#reopen".to_string()),
+            Command::Pending => (Transition::WaitOnCustomer, "#pending".to_string()),
+            Command::Merge(target) => (Transition::MergedAway, format!("#merge {target}")),
+            _ => continue,
+        };
+        status = status
+            .after(asked)
+            .map_err(|reason| Rejected { line, reason })?;
     }
     Ok(reading)
 }
@@ -230,9 +250,7 @@ fn relay(step: &mut Step, agent: &Agent, text: &str, desk: &Desk, policy: &Polic
         agent: agent.id.clone(),
         message_id,
     }));
-    if step.ticket.status == Status::New {
-        set_status(step, Status::Open, &agent.id.0);
-    }
+    transition(step, Transition::Answered, &agent.id.0, now);
 }
 
 fn apply(
@@ -245,12 +263,9 @@ fn apply(
 ) {
     let by = agent.id.0.as_str();
     match command {
-        Command::Resolve => {
-            set_status(step, Status::Resolved, by);
-            step.ticket.resolved_at = Some(now);
-        }
-        Command::Reopen => set_status(step, Status::Open, by),
-        Command::Pending => set_status(step, Status::Pending, by),
+        Command::Resolve => transition(step, Transition::Resolve, by, now),
+        Command::Reopen => transition(step, Transition::Reopen, by, now),
+        Command::Pending => transition(step, Transition::WaitOnCustomer, by, now),
         Command::Assign(who) => assign(step, who, agent, policy, now),
         Command::Escalate(reason) => {
             let reason = match reason {
@@ -299,7 +314,7 @@ fn apply(
         Command::Note => {}
         Command::Forward { to, text } => forward(step, agent, to, text, policy, now),
         Command::Merge(target) => {
-            set_status(step, Status::Closed, by);
+            transition(step, Transition::MergedAway, by, now);
             step.ticket.merged_into = Some(*target);
             step.effects.push(Effect::Record(Happening::MergedInto {
                 ticket: *target,

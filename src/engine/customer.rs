@@ -7,8 +7,9 @@ use super::loops;
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
 use super::routing::{self, on_duty};
 use super::sla;
+use super::ticket::Transition;
 use super::visit;
-use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Status, Step};
+use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Step};
 use crate::config::policy::{Agent, Policy};
 use crate::mail::{quote, Class};
 use crate::templates::TemplateKind;
@@ -247,31 +248,43 @@ pub(super) fn notify_with(
 }
 
 /// A customer writing on a resolved ticket reopens it, unless the mail only says thanks.
-fn reopen_unless_thanks(step: &mut Step, inbound: &Inbound<'_>, _now: Timestamp) {
-    let ticket = &mut step.ticket;
-    if !matches!(ticket.status, Status::Resolved | Status::Closed) {
-        if ticket.status == Status::Pending {
-            set_status(step, Status::Open, "customer");
-        }
+fn reopen_unless_thanks(step: &mut Step, inbound: &Inbound<'_>, now: Timestamp) {
+    if step.ticket.status.is_finished() && is_thanks(&quote::new_text(&inbound.mail.text)) {
         return;
     }
-    if is_thanks(&quote::new_text(&inbound.mail.text)) {
-        return;
-    }
-    set_status(step, Status::Open, "customer");
+    transition(step, Transition::CustomerWrote, "customer", now);
 }
 
-/// Changes the status and records it.
-pub(super) fn set_status(step: &mut Step, status: Status, by: &str) {
+/// Moves the status through `transition` and records the change. The transitions an
+/// agent asks for are checked before any command runs (`check_transitions`); one refused
+/// here is an engine bug, kept out of the ticket and visible in the history.
+pub(super) fn transition(step: &mut Step, transition: Transition, by: &str, now: Timestamp) {
     let from = step.ticket.status;
-    if from == status {
+    let to = match from.after(transition) {
+        Ok(to) => to,
+        Err(reason) => {
+            debug_assert!(
+                false,
+                "unchecked transition {transition} from {from}: {reason}"
+            );
+            let happening = Happening::TransitionRefused {
+                transition: transition.to_string(),
+                reason,
+            };
+            return step.effects.push(Effect::Record(happening));
+        }
+    };
+    if transition == Transition::Resolve {
+        step.ticket.resolved_at = Some(now);
+    }
+    if from == to {
         return;
     }
-    step.ticket.status = status;
+    step.ticket.status = to;
     step.effects.push(Effect::Record(Happening::Changed {
         field: "status".into(),
         from: from.to_string(),
-        to: status.to_string(),
+        to: to.to_string(),
         by: by.to_string(),
     }));
 }

@@ -264,6 +264,13 @@ pub enum Happening {
         /// What the server said.
         error: String,
     },
+    /// A status change the engine was asked for made no sense and was not made.
+    TransitionRefused {
+        /// What was asked (`#pending`).
+        transition: String,
+        /// Why not.
+        reason: String,
+    },
     /// A timer failed every time it fired and was set aside, so that it no longer holds
     /// up the others; an agent must look at the ticket.
     TimerDropped {

@@ -444,6 +444,20 @@ fn merge_closes_this_ticket_into_an_open_one_and_refuses_the_rest() {
     assert_eq!(step.ticket.status, Status::Closed);
     assert_eq!(step.ticket.merged_into, Some(TicketId(7)));
     assert!(step.effects.contains(&Effect::MergeInto(TicketId(7))));
+    let [(into, history)] = &step.others[..] else {
+        panic!("the step carries the ticket merged into: {:?}", step.others);
+    };
+    assert_eq!(into.id, TicketId(7));
+    assert!(into
+        .participants
+        .iter()
+        .any(|a| a.as_str() == "budi@example.id"));
+    assert_eq!(
+        history,
+        &vec![Happening::MergedFrom {
+            ticket: TicketId(42)
+        }]
+    );
     for (line, reason) in [
         ("#merge 8", "is closed"),
         ("#merge 9", "no ticket #9"),
@@ -514,4 +528,65 @@ fn the_ticket_merged_into_takes_in_people_copies_and_thread() {
             ticket: TicketId(42)
         })
     ));
+}
+
+#[test]
+fn status_moves_only_by_transitions_that_make_sense() {
+    use ticket::Transition::*;
+    use Status::*;
+    assert_eq!(New.after(Answered), Ok(Open));
+    assert_eq!(
+        Pending.after(Answered),
+        Ok(Pending),
+        "answering does not end the wait"
+    );
+    assert_eq!(Pending.after(CustomerWrote), Ok(Open));
+    assert_eq!(Resolved.after(CustomerWrote), Ok(Open));
+    assert_eq!(New.after(CustomerWrote), Ok(New));
+    assert_eq!(Closed.after(Reopen), Ok(Open));
+    assert_eq!(Open.after(MergedAway), Ok(Closed));
+    assert_eq!(Pending.after(Resolve), Ok(Resolved));
+    for refused in [
+        Resolved.after(WaitOnCustomer),
+        Closed.after(WaitOnCustomer),
+        Closed.after(Resolve),
+    ] {
+        assert!(refused.is_err_and(|why| why.contains("#reopen it first")));
+    }
+}
+
+#[test]
+fn pending_on_a_resolved_ticket_is_refused_until_it_is_reopened() {
+    let policy = policy();
+    let resolved = agent_step(
+        "#resolve\r\nFixed.",
+        Verification::ReplyToken,
+        "support@example.com",
+    )
+    .ticket;
+    assert_eq!(resolved.status, Status::Resolved);
+    let agent = andi();
+    let none = std::collections::BTreeMap::new();
+    let answer = |body: &str| {
+        let reply = parse(format!("From: Andi <andi@example.com>\r\nTo: support@example.com\r\nSubject: Re: [HD #42] Printer rusak\r\nMessage-ID: <a2@example.com>\r\n\r\n{body}\r\n").as_bytes());
+        let author = kit::agent(&agent, Verification::ReplyToken, Directory(&none));
+        let inbound = kit::person(&reply, MatchedBy::Tag, author);
+        step(
+            &resolved,
+            Event::Mail(inbound),
+            &policy,
+            Timestamp(NOW.0 + 900),
+        )
+    };
+    let refused = answer("#pending\r\n#note\r\nwaiting");
+    assert_eq!(refused.ticket.status, Status::Resolved);
+    let errors = of_kind(&refused, OutgoingKind::CommandError);
+    assert!(
+        errors[0].body.contains("#reopen it first"),
+        "{}",
+        errors[0].body
+    );
+    let reopened = answer("#reopen\r\n#pending\r\n#note\r\nwaiting");
+    assert_eq!(reopened.ticket.status, Status::Pending);
+    assert!(of_kind(&reopened, OutgoingKind::CommandError).is_empty());
 }

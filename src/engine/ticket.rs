@@ -39,6 +39,65 @@ impl fmt::Display for Status {
     }
 }
 
+/// A change of a ticket's status: the one way a status moves. Each says what happened,
+/// and `Status::after` says where it leads or why it cannot happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// An agent answered: a new ticket is now being worked on.
+    Answered,
+    /// The customer wrote: a ticket waiting on them, or finished, is open again.
+    CustomerWrote,
+    /// `#reopen`: the desk takes the ticket up again.
+    Reopen,
+    /// `#pending`: the desk waits on the customer.
+    WaitOnCustomer,
+    /// `#resolve` / `#close`: answered; it reopens if the customer writes again.
+    Resolve,
+    /// `#merge`: the ticket continues in another and is finished here.
+    MergedAway,
+}
+
+impl fmt::Display for Transition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Transition::Answered => "answered",
+            Transition::CustomerWrote => "customer wrote",
+            Transition::Reopen => "#reopen",
+            Transition::WaitOnCustomer => "#pending",
+            Transition::Resolve => "#resolve",
+            Transition::MergedAway => "#merge",
+        };
+        f.write_str(text)
+    }
+}
+
+impl Status {
+    /// The status `transition` leads to from this one (possibly the same), or why it
+    /// makes no sense here.
+    pub fn after(self, transition: Transition) -> Result<Status, String> {
+        use Status::*;
+        match (transition, self) {
+            (Transition::Answered, New) => Ok(Open),
+            (Transition::Answered, status) => Ok(status),
+            (Transition::CustomerWrote, Pending | Resolved | Closed) => Ok(Open),
+            (Transition::CustomerWrote, status) => Ok(status),
+            (Transition::Reopen, _) => Ok(Open),
+            (Transition::WaitOnCustomer, Resolved | Closed) => {
+                Err(format!("the ticket is {self}; #reopen it first"))
+            }
+            (Transition::WaitOnCustomer, _) => Ok(Pending),
+            (Transition::Resolve, Closed) => Err("the ticket is closed; #reopen it first".into()),
+            (Transition::Resolve, _) => Ok(Resolved),
+            (Transition::MergedAway, _) => Ok(Closed),
+        }
+    }
+
+    /// Whether the ticket is finished (resolved or closed).
+    pub fn is_finished(self) -> bool {
+        matches!(self, Status::Resolved | Status::Closed)
+    }
+}
+
 /// Longest list of conversation Message-IDs kept for the References of outgoing mail.
 const MAX_THREAD_IDS: usize = 20;
 
