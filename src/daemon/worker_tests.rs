@@ -164,28 +164,13 @@ fn mail_long_after_resolution_opens_a_new_linked_ticket() {
 
 /// Ticket 1 with a first-response clock due at `due`, indexed as a commit would.
 fn with_due_timer(bench: &Bench, due: i64) {
-    use crate::engine::sla::{Metric, SlaClock, SlaState};
     let before = bench
         .store
         .load_ticket(TicketId(1))
         .expect("reads")
         .expect("ticket 1");
     let mut after = before.clone();
-    after.sla = Some(SlaState {
-        policy: "standard".into(),
-        clocks: vec![SlaClock {
-            metric: Metric::FirstResponse,
-            started: Timestamp(0),
-            target: 60,
-            paused: 0,
-            due: Timestamp(due),
-            warn_at: None,
-        }],
-        paused_at: None,
-        breaches: Vec::new(),
-        overdue: Vec::new(),
-        remind_at: None,
-    });
+    after.sla = Some(crate::engine::sla::one_clock(Timestamp(due)));
     let mut change = Change::to_ticket(after.clone(), false);
     change.timers_set = crate::engine::ledger::timer_changes(Some(&before), &after)
         .set

@@ -36,12 +36,16 @@ pub fn wanted(mail: &Mail, class: &Class, policy: &Policy) -> Wanted {
         Class::Bounce(_) => &mail.automation.reported_message_ids,
         _ => &[],
     };
-    let message_ids = std::iter::once(&mail.message_id)
+    let mut message_ids: Vec<MessageId> = Vec::new();
+    let ids = std::iter::once(&mail.message_id)
         .chain(&mail.in_reply_to)
         .chain(&mail.references)
-        .chain(reported)
-        .cloned()
-        .collect();
+        .chain(reported);
+    for id in ids {
+        if !message_ids.contains(id) {
+            message_ids.push(id.clone());
+        }
+    }
     let mut tickets = thread::find_tags(&mail.subject, &policy.tag_prefixes());
     tickets.extend(merge_targets(mail, policy));
     Wanted {
@@ -229,4 +233,197 @@ pub fn author<'p>(
         to_comment_address,
         tickets,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::policy::test_policy;
+    use crate::engine::test_kit as kit;
+    use crate::engine::trust::Verification;
+    use crate::engine::KnownMessage;
+    use crate::mail::parse;
+
+    const NOW: Timestamp = Timestamp(1_790_000_000);
+    const DAY: i64 = 86_400;
+
+    fn mail(from: &str, subject: &str, extra: &str) -> Mail {
+        parse(format!("From: {from}\r\nTo: support@example.com\r\nSubject: {subject}\r\nMessage-ID: <x1@example.id>\r\n{extra}\r\nIt broke again.\r\n").as_bytes())
+    }
+
+    /// Budi's ticket 1, resolved `days` ago, in a snapshot.
+    fn resolved_days_ago(days: i64) -> Snapshot {
+        let mut ticket = kit::ticket(1);
+        ticket.status = Status::Resolved;
+        ticket.resolved_at = Some(Timestamp(NOW.0 - days * DAY));
+        let mut snapshot = Snapshot {
+            next_ticket: TicketId(2),
+            ..Snapshot::default()
+        };
+        snapshot.tickets.insert(ticket.id, ticket);
+        snapshot
+    }
+
+    #[test]
+    fn a_customer_past_the_reopen_window_opens_a_new_linked_ticket() {
+        let policy = test_policy();
+        let late = mail("budi@example.id", "Re: Printer [HD #1]", "");
+        let placed = place(
+            &late,
+            &Class::Person,
+            None,
+            &resolved_days_ago(30),
+            &policy,
+            NOW,
+        );
+        assert!(placed.is_new, "14 days have long passed");
+        assert_eq!(
+            (placed.ticket.id, placed.ticket.linked_to),
+            (TicketId(2), Some(TicketId(1)))
+        );
+        assert_eq!(placed.matched_by, MatchedBy::New);
+        let soon = place(
+            &late,
+            &Class::Person,
+            None,
+            &resolved_days_ago(3),
+            &policy,
+            NOW,
+        );
+        assert_eq!(
+            (soon.ticket.id, soon.is_new),
+            (TicketId(1), false),
+            "within the window"
+        );
+        let agent = mail("andi@example.com", "Re: Printer [HD #1]", "");
+        let by_agent = place(
+            &agent,
+            &Class::Person,
+            None,
+            &resolved_days_ago(30),
+            &policy,
+            NOW,
+        );
+        assert!(!by_agent.is_new, "an agent may always write to a ticket");
+    }
+
+    #[test]
+    fn a_reply_follows_merges_to_the_ticket_that_took_its_ticket_in() {
+        let policy = test_policy();
+        let mut snapshot = Snapshot::default();
+        for (id, into) in [(1, Some(2)), (2, Some(3)), (3, None)] {
+            let mut ticket = kit::ticket(id);
+            ticket.merged_into = into.map(TicketId);
+            snapshot.tickets.insert(ticket.id, ticket);
+        }
+        assert_eq!(
+            follow_merges(TicketId(1), &snapshot).map(|t| t.id),
+            Some(TicketId(3))
+        );
+        // A link to a ticket that was not loaded stops at the last one known.
+        snapshot.tickets.remove(&TicketId(3));
+        assert_eq!(
+            follow_merges(TicketId(1), &snapshot).map(|t| t.id),
+            Some(TicketId(2))
+        );
+        let reply = mail("budi@example.id", "Re: Printer [HD #1]", "");
+        let placed = place(&reply, &Class::Person, None, &snapshot, &policy, NOW);
+        assert_eq!(
+            (placed.ticket.id, placed.matched_by),
+            (TicketId(2), MatchedBy::Tag)
+        );
+    }
+
+    #[test]
+    fn the_author_is_the_customer_an_agent_with_proof_or_a_specialist() {
+        let policy = test_policy();
+        let mut snapshot = resolved_days_ago(1);
+        let ticket = snapshot.tickets.get_mut(&TicketId(1)).expect("ticket 1");
+        ticket.specialists = vec![EmailAddress::parse("tech@vendor.example").expect("valid")];
+        let existing = Placed {
+            ticket: ticket.clone(),
+            matched_by: MatchedBy::Tag,
+            is_new: false,
+        };
+        let who = |from: &str, to: &str| {
+            let mail = parse(
+                format!("From: {from}\r\nTo: {to}\r\nSubject: Re: [HD #1]\r\n\r\nx\r\n").as_bytes(),
+            );
+            match author(&mail, &existing, &policy, Directory(&snapshot.tickets)) {
+                Author::Customer => "customer".to_string(),
+                Author::Specialist => "specialist".to_string(),
+                Author::Agent(a) => format!(
+                    "{} {:?} note={}",
+                    a.agent.id, a.verification, a.to_comment_address
+                ),
+            }
+        };
+        assert_eq!(who("budi@example.id", "support@example.com"), "customer");
+        assert_eq!(
+            who("tech@vendor.example", "support@example.com"),
+            "specialist"
+        );
+        assert_eq!(
+            who("andi@example.com", "support-notes@example.com"),
+            format!("andi {:?} note=true", Verification::Unverified),
+            "From: alone proves nothing"
+        );
+        let opening = Placed {
+            is_new: true,
+            ..existing.clone()
+        };
+        let mail = parse(b"From: andi@example.com\r\nSubject: x\r\n\r\nx\r\n");
+        let opener = author(&mail, &opening, &policy, Directory(&snapshot.tickets));
+        assert!(
+            matches!(opener, Author::Customer),
+            "whoever opens a ticket is its customer"
+        );
+    }
+
+    #[test]
+    fn wanted_names_the_ids_tags_and_merge_targets_a_decision_reads() {
+        let policy = test_policy();
+        let reply = mail(
+            "andi@example.com",
+            "Re: [HD #4] and [HD #5]",
+            "In-Reply-To: <a@x>\r\nReferences: <r@x> <a@x>\r\n\r\n#merge 9\r\n",
+        );
+        let wanted = wanted(&reply, &Class::Person, &policy);
+        let ids: Vec<&str> = wanted.message_ids.iter().map(|m| m.as_str()).collect();
+        assert_eq!(ids, ["x1@example.id", "a@x", "r@x"], "each read once");
+        assert_eq!(wanted.tickets, [TicketId(4), TicketId(5), TicketId(9)]);
+        let customer = mail("budi@example.id", "#merge 9", "\r\n#merge 9\r\n");
+        assert!(
+            wanted_no_merge(&customer, &policy),
+            "a customer's #merge is text, not a command"
+        );
+    }
+
+    fn wanted_no_merge(mail: &Mail, policy: &Policy) -> bool {
+        !wanted(mail, &Class::Person, policy)
+            .tickets
+            .contains(&TicketId(9))
+    }
+
+    #[test]
+    fn only_the_same_bytes_under_a_known_message_id_are_a_duplicate() {
+        let mail = mail("budi@example.id", "Printer", "");
+        let mut snapshot = Snapshot::default();
+        assert!(!is_duplicate(&mail, &snapshot));
+        let known = |fingerprint: &str| KnownMessage {
+            ticket: TicketId(1),
+            fingerprint: fingerprint.into(),
+        };
+        snapshot
+            .messages
+            .insert(mail.message_id.clone(), vec![known("other bytes")]);
+        assert!(
+            !is_duplicate(&mail, &snapshot),
+            "a reused Message-ID is stored"
+        );
+        snapshot
+            .messages
+            .insert(mail.message_id.clone(), vec![known(&mail.fingerprint)]);
+        assert!(is_duplicate(&mail, &snapshot));
+    }
 }

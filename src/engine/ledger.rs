@@ -119,29 +119,18 @@ fn kept_with(times: &[Timestamp], since: Timestamp, now: Timestamp) -> Vec<Times
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::sla::{Metric, SlaClock, SlaState};
+    use crate::engine::sla::{one_clock, Metric};
     use crate::engine::test_kit as kit;
     use crate::engine::timer::TimerKind;
     use crate::engine::Status;
     use std::collections::BTreeMap;
 
     fn with_clock(mut ticket: Ticket, due: Option<i64>) -> Ticket {
-        let clock = |due| SlaClock {
-            metric: Metric::FirstResponse,
-            started: Timestamp(0),
-            target: 60,
-            paused: 0,
-            due: Timestamp(due),
-            warn_at: None,
-        };
-        ticket.sla = Some(SlaState {
-            policy: "standard".into(),
-            clocks: due.into_iter().map(clock).collect(),
-            paused_at: None,
-            breaches: Vec::new(),
-            overdue: Vec::new(),
-            remind_at: None,
-        });
+        let mut sla = one_clock(Timestamp(due.unwrap_or(0)));
+        if due.is_none() {
+            sla.clocks.clear();
+        }
+        ticket.sla = Some(sla);
         ticket
     }
 

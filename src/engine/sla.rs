@@ -302,3 +302,24 @@ fn reselect(
         schedule(clock, chosen.warn_percent, warn, calendar)
     });
 }
+
+/// An SLA state with one first-response clock due at `due` and no warning, for the tests
+/// of what follows from a ticket's timers.
+#[cfg(test)]
+pub(crate) fn one_clock(due: Timestamp) -> SlaState {
+    SlaState {
+        policy: "standard".into(),
+        clocks: vec![SlaClock {
+            metric: Metric::FirstResponse,
+            started: Timestamp(0),
+            target: 60,
+            paused: 0,
+            due,
+            warn_at: None,
+        }],
+        paused_at: None,
+        breaches: Vec::new(),
+        overdue: Vec::new(),
+        remind_at: None,
+    }
+}

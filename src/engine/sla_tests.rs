@@ -113,6 +113,13 @@ fn open_at(at: Timestamp) -> Step {
     )
 }
 
+/// A ticket opened on Mon 23 Nov 09:00, then `who` writes `body` at `at`.
+fn opened_then(who: &str, body: &str, at: Timestamp) -> (Ticket, Step) {
+    let opened = open_at(wib(11, 23, 9, 0)).ticket;
+    let step = agent_writes(&policy(), &opened, who, body, at);
+    (opened, step)
+}
+
 fn customer_writes(policy: &Policy, ticket: &Ticket, text: &str, at: Timestamp) -> Step {
     let mail = parse(format!("From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Re: [HD #42] Printer rusak\r\nMessage-ID: <c{}@example.id>\r\n\r\n{text}\r\n", at.0).as_bytes());
     let inbound = kit::person(&mail, MatchedBy::Tag, Author::Customer);
@@ -200,18 +207,15 @@ fn christmas_and_the_weekend_do_not_count() {
 fn pending_stops_the_clock_and_leaving_it_does_not_escalate_at_once() {
     let policy = policy();
     // Mon 23 Nov 09:00. Resolution 16 h: Mon 7 h, Tue 8 h, Wed 08:00–09:00 → Wed 09:00.
-    let opened = open_at(wib(11, 23, 9, 0)).ticket;
-    assert_eq!(due(&opened, Metric::Resolution), Some(wib(11, 25, 9, 0)));
     // Mon 10:00 Andi answers and waits on the customer: the response clock stops, the
     // resolution clock pauses, no timer is left.
-    let answered = agent_writes(
-        &policy,
-        &opened,
+    let (opened, answered) = opened_then(
         "andi",
         "#pending\n\nMohon kirim fotonya.",
         wib(11, 23, 10, 0),
-    )
-    .ticket;
+    );
+    assert_eq!(due(&opened, Metric::Resolution), Some(wib(11, 25, 9, 0)));
+    let answered = answered.ticket;
     assert_eq!(answered.status, Status::Pending);
     assert_eq!(due(&answered, Metric::FirstResponse), None);
     assert!(answered.timers().is_empty(), "{:?}", answered.timers());
@@ -380,15 +384,9 @@ fn a_late_timer_fires_once_and_the_next_reminder_counts_from_now() {
 #[test]
 fn resolution_ends_every_clock() {
     let policy = policy();
-    let opened = open_at(wib(11, 23, 9, 0)).ticket;
-    let closed = agent_writes(
-        &policy,
-        &opened,
-        "andi",
-        "#close\n\nSudah beres.",
-        wib(11, 23, 10, 0),
-    )
-    .ticket;
+    let closed = opened_then("andi", "#close\n\nSudah beres.", wib(11, 23, 10, 0))
+        .1
+        .ticket;
     assert_eq!(closed.status, Status::Resolved);
     assert!(closed.timers().is_empty());
     // The customer reopens: an answer and a resolution are owed again, from now.
@@ -403,10 +401,7 @@ fn resolution_ends_every_clock() {
 #[test]
 fn manual_escalation_reassigns_and_tells_the_lead() {
     let policy = policy();
-    let opened = open_at(wib(11, 23, 9, 0)).ticket;
-    let step = agent_writes(
-        &policy,
-        &opened,
+    let (_, step) = opened_then(
         "andi",
         "#escalate printer needs a technician",
         wib(11, 23, 9, 30),
@@ -536,8 +531,7 @@ fn assignment_skips_the_away_and_balances_the_load() {
     let step = open_ticket(&policy, &mail, wib(11, 23, 9, 0), Staff(&recent));
     assert_eq!(step.ticket.assignee, Some(AgentId("andi".into())));
     // #away by mail is an effect for the store.
-    let opened = open_at(wib(11, 23, 9, 0)).ticket;
-    let said = agent_writes(&policy, &opened, "andi", "#away", wib(11, 23, 9, 5));
+    let (_, said) = opened_then("andi", "#away", wib(11, 23, 9, 5));
     assert!(said.effects.contains(&Effect::SetAway {
         agent: AgentId("andi".into()),
         away: true

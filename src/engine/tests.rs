@@ -98,12 +98,7 @@ fn first_mail_records_opening_and_counts_both_messages() {
 #[test]
 fn requester_and_cc_become_participants() {
     let step = first_step(&mail(BUDI), AutoReplyBudget::default());
-    let people: Vec<_> = step
-        .ticket
-        .participants
-        .iter()
-        .map(|a| a.as_str())
-        .collect();
+    let people = participants(&step.ticket);
     assert_eq!(people, ["budi@example.id", "sari@example.id"]);
 }
 
@@ -203,6 +198,11 @@ fn andi() -> crate::config::policy::Agent {
     policy().agents[0].clone()
 }
 
+/// A ticket opened by Budi, then a verified mail from Andi to the desk with `body`.
+fn andi_writes(body: &str) -> Step {
+    agent_step(body, Verification::ReplyToken, "support@example.com")
+}
+
 /// A ticket opened by Budi, then a mail from Andi with `body`.
 fn agent_step(body: &str, verification: Verification, to: &str) -> Step {
     let policy = policy();
@@ -232,6 +232,25 @@ fn of_kind(step: &Step, kind: OutgoingKind) -> Vec<&OutgoingMail> {
         .filter_map(Effect::as_mail)
         .filter(|m| m.kind == kind)
         .collect()
+}
+
+/// The one mail of `kind` a step sent, which must go to Andi alone, while nothing
+/// reached the customer and the mail was kept as a note.
+fn only_to_andi(step: &Step, kind: OutgoingKind) -> &OutgoingMail {
+    assert!(
+        of_kind(step, OutgoingKind::AgentReply).is_empty(),
+        "nothing reaches the customer"
+    );
+    assert_eq!(step.filed, Filed::Note);
+    let [mail] = of_kind(step, kind)[..] else {
+        panic!("one {kind:?} mail: {:?}", step.effects);
+    };
+    assert_eq!(mail.to.address.as_str(), "andi@example.com");
+    mail
+}
+
+fn participants(ticket: &Ticket) -> Vec<&str> {
+    ticket.participants.iter().map(|a| a.as_str()).collect()
 }
 
 fn history(step: &Step) -> Vec<&Happening> {
@@ -264,7 +283,7 @@ fn a_new_ticket_is_announced_to_tier_one_with_a_signed_reply_to() {
 
 #[test]
 fn a_verified_agent_reply_is_relayed_with_only_its_new_text() {
-    let step = agent_step("Sudah kami perbaiki.\r\n\r\nOn Mon, Budi <budi@example.id> wrote:\r\n> Printer saya rusak.", Verification::ReplyToken, "support@example.com");
+    let step = andi_writes("Sudah kami perbaiki.\r\n\r\nOn Mon, Budi <budi@example.id> wrote:\r\n> Printer saya rusak.");
     let replies = of_kind(&step, OutgoingKind::AgentReply);
     assert_eq!(replies.len(), 1);
     let reply = replies[0];
@@ -295,7 +314,7 @@ fn a_verified_agent_reply_is_relayed_with_only_its_new_text() {
 
 #[test]
 fn commands_apply_with_the_reply() {
-    let step = agent_step("#priority urgent\r\n#category printer\r\n#assign me\r\n#pending\r\n\r\nMohon kirim foto layarnya.", Verification::ReplyToken, "support@example.com");
+    let step = andi_writes("#priority urgent\r\n#category printer\r\n#assign me\r\n#pending\r\n\r\nMohon kirim foto layarnya.");
     assert_eq!(step.ticket.priority, crate::types::Priority::Urgent);
     assert_eq!(step.ticket.category.as_deref(), Some("printer"));
     assert_eq!(
@@ -329,22 +348,14 @@ fn a_note_never_reaches_the_customer() {
 
 #[test]
 fn a_bad_command_applies_nothing_and_tells_the_agent() {
-    let step = agent_step(
-        "#priority urgent\r\n#tier 9\r\n\r\nEscalating.",
-        Verification::ReplyToken,
-        "support@example.com",
-    );
+    let step = andi_writes("#priority urgent\r\n#tier 9\r\n\r\nEscalating.");
     assert_eq!(
         step.ticket.priority,
         crate::types::Priority::Normal,
         "nothing applied"
     );
-    assert!(of_kind(&step, OutgoingKind::AgentReply).is_empty());
-    let errors = of_kind(&step, OutgoingKind::CommandError);
-    assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0].to.address.as_str(), "andi@example.com");
-    assert!(errors[0].body.contains("#tier 9"), "{}", errors[0].body);
-    assert_eq!(step.filed, Filed::Note);
+    let error = only_to_andi(&step, OutgoingKind::CommandError);
+    assert!(error.body.contains("#tier 9"), "{}", error.body);
 }
 
 #[test]
@@ -355,19 +366,12 @@ fn an_unverified_agent_mail_executes_nothing_and_warns_the_real_agent() {
         "support@example.com",
     );
     assert_eq!(step.ticket.status, Status::New);
-    assert!(of_kind(&step, OutgoingKind::AgentReply).is_empty());
-    let warnings = of_kind(&step, OutgoingKind::Unverified);
-    assert_eq!(warnings[0].to.address.as_str(), "andi@example.com");
-    assert_eq!(step.filed, Filed::Note);
+    only_to_andi(&step, OutgoingKind::Unverified);
 }
 
 #[test]
 fn escalation_moves_up_one_tier_and_tells_the_next_tier() {
-    let step = agent_step(
-        "#escalate needs a specialist",
-        Verification::ReplyToken,
-        "support@example.com",
-    );
+    let step = andi_writes("#escalate needs a specialist");
     assert_eq!(step.ticket.tier.0, 2);
     let told: Vec<_> = notifications(&step)
         .iter()
@@ -379,11 +383,7 @@ fn escalation_moves_up_one_tier_and_tells_the_next_tier() {
 
 #[test]
 fn a_customer_follow_up_reopens_a_resolved_ticket_but_thanks_do_not() {
-    let resolved = agent_step(
-        "#close\r\nFixed.",
-        Verification::ReplyToken,
-        "support@example.com",
-    );
+    let resolved = andi_writes("#close\r\nFixed.");
     assert_eq!(resolved.ticket.status, Status::Resolved);
     let policy = policy();
     for (text, expected) in [
@@ -404,11 +404,7 @@ fn a_customer_follow_up_reopens_a_resolved_ticket_but_thanks_do_not() {
 
 #[test]
 fn a_forward_goes_to_the_specialist_and_their_answer_is_a_note_for_the_agents() {
-    let step1 = agent_step(
-        "#forward tech@vendor.example Please check the fuser unit.",
-        Verification::ReplyToken,
-        "support@example.com",
-    );
+    let step1 = andi_writes("#forward tech@vendor.example Please check the fuser unit.");
     let forwards = of_kind(&step1, OutgoingKind::Forward);
     assert_eq!(forwards.len(), 1);
     assert_eq!(forwards[0].to.address.as_str(), "tech@vendor.example");
@@ -436,11 +432,7 @@ fn a_forward_goes_to_the_specialist_and_their_answer_is_a_note_for_the_agents() 
 
 #[test]
 fn merge_closes_this_ticket_into_an_open_one_and_refuses_the_rest() {
-    let step = agent_step(
-        "#merge 7\r\n#note\r\nsame problem as #7",
-        Verification::ReplyToken,
-        "support@example.com",
-    );
+    let step = andi_writes("#merge 7\r\n#note\r\nsame problem as #7");
     assert_eq!(step.ticket.status, Status::Closed);
     assert_eq!(step.ticket.merged_into, Some(TicketId(7)));
     assert!(step.effects.contains(&Effect::MergeInto(TicketId(7))));
@@ -463,11 +455,7 @@ fn merge_closes_this_ticket_into_an_open_one_and_refuses_the_rest() {
         ("#merge 9", "no ticket #9"),
         ("#merge 42", "itself"),
     ] {
-        let step = agent_step(
-            &format!("#priority high\r\n{line}"),
-            Verification::ReplyToken,
-            "support@example.com",
-        );
+        let step = andi_writes(&format!("#priority high\r\n{line}"));
         let errors = of_kind(&step, OutgoingKind::CommandError);
         assert!(
             errors[0].body.contains(reason),
@@ -488,12 +476,7 @@ fn merge_closes_this_ticket_into_an_open_one_and_refuses_the_rest() {
 
 #[test]
 fn the_ticket_merged_into_takes_in_people_copies_and_thread() {
-    let merged = agent_step(
-        "#merge 7\r\n#note\r\nx",
-        Verification::ReplyToken,
-        "support@example.com",
-    )
-    .ticket;
+    let merged = andi_writes("#merge 7\r\n#note\r\nx").ticket;
     let other = Ticket::open(
         TicketId(7),
         DeskId("support".into()),
@@ -507,12 +490,7 @@ fn the_ticket_merged_into_takes_in_people_copies_and_thread() {
         &policy(),
         Timestamp(NOW.0 + 700),
     );
-    let people: Vec<_> = step
-        .ticket
-        .participants
-        .iter()
-        .map(|a| a.as_str())
-        .collect();
+    let people = participants(&step.ticket);
     assert!(
         people.contains(&"budi@example.id") && people.contains(&"sari@example.id"),
         "{people:?}"
@@ -558,12 +536,7 @@ fn status_moves_only_by_transitions_that_make_sense() {
 #[test]
 fn pending_on_a_resolved_ticket_is_refused_until_it_is_reopened() {
     let policy = policy();
-    let resolved = agent_step(
-        "#resolve\r\nFixed.",
-        Verification::ReplyToken,
-        "support@example.com",
-    )
-    .ticket;
+    let resolved = andi_writes("#resolve\r\nFixed.").ticket;
     assert_eq!(resolved.status, Status::Resolved);
     let agent = andi();
     let none = std::collections::BTreeMap::new();
