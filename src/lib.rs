@@ -12,7 +12,8 @@
 //! ```
 //!
 //! Module map:
-//! - `types`: ids, addresses, time and priority, checked once; shared by config and engine.
+//! - `types`: ids, addresses, time, priority and language, checked once; shared by config,
+//!   templates and engine.
 //! - `calendar`: business-hours arithmetic in a desk's working calendar (pure).
 //! - `config`: the config file → checked `Policy`.
 //! - `templates`: mail templates per language.

@@ -3,7 +3,7 @@
 //! Rendering is pure (no file or clock access), so the engine may call it.
 //! Each kind of mail has one file per language: `acknowledgement.en.txt`, `acknowledgement.id.txt`.
 
-use crate::config::policy::Language;
+use crate::types::Language;
 use minijinja::Environment;
 use serde::Serialize;
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Small value types shared by every module: ids, addresses and time.
+//! Small value types shared by every module: ids, addresses, time, priority, language.
 //!
 //! Each type is checked once where it is made (parse at the edge), so the rest of
 //! Loket can trust it without validating strings again.
@@ -262,5 +262,32 @@ impl fmt::Display for Priority {
             Priority::Urgent => "urgent",
         };
         f.write_str(text)
+    }
+}
+
+/// A language Loket ships templates for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// English.
+    En,
+    /// Bahasa Indonesia.
+    Id,
+}
+
+impl Language {
+    /// Every language, for error messages and template checks.
+    pub const ALL: [Language; 2] = [Language::En, Language::Id];
+
+    /// Reads the config's language code.
+    pub fn parse(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The ISO 639-1 code used in the config and in template file names.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Id => "id",
+        }
     }
 }

@@ -3,10 +3,11 @@
 //! Each section is read on its own so that a mistake in one does not hide the
 //! mistakes in the others; every problem names the key it concerns.
 
-use super::policy::{Desk, IntakePolicy, Language, Limits, Policy, SpoolPolicy, TransportPolicy};
+use super::policy::{Desk, IntakePolicy, Limits, Policy, SpoolPolicy, TransportPolicy};
 use super::raw;
 use crate::secret::Secret;
 use crate::templates::Templates;
+use crate::types::Language;
 use crate::types::{DeskId, EmailAddress};
 use config::{Config, ConfigError};
 use serde::de::DeserializeOwned;

@@ -4,8 +4,9 @@ pub use super::raw::{ImapAuth, Security};
 use crate::calendar::Calendar;
 use crate::secret::Secret;
 use crate::templates::Templates;
-use crate::types::Priority;
+
 use crate::types::{AgentId, Contact, DeskId, EmailAddress, TeamId, Tier};
+use crate::types::{Language, Priority};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -317,33 +318,6 @@ impl std::fmt::Debug for SecurityPolicy {
             .field("reply_key", &"***")
             .field("trusted_authserv_ids", &self.trusted_authserv_ids)
             .finish()
-    }
-}
-
-/// A language Loket ships templates for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    /// English.
-    En,
-    /// Bahasa Indonesia.
-    Id,
-}
-
-impl Language {
-    /// Every language, for error messages and template checks.
-    pub const ALL: [Language; 2] = [Language::En, Language::Id];
-
-    /// Reads the config's language code.
-    pub fn parse(code: &str) -> Option<Language> {
-        Language::ALL.into_iter().find(|l| l.code() == code)
-    }
-
-    /// The ISO 639-1 code used in the config and in template file names.
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::En => "en",
-            Language::Id => "id",
-        }
     }
 }
 

@@ -1,9 +1,10 @@
 //! Building the mails the engine sends: ids, subjects, senders, template text.
 
 use super::{Effect, OutgoingKind, OutgoingMail, Step, Ticket};
-use crate::config::policy::{Agent, Desk, Language, Policy};
+use crate::config::policy::{Agent, Desk, Policy};
 use crate::mail::sanitize;
 use crate::templates::{MailVars, TemplateKind};
+use crate::types::Language;
 use crate::types::{Contact, MessageId, Timestamp};
 
 /// The subject tag of a ticket at its desk: `[HD #42]`.
