@@ -108,24 +108,37 @@ fn find_candidate<L: ThreadLookup>(
     if let Some(id) = tagged_ticket(mail, tags, lookup)? {
         return Ok(Some((id, MatchedBy::Tag)));
     }
+    for (id, how) in referred_ids(mail, class) {
+        if let Some(ticket) = lookup.ticket_of(id)? {
+            return Ok(Some((ticket, how)));
+        }
+    }
+    Ok(None)
+}
+
+/// The Message-IDs a mail refers to, in the order threading tries them: In-Reply-To,
+/// then References, then (for a bounce) the ids it reports, each list newest first (the
+/// newest is the likeliest to be known). The first one known decides.
+pub fn referred_ids<'m>(
+    mail: &'m Mail,
+    class: &'m Class,
+) -> impl Iterator<Item = (&'m MessageId, MatchedBy)> + 'm {
     let reported: &[MessageId] = match class {
         Class::Bounce(_) => &mail.automation.reported_message_ids,
         _ => &[],
     };
-    let by_header = [
-        (&mail.in_reply_to[..], MatchedBy::InReplyTo),
-        (&mail.references[..], MatchedBy::References),
-        (reported, MatchedBy::References),
-    ];
-    for (ids, how) in by_header {
-        // The newest reference is the likeliest to be known; search from the end.
-        for id in ids.iter().rev() {
-            if let Some(ticket) = lookup.ticket_of(id)? {
-                return Ok(Some((ticket, how)));
-            }
-        }
-    }
-    Ok(None)
+    let in_reply_to = mail
+        .in_reply_to
+        .iter()
+        .rev()
+        .map(|id| (id, MatchedBy::InReplyTo));
+    let references = mail
+        .references
+        .iter()
+        .rev()
+        .map(|id| (id, MatchedBy::References));
+    let reported = reported.iter().rev().map(|id| (id, MatchedBy::References));
+    in_reply_to.chain(references).chain(reported)
 }
 
 /// Of the existing tickets tagged in the subject, the first the sender takes part in,

@@ -9,7 +9,7 @@ use crate::mail::{Class, Mail};
 use crate::outbox::compose::FileAttachment;
 use crate::outbox::forward;
 use crate::store::{self, Store};
-use crate::types::{EmailAddress, TicketId};
+use crate::types::{EmailAddress, MessageId, TicketId};
 
 /// What a decision about an arrived mail reads: the tickets it may concern with their
 /// merge chains, the stored copies of the Message-IDs it carries, every agent's load, the
@@ -26,18 +26,19 @@ pub(super) fn for_mail(
         ..Snapshot::default()
     };
     let mut tickets = wanted.tickets;
-    for id in wanted.message_ids {
-        let known: Vec<KnownMessage> = store
-            .lookup_message(&id)?
-            .into_iter()
-            .map(|e| KnownMessage {
-                ticket: e.ticket,
-                fingerprint: e.fingerprint,
-            })
-            .collect();
-        if !known.is_empty() {
-            tickets.extend(known.first().map(|m| m.ticket));
+    let mut ids = wanted.message_ids.into_iter();
+    let own = ids.next();
+    if let Some(own) = own {
+        if let Some(known) = known_copies(store, &own)? {
+            snapshot.messages.insert(own, known);
+        }
+    }
+    // Threading takes the first referred id that is known; the rest need not be read.
+    for id in ids {
+        if let Some(known) = known_copies(store, &id)? {
+            tickets.push(known[0].ticket);
             snapshot.messages.insert(id, known);
+            break;
         }
     }
     for id in tickets {
@@ -59,6 +60,19 @@ pub(super) fn for_mail(
         }
     }
     Ok(snapshot)
+}
+
+/// The stored copies of a Message-ID, if any.
+fn known_copies(store: &Store, id: &MessageId) -> store::Result<Option<Vec<KnownMessage>>> {
+    let known: Vec<KnownMessage> = store
+        .lookup_message(id)?
+        .into_iter()
+        .map(|e| KnownMessage {
+            ticket: e.ticket,
+            fingerprint: e.fingerprint,
+        })
+        .collect();
+    Ok((!known.is_empty()).then_some(known))
 }
 
 /// What a decision about one ticket reads (a timer, a delivery failure): the ticket and

@@ -20,11 +20,12 @@ pub const MAX_MERGE_HOPS: usize = 8;
 /// What the worker must load before deciding about a mail.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Wanted {
-    /// Message-IDs whose stored copies matter: the mail's own (duplicates) and those it
-    /// refers to (threading).
+    /// Message-IDs whose stored copies matter: the mail's own (duplicates), then those it
+    /// refers to in the order threading tries them. Only the first known of those counts,
+    /// so loading stops there.
     pub message_ids: Vec<MessageId>,
     /// Tickets named in the subject's tags or by `#merge` commands; each is loaded with
-    /// its merge chain, as are the tickets the message ids belong to.
+    /// its merge chain, as is the ticket the first known message id belongs to.
     pub tickets: Vec<TicketId>,
     /// Addresses whose auto-reply ledger and customer record matter.
     pub addresses: Vec<EmailAddress>,
@@ -32,16 +33,8 @@ pub struct Wanted {
 
 /// What a decision about `mail` needs from the store.
 pub fn wanted(mail: &Mail, class: &Class, policy: &Policy) -> Wanted {
-    let reported: &[MessageId] = match class {
-        Class::Bounce(_) => &mail.automation.reported_message_ids,
-        _ => &[],
-    };
-    let mut message_ids: Vec<MessageId> = Vec::new();
-    let ids = std::iter::once(&mail.message_id)
-        .chain(&mail.in_reply_to)
-        .chain(&mail.references)
-        .chain(reported);
-    for id in ids {
+    let mut message_ids = vec![mail.message_id.clone()];
+    for (id, _) in thread::referred_ids(mail, class) {
         if !message_ids.contains(id) {
             message_ids.push(id.clone());
         }
@@ -390,7 +383,11 @@ mod tests {
         );
         let wanted = wanted(&reply, &Class::Person, &policy);
         let ids: Vec<&str> = wanted.message_ids.iter().map(|m| m.as_str()).collect();
-        assert_eq!(ids, ["x1@example.id", "a@x", "r@x"], "each read once");
+        assert_eq!(
+            ids,
+            ["x1@example.id", "a@x", "r@x"],
+            "own, then as threading tries them, once each"
+        );
         assert_eq!(wanted.tickets, [TicketId(4), TicketId(5), TicketId(9)]);
         let customer = mail("budi@example.id", "#merge 9", "\r\n#merge 9\r\n");
         assert!(
