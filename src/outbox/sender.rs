@@ -19,6 +19,10 @@ const PAGE: usize = 256;
 /// Mails handed to the transport at the same time (the SMTP pool has as many connections).
 pub const CONCURRENCY: usize = 8;
 
+/// The longest a batch of send results waits to be made durable together: a crash in
+/// that window sends those mails once more (with the same Message-ID), never loses one.
+const RESULTS_FLUSH: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// What one pass over the outbox did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DrainReport {
@@ -119,15 +123,25 @@ impl Sender {
         });
         let mut results = futures_util::stream::iter(attempts).buffer_unordered(CONCURRENCY);
         let mut unreachable = None;
+        let mut unflushed = 0;
+        let mut last_flush = std::time::Instant::now();
         while let Some((record, result)) = results.next().await {
             match result {
                 Err(e) if e.is_unreachable() => unreachable = unreachable.or(Some(e)),
                 result => {
                     self.record(record, result, now, report)?;
-                    // Once "sent" is on disk, a crash cannot send this mail again.
-                    self.store.flush_async().await?;
+                    unflushed += 1;
+                    // Once "sent" is on disk, a crash cannot send this mail again; the
+                    // marks are made durable together, at most RESULTS_FLUSH apart.
+                    if last_flush.elapsed() >= RESULTS_FLUSH {
+                        self.store.flush_async().await?;
+                        (unflushed, last_flush) = (0, std::time::Instant::now());
+                    }
                 }
             }
+        }
+        if unflushed > 0 {
+            self.store.flush_async().await?;
         }
         Ok(match unreachable {
             Some(e) => self.hold(&e, now, report),

@@ -5,6 +5,7 @@
 //! commits durable, and only after it may a source be told the mail is safe.
 
 mod commit;
+mod durable;
 pub mod keys;
 pub mod records;
 
@@ -64,6 +65,9 @@ pub enum Error {
     /// sled failed (disk full, I/O error, corruption).
     #[error("store error: {0}")]
     Sled(#[from] sled::Error),
+    /// sled's files could not be made durable (fsync failed: disk full, I/O error).
+    #[error("cannot make the store's files durable: {0}")]
+    Durability(std::io::Error),
     /// A record could not be read back.
     #[error("store record {what} is unreadable: {error}")]
     Corrupt {
@@ -94,6 +98,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[derive(Clone)]
 pub struct Store {
     db: sled::Db,
+    files: std::sync::Arc<durable::DurableFiles>,
 }
 
 impl Store {
@@ -104,7 +109,10 @@ impl Store {
             .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| classify_open_error(path, e))?;
-        let store = Store { db };
+        let store = Store {
+            db,
+            files: std::sync::Arc::new(durable::DurableFiles::new(path)),
+        };
         store.check_schema(path)?;
         Ok(store)
     }
@@ -135,7 +143,7 @@ impl Store {
             Some(bytes) => Err(unknown(describe_version(&bytes))),
             None if self.is_empty()? => {
                 meta.insert(keys::SCHEMA_KEY, &keys::SCHEMA_VERSION.to_be_bytes())?;
-                self.db.flush()?;
+                self.flush()?;
                 Ok(())
             }
             None => Err(unknown("none (data without a version)".into())),
@@ -155,16 +163,25 @@ impl Store {
         Ok(self.db.open_tree(name)?)
     }
 
-    /// Makes every commit so far durable on disk.
+    /// Makes every commit so far durable on disk: sled's flush, then an fsync of each
+    /// file it wrote (see `durable`). Only after this may a source be told.
     pub fn flush(&self) -> Result<()> {
         self.db.flush()?;
-        Ok(())
+        self.sync_files()
     }
 
     /// `flush` for async callers.
     pub async fn flush_async(&self) -> Result<()> {
         self.db.flush_async().await?;
-        Ok(())
+        let files = self.files.clone();
+        tokio::task::spawn_blocking(move || files.sync())
+            .await
+            .map_err(|e| Error::Durability(std::io::Error::other(e.to_string())))?
+            .map_err(Error::Durability)
+    }
+
+    fn sync_files(&self) -> Result<()> {
+        self.files.sync().map_err(Error::Durability)
     }
 
     /// Where messages with this Message-ID are stored.
