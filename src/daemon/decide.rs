@@ -38,12 +38,12 @@ pub(super) fn mail<'a>(
     }
     let placed = arrival::place(mail, class, desk, snapshot, policy, now);
     let requester = placed.ticket.requester.as_ref().map(|c| &c.address);
-    let to_requester = requester.map_or(&[][..], |a| snapshot.auto_replies_to(a));
+    let to_requester = requester.map_or(0, |a| snapshot.auto_replies_to(a));
     let inbound = Inbound {
         mail,
         class,
         matched_by: placed.matched_by,
-        budget: ledger::budget(to_requester, &snapshot.auto_replies_to_all, now),
+        budget: ledger::budget(to_requester, snapshot.auto_replies_to_all),
         author: arrival::author(mail, &placed, policy, Directory(&snapshot.tickets)),
         staff: Staff(&snapshot.agents),
     };

@@ -4,12 +4,13 @@
 
 use crate::config::Policy;
 use crate::engine::arrival::{self, MAX_MERGE_HOPS};
+use crate::engine::ledger::ReplyWindow;
 use crate::engine::{Effect, KnownMessage, OutgoingKind, Snapshot};
 use crate::mail::{Class, Mail};
 use crate::outbox::compose::FileAttachment;
 use crate::outbox::forward;
 use crate::store::{self, Store};
-use crate::types::{EmailAddress, MessageId, TicketId};
+use crate::types::{EmailAddress, MessageId, TicketId, Timestamp};
 
 /// What a decision about an arrived mail reads: the tickets it may concern with their
 /// merge chains, the stored copies of the Message-IDs it carries, every agent's load, the
@@ -19,6 +20,7 @@ pub(super) fn for_mail(
     mail: &Mail,
     class: &Class,
     policy: &Policy,
+    now: Timestamp,
 ) -> store::Result<Snapshot> {
     let wanted = arrival::wanted(mail, class, policy);
     let mut snapshot = Snapshot {
@@ -51,9 +53,12 @@ pub(super) fn for_mail(
         .filter_map(|t| t.requester.as_ref().map(|c| c.address.clone()))
         .collect();
     for address in wanted.addresses.iter().chain(&requesters) {
-        ledger(store, address, &mut snapshot)?;
+        if !snapshot.auto_replies.contains_key(address) {
+            let count = store.auto_reply_count(&ReplyWindow::sender(address, now))?;
+            snapshot.auto_replies.insert(address.clone(), count);
+        }
     }
-    snapshot.auto_replies_to_all = store.auto_replies(None)?;
+    snapshot.auto_replies_to_all = store.auto_reply_count(&ReplyWindow::all(now))?;
     for address in &wanted.addresses {
         if store.customer(address)?.is_some() {
             snapshot.known_customers.insert(address.clone());
@@ -108,14 +113,6 @@ fn agents(store: &Store, policy: &Policy, snapshot: &mut Snapshot) -> store::Res
     for agent in &policy.agents {
         let load = store.agent_load(&agent.id)?;
         snapshot.agents.insert(agent.id.clone(), load);
-    }
-    Ok(())
-}
-
-fn ledger(store: &Store, address: &EmailAddress, snapshot: &mut Snapshot) -> store::Result<()> {
-    if !snapshot.auto_replies.contains_key(address) {
-        let times = store.auto_replies(Some(address))?;
-        snapshot.auto_replies.insert(address.clone(), times);
     }
     Ok(())
 }

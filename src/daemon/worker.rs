@@ -197,7 +197,7 @@ impl Worker {
         let mail = mail::parse(raw);
         let class = mail::classify(&mail, |a| self.policy.is_own_address(a));
         let policy = &self.policy;
-        let snapshot = load::for_mail(&self.store, &mail, &class, policy)?;
+        let snapshot = load::for_mail(&self.store, &mail, &class, policy, now)?;
         let desk = arrival.desk.clone();
         let Some(decided) = decide::mail(&mail, &class, desk, &snapshot, policy, now) else {
             debug!(message_id = %mail.message_id, "duplicate delivery ignored");

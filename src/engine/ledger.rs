@@ -6,12 +6,48 @@ use super::event::{AgentLoad, Staff};
 use super::loops::AutoReplyBudget;
 use super::ticket::Ticket;
 use super::timer::Timer;
-use crate::types::{AgentId, Timestamp};
+use crate::types::{AgentId, EmailAddress, Timestamp};
 
-/// How long an automatic reply counts against its recipient's hourly limit.
+/// The length of a recipient's window of automatic replies (`auto_replies_per_sender_per_hour`).
 const SENDER_WINDOW_SECS: i64 = 3600;
-/// How long an automatic reply counts against the per-minute limit for everyone.
+/// The length of the window for everyone (`auto_replies_per_minute`).
 const ALL_WINDOW_SECS: i64 = 60;
+
+/// One fixed-window counter of automatic replies: to one address in one clock hour, or to
+/// anyone in one clock minute. A counter is a number, not a list of times, so that the
+/// ledger costs the same however busy the desk is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ReplyWindow {
+    /// Replies to `address` in the hour starting at `start`.
+    Sender {
+        /// The recipient.
+        address: EmailAddress,
+        /// The window's start.
+        start: Timestamp,
+    },
+    /// Replies to anyone in the minute starting at `start`.
+    All {
+        /// The window's start.
+        start: Timestamp,
+    },
+}
+
+impl ReplyWindow {
+    /// The window `now` falls in for replies to `address`.
+    pub fn sender(address: &EmailAddress, now: Timestamp) -> ReplyWindow {
+        ReplyWindow::Sender {
+            address: address.clone(),
+            start: Timestamp(now.0 - now.0.rem_euclid(SENDER_WINDOW_SECS)),
+        }
+    }
+
+    /// The window `now` falls in for replies to anyone.
+    pub fn all(now: Timestamp) -> ReplyWindow {
+        ReplyWindow::All {
+            start: Timestamp(now.0 - now.0.rem_euclid(ALL_WINDOW_SECS)),
+        }
+    }
+}
 
 /// Timers to add to and remove from the due-time index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -87,33 +123,35 @@ impl Loads<'_> {
     }
 }
 
-/// How many automatic replies went out recently, from the ledgers.
-pub fn budget(to_sender: &[Timestamp], to_all: &[Timestamp], now: Timestamp) -> AutoReplyBudget {
+/// How many automatic replies went out in the current windows, from the counters.
+pub fn budget(to_sender: u32, to_all: u32) -> AutoReplyBudget {
     AutoReplyBudget {
-        to_sender_last_hour: recent(to_sender, now.minus_secs(SENDER_WINDOW_SECS)),
-        to_all_last_minute: recent(to_all, now.minus_secs(ALL_WINDOW_SECS)),
+        to_sender_last_hour: to_sender,
+        to_all_last_minute: to_all,
     }
 }
 
-/// A recipient's ledger after one more automatic reply at `now`: entries that no longer
-/// count are dropped.
-pub fn sender_ledger_after_reply(times: &[Timestamp], now: Timestamp) -> Vec<Timestamp> {
-    kept_with(times, now.minus_secs(SENDER_WINDOW_SECS), now)
-}
-
-/// The everyone-ledger after one more automatic reply at `now`.
-pub fn all_ledger_after_reply(times: &[Timestamp], now: Timestamp) -> Vec<Timestamp> {
-    kept_with(times, now.minus_secs(ALL_WINDOW_SECS), now)
-}
-
-fn recent(times: &[Timestamp], since: Timestamp) -> u32 {
-    times.iter().filter(|t| **t > since).count() as u32
-}
-
-fn kept_with(times: &[Timestamp], since: Timestamp, now: Timestamp) -> Vec<Timestamp> {
-    let mut kept: Vec<Timestamp> = times.iter().copied().filter(|t| *t > since).collect();
-    kept.push(now);
-    kept
+/// The counters after automatic replies to `recipients` at `now`, starting from the
+/// counts the snapshot holds (`count`): one entry per window, each with its new count.
+pub fn counters_after_replies(
+    recipients: &[EmailAddress],
+    now: Timestamp,
+    count: impl Fn(&ReplyWindow) -> u32,
+) -> Vec<(ReplyWindow, u32)> {
+    let mut counters: Vec<(ReplyWindow, u32)> = Vec::new();
+    let windows = recipients
+        .iter()
+        .flat_map(|to| [ReplyWindow::sender(to, now), ReplyWindow::all(now)]);
+    for window in windows {
+        match counters.iter_mut().find(|(w, _)| *w == window) {
+            Some((_, n)) => *n += 1,
+            None => {
+                let n = count(&window) + 1;
+                counters.push((window, n));
+            }
+        }
+    }
+    counters
 }
 
 #[cfg(test)]
@@ -201,25 +239,46 @@ mod tests {
     }
 
     #[test]
-    fn the_auto_reply_ledgers_count_and_keep_only_their_windows() {
-        let now = Timestamp(10_000);
-        let sent = [Timestamp(5_000), Timestamp(9_000), Timestamp(9_990)];
-        let budget = budget(&sent, &sent, now);
+    fn auto_replies_are_counted_in_fixed_clock_windows() {
+        let budi = EmailAddress::parse("budi@example.id").expect("valid");
+        let sari = EmailAddress::parse("sari@example.id").expect("valid");
+        // 10:59:59 and 10:00:00 share an hour; 11:00:00 starts the next.
+        let at = |h: i64, m: i64, s: i64| {
+            Timestamp(1_790_000_000 - 1_790_000_000 % 86_400 + h * 3600 + m * 60 + s)
+        };
         assert_eq!(
-            budget.to_sender_last_hour, 2,
-            "5000 is more than an hour ago"
+            ReplyWindow::sender(&budi, at(10, 59, 59)),
+            ReplyWindow::sender(&budi, at(10, 0, 0))
+        );
+        assert_ne!(
+            ReplyWindow::sender(&budi, at(10, 59, 59)),
+            ReplyWindow::sender(&budi, at(11, 0, 0))
         );
         assert_eq!(
-            budget.to_all_last_minute, 1,
-            "only 9990 is within the minute"
+            ReplyWindow::all(at(10, 5, 59)),
+            ReplyWindow::all(at(10, 5, 0))
         );
+        assert_ne!(
+            ReplyWindow::all(at(10, 5, 59)),
+            ReplyWindow::all(at(10, 6, 0))
+        );
+        // Two replies to Budi and one to Sari in one step: Budi's counter goes up by two,
+        // everyone's by three, each from what was counted before.
+        let before = |w: &ReplyWindow| match w {
+            ReplyWindow::Sender { .. } => 1,
+            ReplyWindow::All { .. } => 10,
+        };
+        let now = at(10, 30, 0);
+        let counters =
+            counters_after_replies(&[budi.clone(), budi.clone(), sari.clone()], now, before);
         assert_eq!(
-            sender_ledger_after_reply(&sent, now),
-            vec![Timestamp(9_000), Timestamp(9_990), now]
+            counters,
+            vec![
+                (ReplyWindow::sender(&budi, now), 3),
+                (ReplyWindow::all(now), 13),
+                (ReplyWindow::sender(&sari, now), 2),
+            ]
         );
-        assert_eq!(
-            all_ledger_after_reply(&sent, now),
-            vec![Timestamp(9_990), now]
-        );
+        assert_eq!(budget(3, 13).to_sender_last_hour, 3);
     }
 }

@@ -3,9 +3,10 @@
 //! ledgers is a pure function of it.
 
 use super::event::AgentLoad;
+use super::ledger::ReplyWindow;
 use super::ticket::Ticket;
 use crate::thread::ThreadLookup;
-use crate::types::{AgentId, EmailAddress, MessageId, TicketId, Timestamp};
+use crate::types::{AgentId, EmailAddress, MessageId, TicketId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
 
@@ -20,10 +21,10 @@ pub struct Snapshot {
     pub messages: BTreeMap<MessageId, Vec<KnownMessage>>,
     /// Every configured agent's load.
     pub agents: BTreeMap<AgentId, AgentLoad>,
-    /// Automatic replies sent to each address that may be answered, newest last.
-    pub auto_replies: BTreeMap<EmailAddress, Vec<Timestamp>>,
-    /// Automatic replies sent to anyone, newest last.
-    pub auto_replies_to_all: Vec<Timestamp>,
+    /// Automatic replies sent in the current hour to each address that may be answered.
+    pub auto_replies: BTreeMap<EmailAddress, u32>,
+    /// Automatic replies sent to anyone in the current minute.
+    pub auto_replies_to_all: u32,
     /// Customers already on record (of the addresses that were looked up).
     pub known_customers: BTreeSet<EmailAddress>,
     /// The number a new ticket would get.
@@ -47,7 +48,7 @@ impl Default for Snapshot {
             messages: BTreeMap::new(),
             agents: BTreeMap::new(),
             auto_replies: BTreeMap::new(),
-            auto_replies_to_all: Vec::new(),
+            auto_replies_to_all: 0,
             known_customers: BTreeSet::new(),
             next_ticket: TicketId(1),
         }
@@ -55,9 +56,19 @@ impl Default for Snapshot {
 }
 
 impl Snapshot {
-    /// Automatic replies sent to `address`, as far as they were loaded.
-    pub fn auto_replies_to(&self, address: &EmailAddress) -> &[Timestamp] {
-        self.auto_replies.get(address).map_or(&[], Vec::as_slice)
+    /// Automatic replies sent to `address` in the current hour, as far as they were loaded.
+    pub fn auto_replies_to(&self, address: &EmailAddress) -> u32 {
+        self.auto_replies.get(address).copied().unwrap_or(0)
+    }
+}
+
+impl Snapshot {
+    /// The replies counted in `window` when the snapshot was loaded (its current windows).
+    pub fn replies_in(&self, window: &ReplyWindow) -> u32 {
+        match window {
+            ReplyWindow::Sender { address, .. } => self.auto_replies_to(address),
+            ReplyWindow::All { .. } => self.auto_replies_to_all,
+        }
     }
 }
 

@@ -9,8 +9,9 @@
 use super::keys;
 use super::records::{Customer, IndexEntry, MessageRecord, OutboxRecord};
 use super::{encode, DueTimer, Error, Result, Store};
+use crate::engine::ledger::ReplyWindow;
 use crate::engine::{AgentLoad, HistoryEntry, Ticket};
-use crate::types::{AgentId, TicketId, Timestamp};
+use crate::types::{AgentId, TicketId};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use sled::Transactional;
 
@@ -29,8 +30,8 @@ pub struct Change {
     pub outbox: Vec<NewOutboxMail>,
     /// A customer seen for the first time.
     pub new_customer: Option<Customer>,
-    /// Updated automatic-reply ledgers: (address or `*`, recent reply times).
-    pub auto_replies: Vec<(Vec<u8>, Vec<Timestamp>)>,
+    /// Automatic-reply counters as the change leaves them: (window, count).
+    pub auto_replies: Vec<(ReplyWindow, u32)>,
     /// Other tickets changed by the same step (a merge), with their history entries.
     pub others: Vec<(Ticket, Vec<HistoryEntry>)>,
     /// Entries to add to the due-time index of timers.
@@ -160,8 +161,9 @@ impl Store {
                 encode(customer),
             ));
         }
-        for (key, times) in &change.auto_replies {
-            writes.push((AUTO_REPLIES, key.clone(), encode(times)));
+        for (window, count) in &change.auto_replies {
+            let key = keys::reply_window(window);
+            writes.push((AUTO_REPLIES, key, count.to_be_bytes().to_vec()));
         }
         Ok(Prepared {
             writes,

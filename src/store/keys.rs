@@ -1,9 +1,10 @@
 //! Tree names and key encodings. Integers are big-endian so that key order is number order.
 
+use crate::engine::ledger::ReplyWindow;
 use crate::types::{TicketId, Timestamp};
 
 /// The schema this build reads and writes. Bump it with a migration, never silently.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Tree of store-wide values: schema version and counters.
 pub const META: &str = "meta";
@@ -31,8 +32,9 @@ pub const QUARANTINE: &str = "quarantine";
 pub const QUARANTINE_RAW: &str = "quarantine_raw";
 /// IMAP sync state per mailbox: UIDVALIDITY and the last UID taken in.
 pub const SYNC: &str = "sync";
-/// Recent automatic replies per address (and `*` for all), for the loop brakes.
-pub const AUTO_REPLIES: &str = "auto_replies";
+/// Automatic replies counted per recipient per hour and for everyone per minute, for
+/// the loop brakes (schema 2; schema 1 kept lists of times in `auto_replies`).
+pub const AUTO_REPLY_COUNTS: &str = "auto_reply_counts";
 
 /// Timers of tickets by (due time, ticket, kind): the scheduler reads only what is due.
 pub const TIMERS: &str = "timers";
@@ -51,7 +53,7 @@ pub const COMMIT_TREES: [&str; 13] = [
     OUTBOX,
     OUTBOX_RAW,
     OUTBOX_PENDING,
-    AUTO_REPLIES,
+    AUTO_REPLY_COUNTS,
     TIMERS,
     AGENTS,
 ];
@@ -62,8 +64,24 @@ pub const SCHEMA_KEY: &[u8] = b"schema_version";
 pub const LAST_TICKET_KEY: &[u8] = b"last_ticket";
 /// `meta` key of the last outbox id given out.
 pub const LAST_OUTBOX_KEY: &[u8] = b"last_outbox";
-/// `auto_replies` key counting replies to everyone.
-pub const ALL_RECIPIENTS: &[u8] = b"*";
+/// The tree of automatic-reply lists that schema 1 kept (dropped by the migration to 2).
+pub const OLD_AUTO_REPLIES: &str = "auto_replies";
+
+/// Key of an automatic-reply counter: `s`, the address, NUL, the window's start; or `*`
+/// and the window's start for everyone.
+pub fn reply_window(window: &ReplyWindow) -> Vec<u8> {
+    let (mut key, start) = match window {
+        ReplyWindow::Sender { address, start } => {
+            let mut key = b"s".to_vec();
+            key.extend_from_slice(address.as_str().as_bytes());
+            key.push(0);
+            (key, start)
+        }
+        ReplyWindow::All { start } => (b"*".to_vec(), start),
+    };
+    key.extend_from_slice(&start.0.to_be_bytes());
+    key
+}
 
 /// Key of a ticket.
 pub fn ticket(id: TicketId) -> [u8; 8] {

@@ -7,6 +7,7 @@
 mod commit;
 mod durable;
 pub mod keys;
+mod migrate;
 pub mod records;
 
 pub use commit::{Change, NewMessage, NewOutboxMail};
@@ -15,6 +16,7 @@ pub use records::{
     QuarantineRecord, SyncState,
 };
 
+use crate::engine::ledger;
 use crate::engine::timer::Timer;
 use crate::engine::{AgentLoad, HistoryEntry, Ticket};
 use crate::types::{AgentId, EmailAddress, MessageId, TicketId, Timestamp};
@@ -52,8 +54,8 @@ pub enum Error {
         /// The store folder.
         path: PathBuf,
     },
-    /// The store was written by another version of Loket.
-    #[error("the store at {path} has schema version {found}; this loket reads version {expected}: run the loket version that wrote it, or restore a backup")]
+    /// The store was written by a newer Loket (or is not a Loket store).
+    #[error("the store at {path} has schema version {found}; this loket reads version {expected} and upgrades older ones: run the loket version that wrote it, or restore a backup")]
     UnknownSchema {
         /// The store folder.
         path: PathBuf,
@@ -140,7 +142,12 @@ impl Store {
         };
         match meta.get(keys::SCHEMA_KEY)? {
             Some(bytes) if bytes.as_ref() == keys::SCHEMA_VERSION.to_be_bytes() => Ok(()),
-            Some(bytes) => Err(unknown(describe_version(&bytes))),
+            Some(bytes) => match <[u8; 4]>::try_from(bytes.as_ref()).map(u32::from_be_bytes) {
+                Ok(old) if (1..keys::SCHEMA_VERSION).contains(&old) => {
+                    migrate::upgrade(self, path, old)
+                }
+                _ => Err(unknown(describe_version(&bytes))),
+            },
             None if self.is_empty()? => {
                 meta.insert(keys::SCHEMA_KEY, &keys::SCHEMA_VERSION.to_be_bytes())?;
                 self.flush()?;
@@ -245,11 +252,14 @@ impl Store {
         self.get_json(keys::CUSTOMERS, address.as_str().as_bytes())
     }
 
-    /// Times of recent automatic replies to an address (or to all, with `None`).
-    pub fn auto_replies(&self, to: Option<&EmailAddress>) -> Result<Vec<Timestamp>> {
-        let key = to.map_or(keys::ALL_RECIPIENTS, |a| a.as_str().as_bytes());
-        self.get_json(keys::AUTO_REPLIES, key)
-            .map(Option::unwrap_or_default)
+    /// Automatic replies counted in one window (zero when none were sent).
+    pub fn auto_reply_count(&self, window: &ledger::ReplyWindow) -> Result<u32> {
+        let value = self
+            .tree(keys::AUTO_REPLY_COUNTS)?
+            .get(keys::reply_window(window))?;
+        Ok(value
+            .and_then(|v| <[u8; 4]>::try_from(v.as_ref()).ok())
+            .map_or(0, u32::from_be_bytes))
     }
 
     /// What the store knows of an agent: open tickets, last assignment, away or back.

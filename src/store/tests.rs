@@ -99,6 +99,51 @@ fn history_appends_after_existing_entries() {
 }
 
 #[test]
+fn a_schema_1_store_is_migrated_once_and_keeps_its_tickets() {
+    let (dir, store) = open_temp();
+    let first = change(&store, "a@x", "fa");
+    store.commit(&first).expect("commits");
+    store.flush().expect("flushes");
+    drop(store);
+    // Make it what schema 1 wrote: its version, and the ledger of reply times.
+    let path = dir.path().join("store");
+    {
+        let db = sled::open(&path).expect("opens");
+        let meta = db.open_tree(keys::META).expect("tree");
+        meta.insert(keys::SCHEMA_KEY, &1u32.to_be_bytes())
+            .expect("writes");
+        let old = db.open_tree(keys::OLD_AUTO_REPLIES).expect("tree");
+        old.insert(b"budi@example.id", b"[1790000000]".as_slice())
+            .expect("writes");
+        db.flush().expect("flushes");
+    }
+    let store = Store::open(&path).expect("a schema 1 store opens");
+    assert_eq!(
+        store.load_ticket(first.ticket.id).expect("reads"),
+        Some(first.ticket.clone())
+    );
+    let budi = crate::types::EmailAddress::parse("budi@example.id").expect("valid");
+    let window = crate::engine::ledger::ReplyWindow::sender(&budi, Timestamp(1_790_000_000));
+    assert_eq!(store.auto_reply_count(&window).expect("reads"), 0);
+    drop(store);
+    let db = sled::open(&path).expect("opens");
+    let version = db
+        .open_tree(keys::META)
+        .expect("tree")
+        .get(keys::SCHEMA_KEY)
+        .expect("reads");
+    assert_eq!(
+        version.as_deref(),
+        Some(&keys::SCHEMA_VERSION.to_be_bytes()[..])
+    );
+    let names: Vec<Vec<u8>> = db.tree_names().into_iter().map(|n| n.to_vec()).collect();
+    assert!(
+        !names.contains(&keys::OLD_AUTO_REPLIES.as_bytes().to_vec()),
+        "the old ledger is gone"
+    );
+}
+
+#[test]
 fn a_store_of_another_schema_version_is_refused_not_rewritten() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("store");
