@@ -44,9 +44,11 @@ impl DurableFiles {
                 if synced.contains(&entry.file_name()) {
                     continue;
                 }
-                sync_file(&entry.path())?;
-                synced.insert(entry.file_name());
-                new_blobs = true;
+                // sled may remove a blob it no longer needs while this runs.
+                if sync_file_if_present(&entry.path())? {
+                    synced.insert(entry.file_name());
+                    new_blobs = true;
+                }
             }
             if new_blobs {
                 sync_file(&blobs)?;
@@ -68,8 +70,8 @@ impl DurableFiles {
         for entry in std::fs::read_dir(&self.folder)? {
             let entry = entry?;
             let is_snapshot = entry.file_name().to_string_lossy().starts_with("snap.");
-            if is_snapshot && entry.file_type()?.is_file() {
-                sync_file(&entry.path())?;
+            if is_snapshot {
+                sync_file_if_present(&entry.path())?;
             }
         }
         sync_file(&self.folder)
@@ -79,4 +81,37 @@ impl DurableFiles {
 /// fsync of a file or a folder (a folder's fsync makes its entries durable).
 fn sync_file(path: &Path) -> io::Result<()> {
     File::open(path)?.sync_all()
+}
+
+/// fsync of a file that sled may have removed since it was listed: `false` if it is gone.
+fn sync_file_if_present(path: &Path) -> io::Result<bool> {
+    match sync_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_files_that_sled_removes_are_no_error_and_new_ones_are_synced() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let folder = dir.path();
+        std::fs::create_dir(folder.join("blobs")).expect("blobs");
+        for name in ["db", "conf", "blobs/1"] {
+            std::fs::write(folder.join(name), b"x").expect("writes");
+        }
+        let files = DurableFiles::new(folder);
+        files.sync().expect("syncs");
+        std::fs::remove_file(folder.join("blobs/1")).expect("removes");
+        std::fs::write(folder.join("blobs/2"), b"y").expect("writes");
+        files.sync().expect("a removed blob is not an error");
+        let synced = files.synced_blobs.lock().expect("lock").clone();
+        assert!(synced.contains(&OsString::from("2")));
+        // Removed between listing and opening (sled's blob collection runs meanwhile).
+        assert!(!sync_file_if_present(&folder.join("blobs/3")).expect("not an error"));
+    }
 }
