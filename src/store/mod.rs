@@ -2,7 +2,32 @@
 //!
 //! Reads are plain methods named after what callers need. Every write that changes a
 //! ticket goes through `Store::commit`, one sled transaction; `Store::flush` makes the
-//! commits durable, and only after it may a source be told the mail is safe.
+//! commits durable (sled's flush, then an fsync of the files it wrote: `durable`), and
+//! only after it may a source be told the mail is safe.
+//!
+//! The surface, by caller. This is the seam at which another database could replace
+//! sled for a site that outgrows one machine; whatever replaces it must keep the
+//! atomicity and durability promises written here.
+//!
+//! - **Worker** (the only writer of tickets):
+//!   - loads: `lookup_message`, `load_ticket`, `next_ticket_id`, `agent_load`,
+//!     `auto_reply_count`, `customer`, and for a forward or a lead report `messages` and
+//!     `raw_message`;
+//!   - `commit(Change)`: **atomic together**: the ticket and any other ticket it changed
+//!     (a merge), its new messages with their raw bytes and Message-ID index entries, its
+//!     history entries, the outbox mails it caused, the timer-index entries set and
+//!     removed, the agents' loads, the auto-reply counters, a new customer, the ticket and
+//!     outbox counters;
+//!   - timers: `due_timers`, `next_timer`, `drop_timer`;
+//!   - `quarantine` (a mail set aside, with its raw bytes);
+//!   - `flush`, once per batch, **before** any receipt is acknowledged.
+//! - **Sender**: `pending_outbox` (only ids up to the last durable commit are handed to
+//!   it), `update_outbox` (sent, deferred, failed), `flush_async` for a batch of results.
+//! - **IMAP intake**: `sync_state` / `set_sync_state` (UIDVALIDITY and the last UID seen).
+//! - **CLI and control socket** (reads): `tickets`, `load_ticket`, `messages`, `history`,
+//!   `outbox`, `quarantined`.
+//! - **Start-up**: `open` (refuses a store in use or of a newer schema, upgrades an older
+//!   one: `migrate`), `last_outbox_id`.
 
 mod commit;
 mod durable;
