@@ -7,7 +7,7 @@
 
 use super::load::Conversation;
 use crate::engine::arrival::Placed;
-use crate::engine::ledger::{self, ReplyWindow, TimerChanges};
+use crate::engine::ledger::{self, TimerChanges};
 use crate::engine::{
     self, Author, Effect, Filed, HistoryEntry, Inbound, OutgoingMail, Snapshot, Staff, Step, Ticket,
 };
@@ -146,15 +146,10 @@ fn queue(change: &mut Change, mut mail: OutgoingMail, seq: &mut u32, drafting: &
     });
     if mail.kind == engine::OutgoingKind::Acknowledgement {
         let snapshot = drafting.snapshot;
-        let earlier = |window: &ReplyWindow| {
-            let counted = change.auto_replies.iter().find(|(w, _)| w == window);
-            counted.map_or_else(|| snapshot.replies_in(window), |(_, n)| *n)
-        };
-        let counters = ledger::counters_after_replies(&[mail.to.address.clone()], now, earlier);
-        for (window, count) in counters {
-            change.auto_replies.retain(|(w, _)| *w != window);
-            change.auto_replies.push((window, count));
-        }
+        let to = &mail.to.address;
+        ledger::count_reply(&mut change.auto_replies, to, now, |w| {
+            snapshot.replies_in(w)
+        });
     }
 }
 

@@ -131,27 +131,24 @@ pub fn budget(to_sender: u32, to_all: u32) -> AutoReplyBudget {
     }
 }
 
-/// The counters after automatic replies to `recipients` at `now`, starting from the
-/// counts the snapshot holds (`count`): one entry per window, each with its new count.
-pub fn counters_after_replies(
-    recipients: &[EmailAddress],
+/// Counts one more automatic reply to `to` at `now` into `counters` (a change's counters
+/// as they stand): a window the change has not touched yet starts from what the snapshot
+/// counted (`counted`).
+pub fn count_reply(
+    counters: &mut Vec<(ReplyWindow, u32)>,
+    to: &EmailAddress,
     now: Timestamp,
-    count: impl Fn(&ReplyWindow) -> u32,
-) -> Vec<(ReplyWindow, u32)> {
-    let mut counters: Vec<(ReplyWindow, u32)> = Vec::new();
-    let windows = recipients
-        .iter()
-        .flat_map(|to| [ReplyWindow::sender(to, now), ReplyWindow::all(now)]);
-    for window in windows {
+    counted: impl Fn(&ReplyWindow) -> u32,
+) {
+    for window in [ReplyWindow::sender(to, now), ReplyWindow::all(now)] {
         match counters.iter_mut().find(|(w, _)| *w == window) {
             Some((_, n)) => *n += 1,
             None => {
-                let n = count(&window) + 1;
+                let n = counted(&window) + 1;
                 counters.push((window, n));
             }
         }
     }
-    counters
 }
 
 #[cfg(test)]
@@ -269,8 +266,10 @@ mod tests {
             ReplyWindow::All { .. } => 10,
         };
         let now = at(10, 30, 0);
-        let counters =
-            counters_after_replies(&[budi.clone(), budi.clone(), sari.clone()], now, before);
+        let mut counters = Vec::new();
+        for to in [&budi, &budi, &sari] {
+            count_reply(&mut counters, to, now, before);
+        }
         assert_eq!(
             counters,
             vec![
