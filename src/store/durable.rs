@@ -37,16 +37,20 @@ impl DurableFiles {
             .synced_blobs
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // The blob files present now, synced: what the next call need not sync again.
+        // (Files sled removed drop out of the set by not being listed.)
+        let mut present = BTreeSet::new();
         let mut new_blobs = false;
         if blobs.is_dir() {
             for entry in std::fs::read_dir(&blobs)? {
-                let entry = entry?;
-                if synced.contains(&entry.file_name()) {
+                let name = entry?.file_name();
+                if synced.contains(&name) {
+                    present.insert(name);
                     continue;
                 }
                 // sled may remove a blob it no longer needs while this runs.
-                if sync_file_if_present(&entry.path())? {
-                    synced.insert(entry.file_name());
+                if sync_file_if_present(&blobs.join(&name))? {
+                    present.insert(name);
                     new_blobs = true;
                 }
             }
@@ -54,18 +58,9 @@ impl DurableFiles {
                 sync_file(&blobs)?;
             }
         }
-        // Blob files that sled removed are no longer listed; forget them.
-        if synced.len() > 4096 {
-            let present: BTreeSet<OsString> = std::fs::read_dir(&blobs)?
-                .filter_map(|e| e.ok().map(|e| e.file_name()))
-                .collect();
-            synced.retain(|name| present.contains(name));
-        }
+        *synced = present;
         for name in ["db", "conf"] {
-            let path = self.folder.join(name);
-            if path.exists() {
-                sync_file(&path)?;
-            }
+            sync_file_if_present(&self.folder.join(name))?;
         }
         for entry in std::fs::read_dir(&self.folder)? {
             let entry = entry?;
@@ -83,7 +78,8 @@ fn sync_file(path: &Path) -> io::Result<()> {
     File::open(path)?.sync_all()
 }
 
-/// fsync of a file that sled may have removed since it was listed: `false` if it is gone.
+/// fsync of a file that may not be there (removed by sled since it was listed, or not
+/// written yet): `false` if it is not.
 fn sync_file_if_present(path: &Path) -> io::Result<bool> {
     match sync_file(path) {
         Ok(()) => Ok(true),
