@@ -91,7 +91,7 @@ pub struct Worker {
     store: Store,
     policy: Arc<Policy>,
     failures: HashMap<Receipt, u32>,
-    timer_failures: HashMap<(Timestamp, TicketId, String), u32>,
+    timer_failures: HashMap<DueTimer, u32>,
     /// Tests make the items that contain this text panic, to exercise containment: a mail
     /// whose raw text has it, a timer whose kind has it, a failure whose error has it.
     #[cfg(test)]
@@ -217,11 +217,7 @@ impl Worker {
         log_author(&decided.placed.ticket, &decided.inbound);
         let id = decided.step.ticket.id;
         let conversation = load::conversation_for(&self.store, id, &decided.step.effects)?;
-        let drafting = Drafting {
-            snapshot: &snapshot,
-            conversation: &conversation,
-            now,
-        };
+        let drafting = drafting(&snapshot, &conversation, now);
         let change = change::for_mail(
             &decided.placed,
             decided.step,
@@ -269,23 +265,22 @@ impl Worker {
     /// Fires one timer, containing a panic: `None` when it failed and was kept (or,
     /// after `TIMER_ATTEMPTS` failures, dropped with a history entry on its ticket).
     fn fire_contained(&mut self, due: &DueTimer, now: Timestamp) -> store::Result<Option<usize>> {
-        let key = (due.due, due.ticket, due.kind.clone());
         let why = match catch_unwind(AssertUnwindSafe(|| self.fire(due, now))) {
             Ok(Ok(queued)) => {
-                self.timer_failures.remove(&key);
+                self.timer_failures.remove(due);
                 return Ok(Some(queued));
             }
             Ok(Err(e)) => return Err(e),
             Err(panic) => panic_text(&*panic),
         };
-        let attempts = self.timer_failures.entry(key.clone()).or_default();
+        let attempts = self.timer_failures.entry(due.clone()).or_default();
         *attempts += 1;
         let attempts = *attempts;
         if attempts < TIMER_ATTEMPTS {
             error!(ticket = %due.ticket, timer = %due.kind, attempt = attempts, error = %why, "timer failed; will retry");
             return Ok(None);
         }
-        self.timer_failures.remove(&key);
+        self.timer_failures.remove(due);
         self.drop_failed_timer(due, &why, now)?;
         error!(ticket = %due.ticket, timer = %due.kind, attempts, error = %why, "timer failed every time; dropped, see the ticket's history");
         Ok(None)

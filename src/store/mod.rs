@@ -49,7 +49,7 @@ use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
 /// An entry of the due-time index of timers: one timer of one ticket.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DueTimer {
     /// When it was due.
     pub due: Timestamp,
