@@ -82,18 +82,30 @@ fn check_merges(
 /// sense (`#pending` on a resolved ticket does not): checked before any command is applied.
 fn check_transitions(reading: Reading, mut status: Status) -> Result<Reading, Rejected> {
     for command in &reading.commands {
-        let (asked, line) = match command {
-            Command::Resolve => (Transition::Resolve, "#resolve".to_string()),
-            Command::Reopen => (Transition::Reopen, "#reopen".to_string()),
-            Command::Pending => (Transition::WaitOnCustomer, "#pending".to_string()),
-            Command::Merge(target) => (Transition::MergedAway, format!("#merge {target}")),
-            _ => continue,
+        let Some(asked) = status_transition(command) else {
+            continue;
+        };
+        let line = match command {
+            Command::Merge(target) => format!("#merge {target}"),
+            _ => asked.to_string(),
         };
         status = status
             .after(asked)
             .map_err(|reason| Rejected { line, reason })?;
     }
     Ok(reading)
+}
+
+/// The status change a command asks for, if it asks for one: checked by
+/// `check_transitions`, made by `apply`.
+fn status_transition(command: &Command) -> Option<Transition> {
+    match command {
+        Command::Resolve => Some(Transition::Resolve),
+        Command::Reopen => Some(Transition::Reopen),
+        Command::Pending => Some(Transition::WaitOnCustomer),
+        Command::Merge(_) => Some(Transition::MergedAway),
+        _ => None,
+    }
 }
 
 /// Another ticket continues in this one: its people, copies and thread come along.
@@ -262,10 +274,11 @@ fn apply(
     now: Timestamp,
 ) {
     let by = agent.id.0.as_str();
+    if let Some(asked) = status_transition(command) {
+        transition(step, asked, by, now);
+    }
     match command {
-        Command::Resolve => transition(step, Transition::Resolve, by, now),
-        Command::Reopen => transition(step, Transition::Reopen, by, now),
-        Command::Pending => transition(step, Transition::WaitOnCustomer, by, now),
+        Command::Resolve | Command::Reopen | Command::Pending => {}
         Command::Assign(who) => assign(step, who, agent, policy, now),
         Command::Escalate(reason) => {
             let reason = match reason {
@@ -314,7 +327,6 @@ fn apply(
         Command::Note => {}
         Command::Forward { to, text } => forward(step, agent, to, text, policy, now),
         Command::Merge(target) => {
-            transition(step, Transition::MergedAway, by, now);
             step.ticket.merged_into = Some(*target);
             step.effects.push(Effect::Record(Happening::MergedInto {
                 ticket: *target,
