@@ -17,7 +17,9 @@ use loket::daemon::worker::Worker;
 use loket::engine::sla::{Metric, SlaClock, SlaState};
 use loket::engine::{ledger, Happening, HistoryEntry, Ticket};
 use loket::mail::{self, Class};
-use loket::store::{Change, Direction, DueTimer, MessageKind, MessageRecord, NewMessage, Store};
+use loket::store::{
+    Change, Direction, DueTimer, MailHash, MessageKind, MessageRecord, NewMessage, Store,
+};
 use loket::thread::MatchedBy;
 use loket::types::{DeskId, TicketId, Timestamp};
 use std::path::{Path, PathBuf};
@@ -269,9 +271,12 @@ fn build(setup: &Setup, marker: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
     {
         let store = Store::open(&setup.store)?;
+        // Raw mail lives in the journal, outside sled, and the scheduler never reads it:
+        // every ticket refers to one journal file, so sled holds what a real store holds.
+        let raw_file = store.journal().stage(RAW_MAIL.as_bytes())?.hash;
         let mut last_report = Instant::now();
         for id in 1..=setup.tickets {
-            store.commit(&new_ticket(setup, id, now))?;
+            store.commit(&new_ticket(setup, id, now, raw_file))?;
             if id % FLUSH_EVERY == 0 {
                 store.flush()?;
             }
@@ -306,7 +311,11 @@ fn build(setup: &Setup, marker: &Path) -> anyhow::Result<()> {
 
 /// One new ticket as the worker would commit it for a customer's first mail, with its
 /// SLA clocks laid out by hand: due an hour ago for the due ones, weeks ahead otherwise.
-fn new_ticket(setup: &Setup, id: u64, now: Timestamp) -> Change {
+/// The raw mail every generated ticket refers to.
+const RAW_MAIL: &str =
+    "From: Customer <customer@example.id>\r\nSubject: Printer\r\n\r\nThe printer is broken.\r\n";
+
+fn new_ticket(setup: &Setup, id: u64, now: Timestamp, raw_file: MailHash) -> Change {
     let n = id % 50_000;
     let raw = format!(
         "From: Customer {n} <customer{n}@example.net>\r\n\
@@ -373,7 +382,7 @@ fn new_ticket(setup: &Setup, id: u64, now: Timestamp) -> Change {
         is_new_ticket: true,
         messages: vec![NewMessage {
             record,
-            raw: Some(raw.into_bytes()),
+            raw: Some(raw_file),
         }],
         history: vec![opened],
         outbox: Vec::new(),

@@ -4,6 +4,7 @@
 //! 70 internal error, 75 temporary failure (an MTA retries the delivery).
 
 mod check_config;
+mod fsck;
 mod ingest;
 mod query;
 mod run;
@@ -51,6 +52,12 @@ pub enum Command {
     /// Look at outgoing mail and its delivery state.
     #[command(subcommand)]
     Outbox(ListCommand),
+    /// Check that the store's records and its mail journal agree (stop the daemon first).
+    Fsck {
+        /// First take in mail that a crash left in the journal without a commit.
+        #[arg(long)]
+        repair: bool,
+    },
 }
 
 /// `loket ticket ...`
@@ -166,6 +173,7 @@ pub fn main() -> ExitCode {
         Command::Outbox(ListCommand::List { json }) => {
             with_policy(args.config.as_deref(), |p| query::outbox(p, json))
         }
+        Command::Fsck { repair } => with_policy(args.config.as_deref(), |p| fsck::run(p, repair)),
     };
     ExitCode::from(code)
 }

@@ -54,6 +54,8 @@ pub struct TestingPolicy {
     pub clock_offset_file: Option<PathBuf>,
     /// The daemon task that starts broken (a test of supervision).
     pub fail_task: Option<String>,
+    /// A wait between writing a batch to the journal and submitting it (a crash test).
+    pub journal_pause: Option<std::time::Duration>,
 }
 
 /// Response and resolution targets for a kind of ticket, in the desk's working time.

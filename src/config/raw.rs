@@ -233,6 +233,9 @@ pub struct Testing {
     pub clock_offset_file: Option<PathBuf>,
     /// A daemon task to start broken, to test that a dead task stops the daemon.
     pub fail_task: Option<String>,
+    /// Milliseconds to wait between writing a batch to the journal and submitting it,
+    /// so that a test's kill lands between the two.
+    pub journal_pause_ms: Option<u64>,
 }
 
 /// `[team.<id>]`: a group of agents, such as the IT specialists at level 2.

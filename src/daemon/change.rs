@@ -13,8 +13,8 @@ use crate::engine::{
 };
 use crate::outbox::{compose, Composed};
 use crate::store::{
-    Change, Customer, Direction, DueTimer, MessageKind, MessageRecord, NewMessage, NewOutboxMail,
-    OutboxRecord, OutboxState,
+    Change, Customer, Direction, DueTimer, MailHash, MessageKind, MessageRecord, NewMessage,
+    NewOutboxMail, OutboxRecord, OutboxState,
 };
 use crate::thread::MatchedBy;
 use crate::types::{TicketId, Timestamp};
@@ -35,14 +35,14 @@ pub(super) fn for_mail(
     placed: &Placed,
     step: Step,
     inbound: &Inbound<'_>,
-    raw: &[u8],
+    raw_file: &MailHash,
     drafting: &Drafting<'_>,
 ) -> Change {
     let before = &placed.ticket;
     let mut change = Change::to_ticket(step.ticket.clone(), placed.is_new);
     change.messages.push(NewMessage {
         record: inbound_record(before, inbound, step.filed, drafting.now),
-        raw: Some(raw.to_vec()),
+        raw: Some(*raw_file),
     });
     if let Author::Customer = inbound.author {
         change.new_customer = new_customer(inbound, drafting);

@@ -17,9 +17,8 @@ mod worker_thread;
 
 use crate::clock::Clock;
 use crate::config::Policy;
-use crate::intake;
-use crate::intake::imap::MailboxTask;
 use crate::intake::spool::{self, Spool};
+use crate::intake::{self, imap::MailboxTask, Preparer};
 use crate::outbox::{Sender, Transport};
 use crate::shutdown::{self, Tasks};
 use crate::store::{self, Store};
@@ -78,6 +77,15 @@ pub fn open_store(policy: &Policy) -> anyhow::Result<Store> {
     })
 }
 
+impl Parts {
+    fn preparer(&self) -> Preparer {
+        Preparer {
+            store: self.store.clone(),
+            policy: self.policy.clone(),
+        }
+    }
+}
+
 fn build(policy: Policy) -> anyhow::Result<Parts> {
     let store = open_store(&policy)?;
     banner(&policy, &store);
@@ -118,24 +126,12 @@ fn banner(policy: &Policy, store: &Store) {
 pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
     let parts = build(policy)?;
     let mut worker = Worker::new(parts.store.clone(), parts.policy.clone());
+    let preparer = parts.preparer();
     let mut report = OnceReport::default();
-    loop {
-        let arrivals = parts
-            .spool
-            .take(parts.policy.intake.batch_size)
-            .context("cannot read the spool")?;
-        if arrivals.is_empty() {
-            break;
-        }
-        let batch =
-            tokio::task::block_in_place(|| worker.process_batch(arrivals, parts.clock.now()))?;
-        let removed = spool::acknowledge(&batch.safe);
-        add(&mut report.intake, &batch);
-        if removed == 0 && batch.retried == 0 {
-            warn!("no message of the last batch could be removed from the spool; stopping");
-            break;
-        }
-    }
+    tokio::task::block_in_place(|| -> anyhow::Result<()> {
+        report.intake = reconcile(&mut worker, &parts, &preparer)?;
+        take_spool(&mut worker, &parts, &preparer, &mut report.intake)
+    })?;
     let timers = tokio::task::block_in_place(|| worker.fire_due(parts.clock.now()))?;
     report.timers_fired = timers.fired;
     let sender = Sender::new(parts.store, parts.transport, parts.policy.retry_after);
@@ -148,6 +144,145 @@ pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
     Ok(report)
 }
 
+/// `loket fsck --repair`: what start-up does to the journal, now, without running
+/// anything else (mail it queues is sent by the next run).
+pub fn repair_journal(policy: Policy) -> anyhow::Result<BatchReport> {
+    let store = open_store(&policy)?;
+    let policy = Arc::new(policy);
+    let mut worker = Worker::new(store.clone(), policy.clone());
+    let preparer = Preparer {
+        store: store.clone(),
+        policy: policy.clone(),
+    };
+    let clock = Clock::new(&policy.testing);
+    let report = take_in_orphans(&mut worker, &store, &preparer, &clock)?;
+    store.flush()?;
+    Ok(report)
+}
+
+/// Start-up, before any intake runs: settles the journal, and takes in again the mail
+/// that a crash left in it without a commit (through the duplicate check, so mail that
+/// was committed after all changes nothing). A mail that fails is retried, then
+/// quarantined, as any other.
+fn reconcile(
+    worker: &mut Worker,
+    parts: &Parts,
+    preparer: &Preparer,
+) -> anyhow::Result<BatchReport> {
+    take_in_orphans(worker, &parts.store, preparer, &parts.clock)
+}
+
+fn take_in_orphans(
+    worker: &mut Worker,
+    store: &Store,
+    preparer: &Preparer,
+    clock: &Clock,
+) -> anyhow::Result<BatchReport> {
+    let found = store.reconcile()?;
+    if found.settled + found.cleared > 0 {
+        info!(
+            settled = found.settled,
+            half_written = found.cleared,
+            "journal tidied after an interrupted run"
+        );
+    }
+    let mut total = BatchReport::default();
+    if found.orphans.is_empty() {
+        return Ok(total);
+    }
+    let files: Vec<_> = found.orphans.iter().map(|(hash, _)| *hash).collect();
+    warn!(
+        count = files.len(),
+        "mail in the journal without a commit (a crash came between the two): taking it in again"
+    );
+    let mut waiting: Vec<intake::Arrival> = found
+        .orphans
+        .into_iter()
+        .map(|(hash, raw)| intake::Arrival {
+            raw,
+            receipt: intake::Receipt::Journal(hash),
+            desk: None,
+        })
+        .collect();
+    while !waiting.is_empty() {
+        let mut retry = Vec::new();
+        for chunk in waiting.chunks(preparer.policy.intake.batch_size.max(1)) {
+            let prepared = preparer.prepare(chunk.to_vec())?;
+            let batch = worker.process_batch(prepared, clock.now())?;
+            retry.extend(
+                chunk
+                    .iter()
+                    .filter(|a| !batch.safe.contains(&a.receipt))
+                    .cloned(),
+            );
+            add(&mut total, &batch);
+        }
+        waiting = retry;
+    }
+    let duplicates = store.discard_unreferenced(&files)?;
+    info!(
+        stored = total.stored,
+        duplicates, "journal mail without a commit taken in"
+    );
+    Ok(total)
+}
+
+/// Takes the spool in, pass after pass until it is empty: each pass lists what waits
+/// once, and reads and prepares the next batch while the worker commits the last.
+fn take_spool(
+    worker: &mut Worker,
+    parts: &Parts,
+    preparer: &Preparer,
+    total: &mut BatchReport,
+) -> anyhow::Result<()> {
+    loop {
+        let waiting = parts
+            .spool
+            .waiting(usize::MAX)
+            .context("cannot read the spool")?;
+        if waiting.is_empty() {
+            return Ok(());
+        }
+        let (removed, retried) = spool_pass(worker, parts, preparer, &waiting, total)?;
+        if removed == 0 && retried == 0 {
+            warn!("no message of the last pass could be removed from the spool; stopping");
+            return Ok(());
+        }
+    }
+}
+
+/// One pass over listed spool files; returns how many were removed and retried.
+fn spool_pass(
+    worker: &mut Worker,
+    parts: &Parts,
+    preparer: &Preparer,
+    waiting: &[std::path::PathBuf],
+    total: &mut BatchReport,
+) -> anyhow::Result<(usize, usize)> {
+    let batch_size = parts.policy.intake.batch_size.max(1);
+    let (mut removed, mut retried) = (0, 0);
+    std::thread::scope(|scope| {
+        let (ready, batches) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            for chunk in waiting.chunks(batch_size) {
+                let prepared = Spool::read(chunk).and_then(|arrivals| preparer.prepare(arrivals));
+                let failed = prepared.is_err();
+                if ready.send(prepared).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for prepared in batches {
+            let prepared = prepared.context("cannot take spooled mail into the journal")?;
+            let batch = worker.process_batch(prepared, parts.clock.now())?;
+            removed += spool::acknowledge(&batch.safe);
+            retried += batch.retried;
+            add(total, &batch);
+        }
+        Ok((removed, retried))
+    })
+}
+
 fn add(total: &mut BatchReport, batch: &BatchReport) {
     total.stored += batch.stored;
     total.duplicates += batch.duplicates;
@@ -158,13 +293,16 @@ fn add(total: &mut BatchReport, batch: &BatchReport) {
 
 /// Runs the daemon until SIGINT/SIGTERM, or until the store fails or a task dies.
 pub async fn run(policy: Policy) -> anyhow::Result<()> {
+    let parts = build(policy)?;
+    let mut worker = Worker::new(parts.store.clone(), parts.policy.clone());
+    tokio::task::block_in_place(|| reconcile(&mut worker, &parts, &parts.preparer()))?;
     let Parts {
         store,
         spool,
         transport,
         policy,
         clock,
-    } = build(policy)?;
+    } = parts;
     let listener = control::bind(&policy.control_socket)
         .with_context(|| format!("cannot listen on {}", policy.control_socket.display()))?;
     let tasks = Tasks::new();
@@ -197,7 +335,6 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
         scheduler::run(batches.clone(), tasks.stop_token()),
     );
     spawn_intakes(&start, &store, spool, batches);
-    let worker = Worker::new(store.clone(), policy.clone());
     start.thread("worker", move || worker_thread::run(worker, inbox, links));
     start.task("sender", sender);
     start.task(
@@ -271,6 +408,10 @@ impl Start<'_> {
 /// worker's queue, so the worker ends once every intake has stopped.
 fn spawn_intakes(start: &Start<'_>, store: &Store, spool: Spool, batches: mpsc::Sender<Input>) {
     let (tasks, policy) = (start.tasks, start.policy);
+    let preparer = Preparer {
+        store: store.clone(),
+        policy: policy.clone(),
+    };
     for mailbox in &policy.mailboxes {
         start.task(
             "mailbox",
@@ -278,6 +419,7 @@ fn spawn_intakes(start: &Start<'_>, store: &Store, spool: Spool, batches: mpsc::
                 policy: mailbox.clone(),
                 store: store.clone(),
                 worker: batches.clone(),
+                preparer: preparer.clone(),
                 batch_size: policy.intake.batch_size,
                 stop: tasks.stop_token(),
             }
@@ -286,17 +428,18 @@ fn spawn_intakes(start: &Start<'_>, store: &Store, spool: Spool, batches: mpsc::
     }
     start.task(
         "spool",
-        intake_spool(spool, policy.clone(), batches, tasks.stop_token()),
+        intake_spool(spool, preparer, batches, tasks.stop_token()),
     );
 }
 
 /// Reads the spool in batches; removes each batch's files once the worker has them safe.
 async fn intake_spool(
     spool: Spool,
-    policy: Arc<Policy>,
+    preparer: Preparer,
     batches: mpsc::Sender<Input>,
     stop: CancellationToken,
 ) {
+    let policy = preparer.policy.clone();
     while !stop.is_cancelled() {
         let arrivals = spool.take(policy.intake.batch_size).unwrap_or_else(|e| {
             warn!(error = %e, spool = %policy.spool.path.display(), "cannot read the spool; retrying");
@@ -308,9 +451,15 @@ async fn intake_spool(
                 () = stop.cancelled() => break,
             }
         }
-        let Some(safe) = intake::submit(&batches, arrivals).await else {
+        let Some(safe) = intake::submit(&batches, &preparer, arrivals).await else {
             break;
         };
-        spool::acknowledge(&safe);
+        if spool::acknowledge(&safe) == 0 {
+            // Nothing was safe (the journal failing, or every mail failing): not at once again.
+            tokio::select! {
+                () = tokio::time::sleep(policy.spool.poll_interval) => {}
+                () = stop.cancelled() => break,
+            }
+        }
     }
 }

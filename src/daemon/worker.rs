@@ -18,8 +18,7 @@ use crate::config::Policy;
 use crate::engine::{
     trust, AgentMail, Author, DeliveryFailure, Happening, HistoryEntry, Inbound, Ticket,
 };
-use crate::intake::{Arrival, Batch, Receipt};
-use crate::mail;
+use crate::intake::{Batch, Prepared, Receipt};
 use crate::shutdown::panic_text;
 use crate::store::{self, Change, DueTimer, Store};
 use crate::types::{TicketId, Timestamp};
@@ -126,36 +125,57 @@ impl Worker {
     /// An `Err` means the store failed: nothing of this batch may be acknowledged.
     pub fn process_batch(
         &mut self,
-        arrivals: Vec<Arrival>,
+        arrivals: Vec<Prepared>,
         now: Timestamp,
     ) -> store::Result<BatchReport> {
         let mut report = BatchReport::default();
         let mut safe = Vec::with_capacity(arrivals.len());
-        for arrival in arrivals {
-            match self.process_one(&arrival, now, &mut report)? {
-                Outcome::Done => safe.push(arrival.receipt),
+        for prepared in &arrivals {
+            match self.process_one(prepared, now, &mut report)? {
+                Outcome::Done => safe.push(prepared.arrival.receipt.clone()),
                 Outcome::Retry => report.retried += 1,
             }
         }
         self.store.flush()?;
+        self.settle_files(&arrivals)?;
         report.safe = safe;
         Ok(report)
     }
 
+    /// After the flush: the journal files that commits now refer to move to their place.
+    /// The others (duplicates, mail to retry) stay in `new/` until start-up, which takes
+    /// them in again or removes them: an intake may be writing the same bytes right now.
+    fn settle_files(&self, arrivals: &[Prepared]) -> store::Result<()> {
+        for staged in arrivals.iter().map(|p| &p.staged).filter(|s| s.in_new) {
+            if self.store.refers_to(&staged.hash)? {
+                self.store
+                    .journal()
+                    .settle(&staged.hash)
+                    .map_err(store::Error::Journal)?;
+            }
+        }
+        Ok(())
+    }
+
     fn process_one(
         &mut self,
-        arrival: &Arrival,
+        prepared: &Prepared,
         now: Timestamp,
         report: &mut BatchReport,
     ) -> store::Result<Outcome> {
-        match catch_unwind(AssertUnwindSafe(|| self.handle_mail(arrival, now))) {
+        let arrival = &prepared.arrival;
+        let handled = match &prepared.reading {
+            Ok(_) => catch_unwind(AssertUnwindSafe(|| self.handle_mail(prepared, now))),
+            Err(why) => Err(Box::new(why.clone()) as Box<dyn std::any::Any + Send>),
+        };
+        match handled {
             Ok(Ok(Handled::Duplicate)) => report.duplicates += 1,
             Ok(Ok(Handled::Stored { queued })) => {
                 report.stored += 1;
                 report.queued_mail += queued;
             }
             Ok(Err(e)) => return Err(e),
-            Err(panic) => return self.on_panic(arrival, panic_text(&*panic), now, report),
+            Err(panic) => return self.on_panic(prepared, panic_text(&*panic), now, report),
         }
         self.failures.remove(&arrival.receipt);
         Ok(Outcome::Done)
@@ -163,11 +183,12 @@ impl Worker {
 
     fn on_panic(
         &mut self,
-        arrival: &Arrival,
+        prepared: &Prepared,
         why: String,
         now: Timestamp,
         report: &mut BatchReport,
     ) -> store::Result<Outcome> {
+        let arrival = &prepared.arrival;
         let attempts = self.failures.entry(arrival.receipt.clone()).or_default();
         *attempts += 1;
         let attempts = *attempts;
@@ -180,7 +201,8 @@ impl Worker {
             &arrival.receipt.to_string(),
             &reason,
             attempts,
-            &arrival.raw,
+            &prepared.staged.hash,
+            arrival.raw.len(),
             now,
         )?;
         warn!(receipt = %arrival.receipt, quarantine_id = record.id, error = %why, "message quarantined");
@@ -190,16 +212,17 @@ impl Worker {
     }
 
     /// One mail: load, decide, apply.
-    fn handle_mail(&self, arrival: &Arrival, now: Timestamp) -> store::Result<Handled> {
-        let raw = &arrival.raw;
+    fn handle_mail(&self, prepared: &Prepared, now: Timestamp) -> store::Result<Handled> {
         #[cfg(test)]
-        self.inject_panic(&String::from_utf8_lossy(raw));
-        let mail = mail::parse(raw);
-        let class = mail::classify(&mail, |a| self.policy.is_own_address(a));
+        self.inject_panic(&String::from_utf8_lossy(&prepared.arrival.raw));
+        let Ok(reading) = &prepared.reading else {
+            unreachable!("a mail that could not be read is set aside before handling")
+        };
+        let (mail, class) = (&reading.mail, &reading.class);
         let policy = &self.policy;
-        let snapshot = load::for_mail(&self.store, &mail, &class, policy, now)?;
-        let desk = arrival.desk.clone();
-        let Some(decided) = decide::mail(&mail, &class, desk, &snapshot, policy, now) else {
+        let snapshot = load::for_mail(&self.store, mail, class, policy, now)?;
+        let desk = prepared.arrival.desk.clone();
+        let Some(decided) = decide::mail(mail, class, desk, &snapshot, policy, now) else {
             debug!(message_id = %mail.message_id, "duplicate delivery ignored");
             return Ok(Handled::Duplicate);
         };
@@ -222,7 +245,7 @@ impl Worker {
             &decided.placed,
             decided.step,
             &decided.inbound,
-            raw,
+            &prepared.staged.hash,
             &drafting,
         );
         let outbox_ids = self.store.commit(&change)?;

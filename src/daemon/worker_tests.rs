@@ -32,7 +32,7 @@ impl Bench {
 
     /// One batch through the worker, then the spool acknowledges what is safe.
     fn run(&mut self) -> BatchReport {
-        let arrivals = self.spool.take(100).expect("reads");
+        let arrivals = prepared(&self.store, self.spool.take(100).expect("reads"));
         let report = self
             .worker
             .process_batch(arrivals, Timestamp(1_790_000_000))
@@ -44,6 +44,15 @@ impl Bench {
     fn waiting(&self) -> usize {
         self.spool.waiting(100).expect("lists").len()
     }
+}
+
+/// Arrivals written to the journal and read, as an intake hands them over.
+fn prepared(store: &Store, arrivals: Vec<crate::intake::Arrival>) -> Vec<Prepared> {
+    let preparer = crate::intake::Preparer {
+        store: store.clone(),
+        policy: Arc::new(test_policy()),
+    };
+    preparer.prepare(arrivals).expect("journal writes")
 }
 
 const NEW: &str = "From: budi@example.id\r\nTo: support@example.com\r\nSubject: Printer\r\nMessage-ID: <n1@example.id>\r\n\r\nrusak\r\n";
@@ -230,8 +239,8 @@ impl Running {
         report.blocking_recv().expect("worker answers")
     }
 
-    fn take_mail(&self, spool: &Spool) -> usize {
-        let arrivals = spool.take(100).expect("reads");
+    fn take_mail(&self, store: &Store, spool: &Spool) -> usize {
+        let arrivals = prepared(store, spool.take(100).expect("reads"));
         let (done, safe) = tokio::sync::oneshot::channel();
         let batch = Batch { arrivals, done };
         self.queue
@@ -269,7 +278,7 @@ fn a_timer_that_panics_is_dropped_after_three_tries_and_mail_is_still_taken_in()
     }
     spool.deliver(b"From: sari@example.id\r\nTo: support@example.com\r\nSubject: Wifi\r\nMessage-ID: <s1@example.id>\r\n\r\nmati\r\n").expect("delivers");
     assert_eq!(
-        running.take_mail(&spool),
+        running.take_mail(&store, &spool),
         1,
         "mail is taken in between the failures"
     );
@@ -316,7 +325,7 @@ fn a_delivery_failure_that_panics_is_logged_and_mail_is_still_taken_in() {
         .expect("worker takes input");
     spool.deliver(b"From: sari@example.id\r\nTo: support@example.com\r\nSubject: Wifi\r\nMessage-ID: <s1@example.id>\r\n\r\nmati\r\n").expect("delivers");
     assert_eq!(
-        running.take_mail(&spool),
+        running.take_mail(&store, &spool),
         1,
         "mail is taken in after the panic"
     );

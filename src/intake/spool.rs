@@ -67,12 +67,17 @@ impl Spool {
 
     /// Reads up to `limit` waiting messages. A file that vanished meanwhile is skipped.
     pub fn take(&self, limit: usize) -> io::Result<Vec<Arrival>> {
+        Spool::read(&self.waiting(limit)?)
+    }
+
+    /// Reads the messages of listed files. A file that vanished meanwhile is skipped.
+    pub fn read(paths: &[PathBuf]) -> io::Result<Vec<Arrival>> {
         let mut arrivals = Vec::new();
-        for path in self.waiting(limit)? {
-            match fs::read(&path) {
+        for path in paths {
+            match fs::read(path) {
                 Ok(raw) => arrivals.push(Arrival {
                     raw,
-                    receipt: Receipt::Spool(path),
+                    receipt: Receipt::Spool(path.clone()),
                     desk: None,
                 }),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,

@@ -6,9 +6,9 @@
 //! read and serialised before the transaction starts, because sled may run the
 //! transaction closure more than once; the closure only writes prepared bytes.
 
-use super::keys;
+use super::journal::MailHash;
 use super::records::{Customer, IndexEntry, MessageRecord, OutboxRecord};
-use super::{encode, DueTimer, Error, Result, Store};
+use super::{encode, keys, value, DueTimer, Error, Result, Store};
 use crate::engine::ledger::ReplyWindow;
 use crate::engine::{AgentLoad, HistoryEntry, Ticket};
 use crate::types::{AgentId, TicketId};
@@ -66,8 +66,8 @@ impl Change {
 pub struct NewMessage {
     /// Its record.
     pub record: MessageRecord,
-    /// Its raw bytes (inbound mail only).
-    pub raw: Option<Vec<u8>>,
+    /// Its raw bytes' journal file (inbound mail only), already on disk.
+    pub raw: Option<MailHash>,
 }
 
 /// A formatted mail to queue.
@@ -106,6 +106,18 @@ const OUTBOX_PENDING: usize = 9;
 const AUTO_REPLIES: usize = 10;
 const TIMERS: usize = 11;
 const AGENTS: usize = 12;
+const MAIL_FILES: usize = 13;
+
+/// The trees whose values are JSON records, compressed or moved to the journal when large.
+const RECORD_TREES: [usize; 7] = [
+    TICKETS,
+    MESSAGES,
+    MESSAGE_INDEX,
+    CUSTOMERS,
+    HISTORY,
+    OUTBOX,
+    AGENTS,
+];
 
 impl Store {
     /// Applies a change atomically; returns the outbox ids it queued. Not yet durable:
@@ -157,7 +169,7 @@ impl Store {
         if let Some(customer) = &change.new_customer {
             writes.push((
                 CUSTOMERS,
-                customer.address.as_str().as_bytes().to_vec(),
+                keys::customer(&customer.address),
                 encode(customer),
             ));
         }
@@ -165,6 +177,7 @@ impl Store {
             let key = keys::reply_window(window);
             writes.push((AUTO_REPLIES, key, count.to_be_bytes().to_vec()));
         }
+        self.pack_records(&mut writes)?;
         Ok(Prepared {
             writes,
             removals,
@@ -175,12 +188,15 @@ impl Store {
     fn prepare_message(&self, message: &NewMessage, writes: &mut Vec<Write>) -> Result<()> {
         let record = &message.record;
         let key = keys::ticket_item(record.ticket, record.seq).to_vec();
-        if let Some(raw) = &message.raw {
-            writes.push((RAW, key.clone(), raw.clone()));
+        if let Some(file) = &message.raw {
+            writes.push((RAW, key.clone(), value::reference(file)));
+            let referrer = keys::mail_file_of_message(record.ticket, record.seq);
+            writes.push((MAIL_FILES, file.0.to_vec(), referrer));
         }
         writes.push((MESSAGES, key, encode(record)));
         // Earlier writes in this change may already have indexed the same id.
-        let mut entries = match take_pending_index(writes, record.message_id.as_str()) {
+        let index_key = keys::message_index(&record.message_id);
+        let mut entries = match take_pending_index(writes, &index_key) {
             Some(entries) => entries,
             None => self.lookup_message(&record.message_id)?,
         };
@@ -189,11 +205,7 @@ impl Store {
             seq: record.seq,
             fingerprint: record.fingerprint.clone(),
         });
-        writes.push((
-            MESSAGE_INDEX,
-            record.message_id.as_str().as_bytes().to_vec(),
-            encode(&entries),
-        ));
+        writes.push((MESSAGE_INDEX, index_key, encode(&entries)));
         Ok(())
     }
 
@@ -227,7 +239,7 @@ impl Store {
             };
             let key = last.to_be_bytes().to_vec();
             writes.push((OUTBOX, key.clone(), encode(&record)));
-            writes.push((OUTBOX_RAW, key.clone(), mail.raw.clone()));
+            writes.push((OUTBOX_RAW, key.clone(), self.stored_form(mail.raw.clone())?));
             writes.push((OUTBOX_PENDING, key, Vec::new()));
             ids.push(last);
         }
@@ -242,11 +254,24 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Records in their stored form: large ones compressed, or moved to the journal when
+    /// still too large for a sled page (see `value`).
+    fn pack_records(&self, writes: &mut [Write]) -> Result<()> {
+        for (tree, _, bytes) in writes.iter_mut() {
+            if RECORD_TREES.contains(tree) {
+                *bytes = self.stored_form(std::mem::take(bytes))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The index entries this change already wrote for a Message-ID, taken out to be rewritten.
-fn take_pending_index(writes: &mut Vec<Write>, message_id: &str) -> Option<Vec<IndexEntry>> {
+fn take_pending_index(writes: &mut Vec<Write>, index_key: &[u8]) -> Option<Vec<IndexEntry>> {
     let position = writes
         .iter()
-        .rposition(|(tree, key, _)| *tree == MESSAGE_INDEX && key == message_id.as_bytes())?;
+        .rposition(|(tree, key, _)| *tree == MESSAGE_INDEX && key == index_key)?;
     let (_, _, value) = writes.remove(position);
     Some(serde_json::from_slice(&value).expect("written above by encode"))
 }

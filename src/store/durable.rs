@@ -2,8 +2,9 @@
 //! `sync_file_range`, which flushes neither the file's metadata nor the device cache, and
 //! it writes large values to files under `blobs/` that it never syncs at all: after a
 //! power cut such a store may not open. So after sled's flush the store fsyncs the log,
-//! the config, every blob file it has not synced before, and the folders that gained
-//! entries; only then is a commit durable.
+//! and once each the config and every snapshot or blob file it has not synced before,
+//! with the folders that gained them; only then is a commit durable. (Loket keeps its
+//! values small so that sled writes no blob file at all: see `value`.)
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
@@ -12,65 +13,89 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// The store folder's files and which blob files are already on disk for good.
+/// The store folder's files and which of them are already on disk for good.
 #[derive(Debug)]
 pub(super) struct DurableFiles {
     folder: PathBuf,
-    synced_blobs: Mutex<BTreeSet<OsString>>,
+    synced: Mutex<Synced>,
+}
+
+/// Files whose every write is on disk: sled never writes to them again (its config,
+/// snapshots and blob files are written once), so syncing them once is enough.
+#[derive(Debug, Default)]
+struct Synced {
+    snapshots: BTreeSet<OsString>,
+    blobs: BTreeSet<OsString>,
+    config: bool,
 }
 
 impl DurableFiles {
     /// The files of the sled folder at `folder`. Nothing is assumed synced yet: the first
-    /// `sync` covers every blob file, including those a crash left behind.
+    /// `sync` covers every file, including those a crash left behind.
     pub(super) fn new(folder: &Path) -> DurableFiles {
         DurableFiles {
             folder: folder.to_path_buf(),
-            synced_blobs: Mutex::new(BTreeSet::new()),
+            synced: Mutex::new(Synced::default()),
         }
     }
 
-    /// Fsyncs what sled wrote since the last call: new blob files and their folder, the
-    /// log and the config, and the store folder itself.
+    /// Fsyncs what sled wrote since the last call: the log, and any new snapshot, blob
+    /// file or config with the folder that gained it. sled writes no blob file while
+    /// every value is small (`value`); they are synced here all the same.
     pub(super) fn sync(&self) -> io::Result<()> {
-        let blobs = self.folder.join("blobs");
         let mut synced = self
-            .synced_blobs
+            .synced
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // The blob files present now, synced: what the next call need not sync again.
-        // (Files sled removed drop out of the set by not being listed.)
-        let mut present = BTreeSet::new();
-        let mut new_blobs = false;
-        if blobs.is_dir() {
-            for entry in std::fs::read_dir(&blobs)? {
-                let name = entry?.file_name();
-                if synced.contains(&name) {
-                    present.insert(name);
-                    continue;
-                }
-                // sled may remove a blob it no longer needs while this runs.
-                if sync_file_if_present(&blobs.join(&name))? {
-                    present.insert(name);
-                    new_blobs = true;
-                }
-            }
-            if new_blobs {
-                sync_file(&blobs)?;
-            }
+        let blobs = self.folder.join("blobs");
+        if sync_new_files(&blobs, |_| true, &mut synced.blobs)? {
+            sync_file(&blobs)?;
         }
-        *synced = present;
-        for name in ["db", "conf"] {
-            sync_file_if_present(&self.folder.join(name))?;
+        let is_snapshot = |name: &str| name.starts_with("snap.");
+        let mut folder_changed = sync_new_files(&self.folder, is_snapshot, &mut synced.snapshots)?;
+        if !synced.config {
+            sync_file_if_present(&self.folder.join("conf"))?;
+            synced.config = true;
+            folder_changed = true;
         }
-        for entry in std::fs::read_dir(&self.folder)? {
-            let entry = entry?;
-            let is_snapshot = entry.file_name().to_string_lossy().starts_with("snap.");
-            if is_snapshot {
-                sync_file_if_present(&entry.path())?;
-            }
+        sync_file_if_present(&self.folder.join("db"))?;
+        if folder_changed {
+            sync_file(&self.folder)?;
         }
-        sync_file(&self.folder)
+        Ok(())
     }
+}
+
+/// Fsyncs the files of `folder` (those `wanted`) that are not in `synced`, and makes
+/// `synced` the set present now (files sled removed drop out by not being listed).
+/// Returns whether any new file was synced.
+fn sync_new_files(
+    folder: &Path,
+    wanted: impl Fn(&str) -> bool,
+    synced: &mut BTreeSet<OsString>,
+) -> io::Result<bool> {
+    if !folder.is_dir() {
+        return Ok(false);
+    }
+    let mut present = BTreeSet::new();
+    let mut new_files = false;
+    for entry in std::fs::read_dir(folder)? {
+        let name = entry?.file_name();
+        if !wanted(&name.to_string_lossy()) {
+            continue;
+        }
+        if synced.contains(&name) {
+            present.insert(name);
+            continue;
+        }
+        // sled may remove a file it no longer needs while this runs.
+        if sync_file_if_present(&folder.join(&name))? {
+            present.insert(name);
+            new_files = true;
+        }
+    }
+    *synced = present;
+    Ok(new_files)
 }
 
 /// fsync of a file or a folder (a folder's fsync makes its entries durable).
@@ -105,8 +130,8 @@ mod tests {
         std::fs::remove_file(folder.join("blobs/1")).expect("removes");
         std::fs::write(folder.join("blobs/2"), b"y").expect("writes");
         files.sync().expect("a removed blob is not an error");
-        let synced = files.synced_blobs.lock().expect("lock").clone();
-        assert!(synced.contains(&OsString::from("2")));
+        let synced = files.synced.lock().expect("lock").blobs.clone();
+        assert_eq!(synced, BTreeSet::from([OsString::from("2")]));
         // Removed between listing and opening (sled's blob collection runs meanwhile).
         assert!(!sync_file_if_present(&folder.join("blobs/3")).expect("not an error"));
     }

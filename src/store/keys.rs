@@ -1,10 +1,10 @@
 //! Tree names and key encodings. Integers are big-endian so that key order is number order.
 
 use crate::engine::ledger::ReplyWindow;
-use crate::types::{TicketId, Timestamp};
+use crate::types::{EmailAddress, MessageId, TicketId, Timestamp};
 
 /// The schema this build reads and writes. Bump it with a migration, never silently.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Tree of store-wide values: schema version and counters.
 pub const META: &str = "meta";
@@ -12,7 +12,8 @@ pub const META: &str = "meta";
 pub const TICKETS: &str = "tickets";
 /// Message records by (ticket, sequence).
 pub const MESSAGES: &str = "messages";
-/// Raw inbound message bytes, by the same key as their record.
+/// Raw inbound message bytes, by the same key as their record: since schema 3 a
+/// reference to their journal file (`value`).
 pub const RAW: &str = "raw";
 /// Message-ID → where messages with that id are stored.
 pub const MESSAGE_INDEX: &str = "message_index";
@@ -22,14 +23,19 @@ pub const CUSTOMERS: &str = "customers";
 pub const HISTORY: &str = "history";
 /// Outgoing mail records by outbox id.
 pub const OUTBOX: &str = "outbox";
-/// Outgoing mail bytes by outbox id.
+/// Outgoing mail bytes by outbox id: since schema 3 zstd-compressed, or a reference to
+/// a journal file when large (`value`).
 pub const OUTBOX_RAW: &str = "outbox_raw";
 /// Outbox ids still to send.
 pub const OUTBOX_PENDING: &str = "outbox_pending";
 /// Quarantined messages by id.
 pub const QUARANTINE: &str = "quarantine";
-/// Raw bytes of quarantined messages, by quarantine id.
+/// Raw bytes of quarantined messages, by quarantine id: since schema 3 a reference to
+/// their journal file.
 pub const QUARANTINE_RAW: &str = "quarantine_raw";
+/// Journal files of inbound mail → what refers to them (`m` and a message's key, or `q`
+/// and a quarantine id): how start-up tells a committed file from an orphan (schema 3).
+pub const MAIL_FILES: &str = "mail_files";
 /// IMAP sync state per mailbox: UIDVALIDITY and the last UID taken in.
 pub const SYNC: &str = "sync";
 /// Automatic replies counted per recipient per hour and for everyone per minute, for
@@ -42,7 +48,7 @@ pub const TIMERS: &str = "timers";
 pub const AGENTS: &str = "agents";
 
 /// Every tree a commit may write, in the order of `Trees`' fields.
-pub const COMMIT_TREES: [&str; 13] = [
+pub const COMMIT_TREES: [&str; 14] = [
     META,
     TICKETS,
     MESSAGES,
@@ -56,6 +62,7 @@ pub const COMMIT_TREES: [&str; 13] = [
     AUTO_REPLY_COUNTS,
     TIMERS,
     AGENTS,
+    MAIL_FILES,
 ];
 
 /// `meta` key of the schema version.
@@ -66,6 +73,41 @@ pub const LAST_TICKET_KEY: &[u8] = b"last_ticket";
 pub const LAST_OUTBOX_KEY: &[u8] = b"last_outbox";
 /// The tree of automatic-reply lists that schema 1 kept (dropped by the migration to 2).
 pub const OLD_AUTO_REPLIES: &str = "auto_replies";
+
+/// Keys longer than this are stored as a hash of themselves (`bounded`).
+pub const MAX_KEY: usize = 200;
+
+/// A key made from outside text (a Message-ID, an address), kept short so that sled's
+/// pages stay small (see `value`): a longer one becomes 0xFF and its SHA-256, which no
+/// text key can start with.
+pub fn bounded(key: Vec<u8>) -> Vec<u8> {
+    if key.len() <= MAX_KEY {
+        return key;
+    }
+    let mut hashed = vec![0xFF];
+    hashed.extend_from_slice(&<sha2::Sha256 as sha2::Digest>::digest(&key));
+    hashed
+}
+
+/// Key of a Message-ID in the message index.
+pub fn message_index(id: &MessageId) -> Vec<u8> {
+    bounded(id.as_str().as_bytes().to_vec())
+}
+
+/// Key of a customer.
+pub fn customer(address: &EmailAddress) -> Vec<u8> {
+    bounded(address.as_str().as_bytes().to_vec())
+}
+
+/// Value in `MAIL_FILES` for a journal file that a ticket's message refers to.
+pub fn mail_file_of_message(id: TicketId, seq: u32) -> Vec<u8> {
+    mail_file_of_message_key(&ticket_item(id, seq))
+}
+
+/// Value in `MAIL_FILES` for a journal file that a quarantined mail refers to.
+pub fn mail_file_of_quarantine(id: u64) -> Vec<u8> {
+    mail_file_of_quarantine_key(&id.to_be_bytes())
+}
 
 /// Key of an automatic-reply counter: `s`, the address, NUL, the window's start; or `*`
 /// and the window's start for everyone.
@@ -80,7 +122,7 @@ pub fn reply_window(window: &ReplyWindow) -> Vec<u8> {
         ReplyWindow::All { start } => (b"*".to_vec(), start),
     };
     key.extend_from_slice(&start.0.to_be_bytes());
-    key
+    bounded(key)
 }
 
 /// Key of a ticket.
@@ -127,4 +169,18 @@ pub fn read_timer(key: &[u8]) -> Option<(Timestamp, TicketId, String)> {
     let ticket = u64::from_be_bytes(key.get(8..16)?.try_into().ok()?);
     let kind = std::str::from_utf8(key.get(16..)?).ok()?;
     Some((Timestamp(due as i64), TicketId(ticket), kind.to_string()))
+}
+
+/// `mail_file_of_message` from a `ticket_item` key (the migration reads keys back).
+pub fn mail_file_of_message_key(key: &[u8]) -> Vec<u8> {
+    let mut value = b"m".to_vec();
+    value.extend_from_slice(key);
+    value
+}
+
+/// `mail_file_of_quarantine` from a quarantine key.
+pub fn mail_file_of_quarantine_key(key: &[u8]) -> Vec<u8> {
+    let mut value = b"q".to_vec();
+    value.extend_from_slice(key);
+    value
 }

@@ -1,41 +1,54 @@
-//! The ticket store on sled: raw mail, messages, tickets, customers, history and outbox.
+//! The ticket store: sled for tickets, messages, indexes, history, the outbox and
+//! timers, and the mail journal (`journal`) for raw mail and any value too large for a
+//! sled page (`value`), referred to from sled by hash.
 //!
 //! Reads are plain methods named after what callers need. Every write that changes a
-//! ticket goes through `Store::commit`, one sled transaction; `Store::flush` makes the
-//! commits durable (sled's flush, then an fsync of the files it wrote: `durable`), and
-//! only after it may a source be told the mail is safe.
+//! ticket goes through `Store::commit`, one sled transaction, whose journal files are
+//! on disk before it runs; `Store::flush` makes the commits durable (sled's flush, then
+//! an fsync of the files it wrote: `durable`), and only after it may a source be told
+//! the mail is safe.
 //!
 //! The surface, by caller. This is the seam at which another database could replace
 //! sled for a site that outgrows one machine; whatever replaces it must keep the
 //! atomicity and durability promises written here.
 //!
+//! - **Intake** (each source, in parallel): `journal().stage` for each mail (file synced
+//!   and renamed into `new/`), `journal().sync_new` once per batch, all **before** the
+//!   batch is submitted; `sync_state` / `set_sync_state` for IMAP (UIDVALIDITY and the
+//!   last UID seen).
 //! - **Worker** (the only writer of tickets):
 //!   - loads: `lookup_message`, `load_ticket`, `next_ticket_id`, `agent_load`,
 //!     `auto_reply_count`, `customer`, and for a forward or a lead report `messages` and
 //!     `raw_message`;
 //!   - `commit(Change)`: **atomic together**: the ticket and any other ticket it changed
-//!     (a merge), its new messages with their raw bytes and Message-ID index entries, its
-//!     history entries, the outbox mails it caused, the timer-index entries set and
-//!     removed, the agents' loads, the auto-reply counters, a new customer, the ticket and
-//!     outbox counters;
+//!     (a merge), its new messages with the references to their journal files and their
+//!     Message-ID index entries, its history entries, the outbox mails it caused, the
+//!     timer-index entries set and removed, the agents' loads, the auto-reply counters, a
+//!     new customer, the ticket and outbox counters;
 //!   - timers: `due_timers`, `next_timer`, `drop_timer`;
-//!   - `quarantine` (a mail set aside, with its raw bytes);
-//!   - `flush`, once per batch, **before** any receipt is acknowledged.
+//!   - `quarantine` (a mail set aside, referring to its journal file);
+//!   - `flush`, once per batch, **before** any receipt is acknowledged; then
+//!     `refers_to` and `journal().settle` for the batch's files.
 //! - **Sender**: `pending_outbox` (only ids up to the last durable commit are handed to
 //!   it), `update_outbox` (sent, deferred, failed), `flush_async` for a batch of results.
-//! - **IMAP intake**: `sync_state` / `set_sync_state` (UIDVALIDITY and the last UID seen).
 //! - **CLI and control socket** (reads): `tickets`, `load_ticket`, `messages`, `history`,
-//!   `outbox`, `quarantined`.
-//! - **Start-up**: `open` (refuses a store in use or of a newer schema, upgrades an older
-//!   one: `migrate`), `last_outbox_id`.
+//!   `outbox`, `quarantined`, `quarantined_raw`; `fsck`.
+//! - **Start-up**: `open` (refuses a store in use, damaged or of a newer schema, upgrades
+//!   an older one: `migrate`), `reconcile` (the journal after a crash) and
+//!   `discard_unreferenced`, `last_outbox_id`.
 
 mod commit;
 mod durable;
+mod fsck;
+mod journal;
 pub mod keys;
 mod migrate;
 pub mod records;
+mod value;
 
 pub use commit::{Change, NewMessage, NewOutboxMail};
+pub use fsck::{FsckReport, Reconciled};
+pub use journal::{Journal, MailHash, Staged};
 pub use records::{
     Customer, Direction, IndexEntry, MessageKind, MessageRecord, OutboxRecord, OutboxState,
     QuarantineRecord, SyncState,
@@ -46,6 +59,7 @@ use crate::engine::timer::Timer;
 use crate::engine::{AgentLoad, HistoryEntry, Ticket};
 use crate::types::{AgentId, EmailAddress, MessageId, TicketId, Timestamp};
 use serde::de::DeserializeOwned;
+use sled::Transactional;
 use std::path::{Path, PathBuf};
 
 /// An entry of the due-time index of timers: one timer of one ticket.
@@ -95,6 +109,25 @@ pub enum Error {
     /// sled's files could not be made durable (fsync failed: disk full, I/O error).
     #[error("cannot make the store's files durable: {0}")]
     Durability(std::io::Error),
+    /// The mail journal could not be written or read (disk full, I/O error, a damaged file).
+    #[error("the store's mail journal failed: {0}")]
+    Journal(std::io::Error),
+    /// A record refers to a journal file that is not there.
+    #[error("store record {what} refers to journal file {hash}, which is missing: run `loket fsck` and restore the file from a backup")]
+    MissingFile {
+        /// Which record.
+        what: String,
+        /// The file's name.
+        hash: MailHash,
+    },
+    /// sled could not recover the store (it panicked, or found its files corrupt).
+    #[error("the store at {path} is damaged and cannot be opened ({reason}); loket has not written to it: copy the folder aside before anything else, then restore a backup")]
+    Damaged {
+        /// The store folder.
+        path: PathBuf,
+        /// What sled said.
+        reason: String,
+    },
     /// A record could not be read back.
     #[error("store record {what} is unreadable: {error}")]
     Corrupt {
@@ -126,22 +159,26 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub struct Store {
     db: sled::Db,
     files: std::sync::Arc<durable::DurableFiles>,
+    journal: std::sync::Arc<Journal>,
 }
 
 impl Store {
     /// Opens (or creates) the store at `path`, refusing stores of another schema version.
     pub fn open(path: &Path) -> Result<Store> {
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| classify_open_error(path, e))?;
+        let db = open_sled(path)?;
+        let journal = Journal::open(path).map_err(Error::Journal)?;
         let store = Store {
             db,
             files: std::sync::Arc::new(durable::DurableFiles::new(path)),
+            journal: std::sync::Arc::new(journal),
         };
         store.check_schema(path)?;
         Ok(store)
+    }
+
+    /// The mail journal, where intake writes raw mail before submitting it.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
     }
 
     /// Opens the store, waiting up to `patience` while another process holds it (a CLI
@@ -218,7 +255,7 @@ impl Store {
 
     /// Where messages with this Message-ID are stored.
     pub fn lookup_message(&self, id: &MessageId) -> Result<Vec<IndexEntry>> {
-        self.get_json(keys::MESSAGE_INDEX, id.as_str().as_bytes())
+        self.get_json(keys::MESSAGE_INDEX, &keys::message_index(id))
             .map(Option::unwrap_or_default)
     }
 
@@ -242,7 +279,7 @@ impl Store {
         self.tree(keys::TICKETS)?
             .iter()
             .values()
-            .map(|v| decode("ticket", &v?))
+            .map(|v| self.decode("ticket", &v?))
             .collect()
     }
 
@@ -253,10 +290,10 @@ impl Store {
 
     /// The raw bytes of an inbound message.
     pub fn raw_message(&self, id: TicketId, seq: u32) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .tree(keys::RAW)?
-            .get(keys::ticket_item(id, seq))?
-            .map(|v| v.to_vec()))
+        match self.tree(keys::RAW)?.get(keys::ticket_item(id, seq))? {
+            Some(value) => self.resolve(keys::RAW, &value).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// The history of a ticket, oldest first.
@@ -268,13 +305,13 @@ impl Store {
         let tree = self.tree(name)?;
         tree.scan_prefix(keys::ticket(id))
             .values()
-            .map(|v| decode(name, &v?))
+            .map(|v| self.decode(name, &v?))
             .collect()
     }
 
     /// A customer by address.
     pub fn customer(&self, address: &EmailAddress) -> Result<Option<Customer>> {
-        self.get_json(keys::CUSTOMERS, address.as_str().as_bytes())
+        self.get_json(keys::CUSTOMERS, &keys::customer(address))
     }
 
     /// Automatic replies counted in one window (zero when none were sent).
@@ -347,12 +384,19 @@ impl Store {
         {
             let key = key?;
             let record: Option<OutboxRecord> = self.get_json(keys::OUTBOX, &key)?;
-            let raw = self.tree(keys::OUTBOX_RAW)?.get(&key)?;
-            if let (Some(record), Some(raw)) = (record, raw) {
-                out.push((record, raw.to_vec()));
+            if let (Some(record), Some(raw)) = (record, self.outbox_raw(&key)?) {
+                out.push((record, raw));
             }
         }
         Ok(out)
+    }
+
+    /// The bytes of an outgoing mail by its outbox key.
+    fn outbox_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        match self.tree(keys::OUTBOX_RAW)?.get(key)? {
+            Some(value) => self.resolve(keys::OUTBOX_RAW, &value).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Every outgoing mail record, oldest first.
@@ -360,7 +404,7 @@ impl Store {
         self.tree(keys::OUTBOX)?
             .iter()
             .values()
-            .map(|v| decode("outbox", &v?))
+            .map(|v| self.decode("outbox", &v?))
             .collect()
     }
 
@@ -379,13 +423,15 @@ impl Store {
         Ok(())
     }
 
-    /// Sets a message aside with its raw bytes, durably.
+    /// Sets a message aside, durably: `file` is its raw bytes' journal file, `size`
+    /// their length.
     pub fn quarantine(
         &self,
         source: &str,
         reason: &str,
         attempts: u32,
-        raw: &[u8],
+        file: &MailHash,
+        size: usize,
         at: Timestamp,
     ) -> Result<QuarantineRecord> {
         let id = self.db.generate_id()?;
@@ -395,14 +441,36 @@ impl Store {
             reason: reason.into(),
             attempts,
             at,
-            size: raw.len(),
+            size,
         };
-        self.tree(keys::QUARANTINE_RAW)?
-            .insert(id.to_be_bytes(), raw)?;
-        self.tree(keys::QUARANTINE)?
-            .insert(id.to_be_bytes(), encode(&record))?;
+        let key = id.to_be_bytes();
+        let value = self.stored_form(encode(&record))?;
+        let trees = [keys::QUARANTINE_RAW, keys::QUARANTINE, keys::MAIL_FILES]
+            .map(|name| self.tree(name))
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?;
+        trees.as_slice().transaction(|tx| {
+            tx[0].insert(&key, value::reference(file))?;
+            tx[1].insert(&key, value.as_slice())?;
+            tx[2].insert(&file.0, keys::mail_file_of_quarantine(id))?;
+            Ok::<_, sled::transaction::ConflictableTransactionError<Error>>(())
+        })?;
         self.flush()?;
         Ok(record)
+    }
+
+    /// The raw bytes of a quarantined mail.
+    pub fn quarantined_raw(&self, id: u64) -> Result<Option<Vec<u8>>> {
+        match self.tree(keys::QUARANTINE_RAW)?.get(id.to_be_bytes())? {
+            Some(value) => self.resolve(keys::QUARANTINE_RAW, &value).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether a record refers to this journal file of inbound mail (so a crash between
+    /// writing it and the commit did not happen, or happened after the commit).
+    pub fn refers_to(&self, file: &MailHash) -> Result<bool> {
+        Ok(self.tree(keys::MAIL_FILES)?.contains_key(file.0)?)
     }
 
     /// Where reading an IMAP mailbox left off.
@@ -423,15 +491,84 @@ impl Store {
         self.tree(keys::QUARANTINE)?
             .iter()
             .values()
-            .map(|v| decode("quarantine", &v?))
+            .map(|v| self.decode("quarantine", &v?))
             .collect()
     }
 
     fn get_json<T: DeserializeOwned>(&self, tree: &str, key: &[u8]) -> Result<Option<T>> {
         match self.tree(tree)?.get(key)? {
-            Some(bytes) => decode(tree, &bytes).map(Some),
+            Some(bytes) => self.decode(tree, &bytes).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// A record from its sled value, which may be compressed or refer to the journal.
+    fn decode<T: DeserializeOwned>(&self, what: &str, value: &[u8]) -> Result<T> {
+        if value::is_packed(value) {
+            return decode(what, &self.resolve(what, value)?);
+        }
+        decode(what, value)
+    }
+
+    /// The bytes a sled value stands for: itself, its decompressed bytes, or the
+    /// journal file it refers to.
+    fn resolve(&self, what: &str, value: &[u8]) -> Result<Vec<u8>> {
+        if value.starts_with(&value::ZSTD_MAGIC) {
+            return zstd::stream::decode_all(value).map_err(|e| Error::Corrupt {
+                what: what.to_string(),
+                error: e.to_string(),
+            });
+        }
+        let Some(hash) = value::referenced(value) else {
+            return Ok(value.to_vec());
+        };
+        match self.journal.read(&hash).map_err(Error::Journal)? {
+            Some(bytes) => Ok(bytes),
+            None => Err(Error::MissingFile {
+                what: what.to_string(),
+                hash,
+            }),
+        }
+    }
+
+    /// A value as sled keeps it (see `value`): itself when small, compressed when that
+    /// is small enough, else written to the journal (durably) and referred to.
+    pub(super) fn stored_form(&self, bytes: Vec<u8>) -> Result<Vec<u8>> {
+        if bytes.len() <= value::COMPRESS_ABOVE && value::fits_inline(&bytes) {
+            return Ok(bytes);
+        }
+        let compressed = zstd::bulk::compress(&bytes, 1).map_err(Error::Journal)?;
+        if compressed.len() <= value::MAX_INLINE {
+            return Ok(compressed);
+        }
+        let hash = self.journal.put_settled(&bytes).map_err(Error::Journal)?;
+        Ok(value::reference(&hash))
+    }
+}
+
+/// Opens sled, turning a panic in its recovery (seen after power cuts on damaged
+/// stores) and corruption reports into `Damaged`.
+fn open_sled(path: &Path) -> Result<sled::Db> {
+    let opened = std::panic::catch_unwind(|| {
+        sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+    });
+    match opened {
+        Ok(Ok(db)) => Ok(db),
+        Ok(Err(sled::Error::Corruption { .. })) => Err(Error::Damaged {
+            path: path.to_path_buf(),
+            reason: "sled reports corruption".into(),
+        }),
+        Ok(Err(e)) => Err(classify_open_error(path, e)),
+        Err(panic) => Err(Error::Damaged {
+            path: path.to_path_buf(),
+            reason: format!(
+                "sled panicked in recovery: {}",
+                crate::shutdown::panic_text(&*panic)
+            ),
+        }),
     }
 }
 

@@ -8,7 +8,7 @@
 
 mod connection;
 
-use super::{submit, Arrival, Batch, Receipt};
+use super::{submit, Arrival, Batch, Preparer, Receipt};
 use crate::config::policy::MailboxPolicy;
 use crate::store::{self, Store, SyncState};
 pub use connection::Error;
@@ -33,6 +33,8 @@ pub struct MailboxTask<I> {
     pub store: Store,
     /// The worker's queue.
     pub worker: mpsc::Sender<I>,
+    /// Writes fetched mail to the journal and reads it before it is submitted.
+    pub preparer: Preparer,
     /// Messages per batch.
     pub batch_size: usize,
     /// Cancelled when the daemon stops.
@@ -173,7 +175,7 @@ impl<I: From<Batch> + Send + 'static> MailboxTask<I> {
         if arrivals.is_empty() {
             return Ok(Some(Vec::new()));
         }
-        let Some(safe) = submit(&self.worker, arrivals).await else {
+        let Some(safe) = submit(&self.worker, &self.preparer, arrivals).await else {
             return Ok(None);
         };
         Ok(Some(

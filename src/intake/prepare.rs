@@ -1,0 +1,106 @@
+//! Making arrivals ready for the worker, on the intake's side and in parallel: each mail
+//! is written to the journal (on disk before it is submitted) and parsed and classified,
+//! so that the single writer only threads, decides and commits.
+
+use super::Arrival;
+use crate::config::Policy;
+use crate::mail::{self, Class, Mail};
+use crate::shutdown::panic_text;
+use crate::store::{Staged, Store};
+use std::io;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+/// How many mails of a batch are written and parsed at once. fdatasync waits for the
+/// disk, not the CPU, and the file system commits concurrent syncs together, so more
+/// threads than cores pay off here.
+const THREADS: usize = 8;
+
+/// A mail as read: what the worker decides on.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    /// The parsed mail.
+    pub mail: Mail,
+    /// Person, automatic or bounce.
+    pub class: Class,
+}
+
+/// An arrival on disk in the journal and read.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The arrival itself.
+    pub arrival: Arrival,
+    /// Its journal file.
+    pub staged: Staged,
+    /// The mail, or why reading it panicked (the worker counts that as a failed attempt).
+    pub reading: Result<Reading, String>,
+}
+
+/// What preparing needs: the journal (in the store) and which addresses are Loket's own.
+#[derive(Clone)]
+pub struct Preparer {
+    /// The store whose journal takes the mail.
+    pub store: Store,
+    /// The desks' addresses, for classifying.
+    pub policy: Arc<Policy>,
+}
+
+impl Preparer {
+    /// Writes every arrival to the journal and reads it, in parallel; returns once the
+    /// files and their names are on disk. An `Err` means the journal could not be
+    /// written: nothing may be submitted, and the source keeps the mail.
+    pub fn prepare(&self, arrivals: Vec<Arrival>) -> io::Result<Vec<Prepared>> {
+        let chunk = arrivals.len().div_ceil(THREADS).max(1);
+        let mut arrivals = arrivals;
+        let mut chunks = Vec::new();
+        while arrivals.len() > chunk {
+            let rest = arrivals.split_off(chunk);
+            chunks.push(std::mem::replace(&mut arrivals, rest));
+        }
+        chunks.push(arrivals);
+        let prepared: Vec<io::Result<Vec<Prepared>>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| scope.spawn(move || self.prepare_chunk(chunk)))
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join()
+                        .unwrap_or_else(|p| Err(io::Error::other(panic_text(&*p))))
+                })
+                .collect()
+        });
+        let mut all = Vec::new();
+        for chunk in prepared {
+            all.extend(chunk?);
+        }
+        self.store.journal().sync_new()?;
+        if let Some(pause) = self.policy.testing.journal_pause {
+            std::thread::sleep(pause);
+        }
+        Ok(all)
+    }
+
+    fn prepare_chunk(&self, arrivals: Vec<Arrival>) -> io::Result<Vec<Prepared>> {
+        arrivals
+            .into_iter()
+            .map(|arrival| {
+                let staged = self.store.journal().stage(&arrival.raw)?;
+                let reading = catch_unwind(AssertUnwindSafe(|| self.read(&arrival.raw)))
+                    .map_err(|p| panic_text(&*p));
+                Ok(Prepared {
+                    arrival,
+                    staged,
+                    reading,
+                })
+            })
+            .collect()
+    }
+
+    fn read(&self, raw: &[u8]) -> Reading {
+        let mail = mail::parse(raw);
+        let class = mail::classify(&mail, |a| self.policy.is_own_address(a));
+        Reading { mail, class }
+    }
+}
