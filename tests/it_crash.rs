@@ -192,12 +192,13 @@ fn strace() -> &'static str {
 }
 
 /// One traced system call that succeeded: what, and on which file (strace -y names it);
-/// a rename also has its target.
+/// a rename also has its target; `args` is what strace printed of its arguments.
 #[derive(Debug)]
 struct Call {
     name: String,
     path: String,
     target: Option<String>,
+    args: String,
 }
 
 /// The calls of an `strace -f -y` trace in the order they completed.
@@ -240,6 +241,7 @@ fn calls(trace: &str) -> Vec<Call> {
             name: name.to_string(),
             path,
             target,
+            args: args.to_string(),
         };
         if rest.ends_with("<unfinished ...>") {
             pending.insert(pid.to_string(), call);
@@ -418,4 +420,129 @@ fn fsck_lists_mail_left_in_the_journal_without_a_commit_and_repair_takes_it_in()
     let (status, summary, err) = sandbox.exec(&["run", "--once"]);
     assert!(status.success(), "{err}");
     assert!(summary.contains("mail sent 1"), "{summary}");
+}
+
+#[test]
+fn every_imap_message_is_flagged_only_after_its_journal_file_and_the_store_files_are_fsynced() {
+    const COUNT: usize = 30;
+    let strace = strace();
+    let servers = MailServers::start();
+    let sandbox = Sandbox::with_sections(&servers.loket_sections(""));
+    let daemon = sandbox.daemon();
+    // Trace the running daemon (every thread), then let the mail arrive over IDLE.
+    let trace_file = sandbox.var().join("imap-trace");
+    let mut tracer = std::process::Command::new(strace)
+        .args(["-f", "-y", "-qq", "-s", "200", "-o"])
+        .arg(&trace_file)
+        .args([
+            "-e",
+            "trace=write,writev,sendto,sendmsg,pwrite64,pwritev,fsync,fdatasync,rename,renameat,renameat2",
+            "-p",
+        ])
+        .arg(daemon.pid().to_string())
+        .spawn()
+        .expect("attaching strace");
+    wait_for("strace attached", Duration::from_secs(10), || {
+        std::fs::metadata(&trace_file).is_ok().then_some(())
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    for n in 0..COUNT {
+        servers.deliver_directly(
+            "support@example.com",
+            &format!("{n:05}.imap.trace"),
+            &mail(n),
+        );
+    }
+    wait_for(
+        "every message flagged \\Seen",
+        Duration::from_secs(60),
+        || {
+            let messages = servers.messages("support@example.com");
+            (messages.len() == COUNT && messages.iter().all(|m| m.flags.contains('S')))
+                .then_some(())
+        },
+    );
+    let _ = std::process::Command::new("kill")
+        .arg("-INT")
+        .arg(tracer.id().to_string())
+        .status();
+    let _ = tracer.wait();
+    assert!(daemon.stop(), "the daemon stops cleanly");
+
+    let trace = std::fs::read_to_string(&trace_file).expect("reading the trace");
+    let store = sandbox.var().join("store").display().to_string();
+    let waiting_folder = format!("{store}/mail/new");
+    let mut unsynced: BTreeSet<String> = BTreeSet::new();
+    let mut named_unsynced = 0usize;
+    let mut durable_mail = 0usize;
+    let mut acknowledged = 0usize;
+    for call in calls(&trace) {
+        let in_store = call.path.starts_with(&store);
+        match call.name.as_str() {
+            "fsync" | "fdatasync" => {
+                if call.path == waiting_folder {
+                    durable_mail += std::mem::take(&mut named_unsynced);
+                }
+                unsynced.remove(&call.path);
+            }
+            name if name.starts_with("rename") && in_store => {
+                let target = call.target.unwrap_or_default();
+                if target.starts_with(&format!("{waiting_folder}/")) {
+                    assert!(
+                        !unsynced.contains(&call.path),
+                        "{target} renamed in before its data was synced"
+                    );
+                    named_unsynced += 1;
+                }
+            }
+            _ if call.path.starts_with("socket:") || call.path.starts_with("TCP:") => {
+                let Some(uids) = acknowledged_uids(&call.args) else {
+                    continue;
+                };
+                let sled_unsynced: Vec<&String> = unsynced
+                    .iter()
+                    .filter(|p| !p.contains("/mail/tmp/"))
+                    .collect();
+                assert!(
+                    sled_unsynced.is_empty(),
+                    "IMAP messages {uids} flagged while these store files held unsynced writes: {sled_unsynced:?}"
+                );
+                acknowledged += uid_count(&uids);
+                assert!(
+                    acknowledged <= durable_mail,
+                    "{acknowledged} messages flagged by {uids}, but only {durable_mail} journal files were durable"
+                );
+            }
+            _ if in_store => {
+                unsynced.insert(call.path);
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        acknowledged, COUNT,
+        "every message was flagged in the trace:\n{trace}"
+    );
+    assert_eq!(sandbox.tickets().len(), COUNT);
+}
+
+/// The UID set of a `UID STORE` or `UID MOVE` that a traced socket write carries.
+fn acknowledged_uids(args: &str) -> Option<String> {
+    let command = ["UID STORE ", "UID MOVE "]
+        .iter()
+        .find_map(|verb| args.split_once(verb).map(|(_, rest)| rest))?;
+    Some(command.split(' ').next()?.to_string())
+}
+
+/// How many UIDs a set such as `3:7,9` names.
+fn uid_count(set: &str) -> usize {
+    set.split(',')
+        .map(|range| match range.split_once(':') {
+            Some((a, b)) => {
+                let (a, b): (usize, usize) = (a.parse().expect("uid"), b.parse().expect("uid"));
+                b.abs_diff(a) + 1
+            }
+            None => 1,
+        })
+        .sum()
 }
