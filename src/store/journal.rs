@@ -20,10 +20,6 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// zstd level: mail is written once and read rarely; level 1 keeps intake fast and
-/// still halves typical text mail.
-const LEVEL: i32 = 1;
-
 /// The SHA-256 of a journal file's (uncompressed) bytes: its name.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MailHash(pub [u8; 32]);
@@ -210,7 +206,7 @@ impl Journal {
 
     /// tmp file, written and fdatasync'd, then renamed to `target`.
     fn write_synced(&self, bytes: &[u8], target: &Path) -> io::Result<()> {
-        let compressed = zstd::bulk::compress(bytes, LEVEL)?;
+        let compressed = super::value::compress(bytes)?;
         let count = self.counter.fetch_add(1, Ordering::Relaxed);
         let tmp = self
             .root
@@ -230,14 +226,12 @@ impl Journal {
 }
 
 fn decompress(compressed: &[u8], path: &Path) -> io::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    zstd::stream::copy_decode(compressed, &mut out).map_err(|e| {
+    super::value::decompress(compressed).map_err(|e| {
         io::Error::new(
             io::ErrorKind::InvalidData,
             format!("journal file {} is damaged: {e}", path.display()),
         )
-    })?;
-    Ok(out)
+    })
 }
 
 fn list_hashes(folder: &Path) -> io::Result<Vec<MailHash>> {

@@ -514,7 +514,7 @@ impl Store {
     /// journal file it refers to.
     fn resolve(&self, what: &str, value: &[u8]) -> Result<Vec<u8>> {
         if value.starts_with(&value::ZSTD_MAGIC) {
-            return zstd::stream::decode_all(value).map_err(|e| Error::Corrupt {
+            return value::decompress(value).map_err(|e| Error::Corrupt {
                 what: what.to_string(),
                 error: e.to_string(),
             });
@@ -537,7 +537,7 @@ impl Store {
         if bytes.len() <= value::COMPRESS_ABOVE && value::fits_inline(&bytes) {
             return Ok(bytes);
         }
-        let compressed = zstd::bulk::compress(&bytes, 1).map_err(Error::Journal)?;
+        let compressed = value::compress(&bytes).map_err(Error::Journal)?;
         if compressed.len() <= value::MAX_INLINE {
             return Ok(compressed);
         }
