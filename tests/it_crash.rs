@@ -546,3 +546,48 @@ fn uid_count(set: &str) -> usize {
         })
         .sum()
 }
+
+#[test]
+fn a_damaged_store_is_refused_in_one_line_and_kept_as_the_crash_left_it() {
+    let sandbox = Sandbox::new();
+    sandbox.ingest(&mail(1));
+    sandbox.run_once();
+    let store = sandbox.var().join("store");
+    // A crash (no clean mark), and sled's config file garbled.
+    std::fs::remove_file(store.join("closed-cleanly")).expect("a clean close leaves its mark");
+    let damaged = b"segment_size: what\n".to_vec();
+    std::fs::write(store.join("conf"), &damaged).expect("damages the config");
+    let log = std::fs::read(store.join("db")).expect("reads the log");
+
+    for attempt in 1..=2 {
+        let (status, _, err) = sandbox.exec(&["ticket", "list"]);
+        assert_eq!(status.code(), Some(70), "attempt {attempt}: {err}");
+        assert!(
+            !err.contains("panic"),
+            "attempt {attempt}: no panic report:\n{err}"
+        );
+        let refusal: Vec<&str> = err.lines().filter(|l| l.starts_with("loket: ")).collect();
+        assert_eq!(
+            refusal.len(),
+            1,
+            "attempt {attempt}: one line says it:\n{err}"
+        );
+        assert!(
+            refusal[0].contains(&store.display().to_string())
+                && refusal[0].contains("is damaged")
+                && refusal[0].contains("before-recovery")
+                && refusal[0].contains("copy the whole folder aside"),
+            "attempt {attempt}: {err}"
+        );
+        let copy = store.join("before-recovery");
+        assert_eq!(
+            std::fs::read(copy.join("conf")).expect("the copy"),
+            damaged,
+            "attempt {attempt}"
+        );
+        assert!(
+            std::fs::read(copy.join("db")).expect("the copy") == log,
+            "attempt {attempt}"
+        );
+    }
+}

@@ -44,6 +44,7 @@ mod journal;
 pub mod keys;
 mod migrate;
 pub mod records;
+mod recovery;
 mod value;
 
 pub use commit::{Change, NewMessage, NewOutboxMail};
@@ -121,12 +122,14 @@ pub enum Error {
         hash: MailHash,
     },
     /// sled could not recover the store (it panicked, or found its files corrupt).
-    #[error("the store at {path} is damaged and cannot be opened ({reason}); loket has not written to it: copy the folder aside before anything else, then restore a backup")]
+    #[error("{}", damage_message(.path, .reason, .before.as_deref()))]
     Damaged {
         /// The store folder.
         path: PathBuf,
         /// What sled said.
         reason: String,
+        /// The copy of sled's files as they were before this attempt, when there is one.
+        before: Option<PathBuf>,
     },
     /// A record could not be read back.
     #[error("store record {what} is unreadable: {error}")]
@@ -160,16 +163,53 @@ pub struct Store {
     db: sled::Db,
     files: std::sync::Arc<durable::DurableFiles>,
     journal: std::sync::Arc<Journal>,
+    _closing: std::sync::Arc<Closing>,
+}
+
+/// Marks the store closed cleanly when the last handle goes, after a last flush.
+struct Closing {
+    db: sled::Db,
+    files: std::sync::Arc<durable::DurableFiles>,
+    hold: recovery::Hold,
+}
+
+impl Drop for Closing {
+    fn drop(&mut self) {
+        let flushed = self.db.flush().is_ok() && self.files.sync().is_ok();
+        if flushed {
+            if let Err(e) = self.hold.closed_cleanly() {
+                tracing::warn!(error = %e, "cannot mark the store closed cleanly; the next start copies sled's files first");
+            }
+        }
+    }
 }
 
 impl Store {
     /// Opens (or creates) the store at `path`, refusing stores of another schema version.
     pub fn open(path: &Path) -> Result<Store> {
+        let (hold, copied) = match recovery::take(path).map_err(Error::Durability)? {
+            recovery::Taken::Held { hold, copied } => (hold, copied),
+            recovery::Taken::Locked => {
+                return Err(Error::Locked {
+                    path: path.to_path_buf(),
+                })
+            }
+        };
+        if copied {
+            tracing::info!(store = %path.display(), "the store was not closed cleanly: sled's files copied to {}/ before recovery", recovery::BEFORE_RECOVERY);
+        }
         let db = open_sled(path)?;
+        hold.opened().map_err(Error::Durability)?;
         let journal = Journal::open(path).map_err(Error::Journal)?;
+        let files = std::sync::Arc::new(durable::DurableFiles::new(path));
         let store = Store {
+            _closing: std::sync::Arc::new(Closing {
+                db: db.clone(),
+                files: files.clone(),
+                hold,
+            }),
             db,
-            files: std::sync::Arc::new(durable::DurableFiles::new(path)),
+            files,
             journal: std::sync::Arc::new(journal),
         };
         store.check_schema(path)?;
@@ -549,26 +589,41 @@ impl Store {
 /// Opens sled, turning a panic in its recovery (seen after power cuts on damaged
 /// stores) and corruption reports into `Damaged`.
 fn open_sled(path: &Path) -> Result<sled::Db> {
+    // sled's panic is an answer here, not a bug of Loket's: keep it out of the log.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
     let opened = std::panic::catch_unwind(|| {
         sled::Config::new()
             .path(path)
             .cache_capacity(CACHE_BYTES)
             .open()
     });
+    std::panic::set_hook(hook);
+    let damaged = |reason: String| Error::Damaged {
+        path: path.to_path_buf(),
+        reason,
+        before: Some(path.join(recovery::BEFORE_RECOVERY)).filter(|p| p.is_dir()),
+    };
     match opened {
         Ok(Ok(db)) => Ok(db),
-        Ok(Err(sled::Error::Corruption { .. })) => Err(Error::Damaged {
-            path: path.to_path_buf(),
-            reason: "sled reports corruption".into(),
-        }),
+        Ok(Err(sled::Error::Corruption { .. })) => Err(damaged("sled reports corruption".into())),
         Ok(Err(e)) => Err(classify_open_error(path, e)),
-        Err(panic) => Err(Error::Damaged {
-            path: path.to_path_buf(),
-            reason: format!(
-                "sled panicked in recovery: {}",
-                crate::shutdown::panic_text(&*panic)
-            ),
-        }),
+        Err(panic) => Err(damaged(format!(
+            "sled panicked in recovery: {}",
+            crate::shutdown::panic_text(&*panic)
+        ))),
+    }
+}
+
+/// What to tell the admin about a store sled cannot open.
+fn damage_message(path: &Path, reason: &str, before: Option<&Path>) -> String {
+    let first = format!(
+        "the store at {} is damaged and cannot be opened ({reason})",
+        path.display()
+    );
+    match before {
+        Some(copy) => format!("{first}; sled's files as they were before this attempt are in {}: copy the whole folder aside before anything else, then restore a backup", copy.display()),
+        None => format!("{first}: copy the whole folder aside before anything else, then restore a backup"),
     }
 }
 
