@@ -22,6 +22,9 @@ pub const CONCURRENCY: usize = 8;
 /// The longest a batch of send results waits to be made durable together: a crash in
 /// that window sends those mails once more (with the same Message-ID), never loses one.
 const RESULTS_FLUSH: std::time::Duration = std::time::Duration::from_millis(50);
+/// The most send results made durable together: with `CONCURRENCY`, the most mails a
+/// crash can make go out twice.
+pub const RESULTS_BATCH: usize = 16;
 
 /// What one pass over the outbox did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -133,7 +136,7 @@ impl Sender {
                     unflushed += 1;
                     // Once "sent" is on disk, a crash cannot send this mail again; the
                     // marks are made durable together, at most RESULTS_FLUSH apart.
-                    if last_flush.elapsed() >= RESULTS_FLUSH {
+                    if unflushed >= RESULTS_BATCH || last_flush.elapsed() >= RESULTS_FLUSH {
                         self.store.flush_async().await?;
                         (unflushed, last_flush) = (0, std::time::Instant::now());
                     }
