@@ -337,7 +337,7 @@ fn every_spool_file_is_removed_only_after_its_journal_file_and_the_store_files_a
                 // meanwhile; nothing refers to them yet.
                 let sled_unsynced: Vec<&String> = unsynced
                     .iter()
-                    .filter(|p| !p.contains("/mail/tmp/"))
+                    .filter(|p| !p.contains("/mail/new/.tmp."))
                     .collect();
                 assert!(
                     sled_unsynced.is_empty(),
@@ -502,7 +502,7 @@ fn every_imap_message_is_flagged_only_after_its_journal_file_and_the_store_files
                 };
                 let sled_unsynced: Vec<&String> = unsynced
                     .iter()
-                    .filter(|p| !p.contains("/mail/tmp/"))
+                    .filter(|p| !p.contains("/mail/new/.tmp."))
                     .collect();
                 assert!(
                     sled_unsynced.is_empty(),

@@ -142,18 +142,18 @@ impl Worker {
         Ok(report)
     }
 
-    /// After the flush: the journal files that commits now refer to move to their place.
-    /// The others (duplicates, mail to retry) stay in `new/` until start-up, which takes
-    /// them in again or removes them: an intake may be writing the same bytes right now.
+    /// After the flush: the journal files that commits now refer to move to their place
+    /// (in the background). The others (duplicates, mail to retry) stay in `new/` until
+    /// start-up, which takes them in again or removes them: an intake may be writing the
+    /// same bytes right now.
     fn settle_files(&self, arrivals: &[Prepared]) -> store::Result<()> {
+        let mut committed = Vec::new();
         for staged in arrivals.iter().map(|p| &p.staged).filter(|s| s.in_new) {
             if self.store.refers_to(&staged.hash)? {
-                self.store
-                    .journal()
-                    .settle(&staged.hash)
-                    .map_err(store::Error::Journal)?;
+                committed.push(staged.hash);
             }
         }
+        self.store.journal().settle_later(committed);
         Ok(())
     }
 

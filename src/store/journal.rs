@@ -5,10 +5,15 @@
 //! written to `tmp/`, fdatasync'd, renamed into place, and its folder fsync'd, all before
 //! the commit that refers to it. Like a Maildir, the journal has three places:
 //!
-//! - `tmp/`: files being written (removed at start-up: nothing refers to them);
 //! - `new/`: inbound mail on disk whose commit is not known to be durable yet; after a
-//!   crash, start-up takes what no record refers to in again (`Store::reconcile`);
-//! - `ab/<hash>`: settled files, under the first two hex digits of their hash.
+//!   crash, start-up takes what no record refers to in again (`Store::reconcile`). Mail
+//!   is written here under a `.tmp.` name and renamed within the folder: a rename across
+//!   folders takes a lock of the whole file system, and intake writes in parallel;
+//! - `ab/<hash>`: settled files, under the first two hex digits of their hash;
+//! - `tmp/`: large values being written before they go straight to their settled place.
+//!
+//! Half-written `.tmp.` files in `new/` and files in `tmp/` are removed at start-up:
+//! nothing refers to them.
 //!
 //! Files are never changed once written, and a name says what the bytes are, so writing
 //! the same bytes twice is harmless and a damaged file is found by hashing it (`fsck`).
@@ -19,6 +24,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Mutex};
 
 /// The SHA-256 of a journal file's (uncompressed) bytes: its name.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -69,7 +75,11 @@ pub struct Staged {
 pub struct Journal {
     root: PathBuf,
     counter: AtomicU64,
+    settler: Mutex<Option<mpsc::Sender<Vec<MailHash>>>>,
 }
+
+/// How a temporary file's name starts.
+const TMP_PREFIX: &str = ".tmp.";
 
 impl Journal {
     /// The journal under `store_folder`, creating its folders (and making them durable)
@@ -79,6 +89,7 @@ impl Journal {
         let journal = Journal {
             root,
             counter: AtomicU64::new(0),
+            settler: Mutex::new(None),
         };
         if !journal.root.join("ff").is_dir() {
             journal.create_folders()?;
@@ -123,7 +134,7 @@ impl Journal {
                 in_new: false,
             });
         }
-        self.write_synced(raw, &self.new_path(&hash))?;
+        self.write_synced(raw, &self.root.join("new"), &self.new_path(&hash))?;
         Ok(Staged { hash, in_new: true })
     }
 
@@ -138,7 +149,7 @@ impl Journal {
         let hash = MailHash::of(bytes);
         let path = self.settled_path(&hash);
         if !path.exists() {
-            self.write_synced(bytes, &path)?;
+            self.write_synced(bytes, &self.root.join("tmp"), &path)?;
             sync_folder(path.parent().expect("a settled path has a folder"))?;
         }
         Ok(hash)
@@ -151,6 +162,50 @@ impl Journal {
         match fs::rename(self.new_path(hash), self.settled_path(hash)) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             other => other,
+        }
+    }
+
+    /// `settle` for committed files, on a thread of the journal's own: the renames need
+    /// not hold up the worker, and one that a crash loses is redone at start-up.
+    pub fn settle_later(&self, files: Vec<MailHash>) {
+        let mut settler = self
+            .settler
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let files = match settler.as_ref() {
+            Some(running) => match running.send(files) {
+                Ok(()) => return,
+                Err(mpsc::SendError(files)) => files,
+            },
+            None => files,
+        };
+        let (send, receive) = mpsc::channel::<Vec<MailHash>>();
+        let root = self.root.clone();
+        let spawned = std::thread::Builder::new()
+            .name("journal-settle".into())
+            .spawn(move || {
+                let journal = Journal {
+                    root,
+                    counter: AtomicU64::new(0),
+                    settler: Mutex::new(None),
+                };
+                for files in receive {
+                    for hash in files {
+                        if let Err(e) = journal.settle(&hash) {
+                            tracing::warn!(file = %hash, error = %e, "cannot move a journal file into place; the next start does");
+                        }
+                    }
+                }
+            });
+        match spawned {
+            Ok(_) => {
+                let _ = send.send(files);
+                *settler = Some(send);
+            }
+            // No thread: settle here.
+            Err(_) => files.iter().for_each(|hash| {
+                let _ = self.settle(hash);
+            }),
         }
     }
 
@@ -194,24 +249,29 @@ impl Journal {
         Ok(all)
     }
 
-    /// Removes what a crash left in `tmp/` (half-written files nothing refers to).
+    /// Removes what a crash left half-written (in `tmp/`, and `.tmp.` files in `new/`):
+    /// nothing refers to it.
     pub fn clear_tmp(&self) -> io::Result<usize> {
         let mut removed = 0;
         for entry in fs::read_dir(self.root.join("tmp"))? {
             fs::remove_file(entry?.path())?;
             removed += 1;
         }
+        for entry in fs::read_dir(self.root.join("new"))? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+                fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
         Ok(removed)
     }
 
-    /// tmp file, written and fdatasync'd, then renamed to `target`.
-    fn write_synced(&self, bytes: &[u8], target: &Path) -> io::Result<()> {
+    /// A temporary file in `folder`, written and fdatasync'd, then renamed to `target`.
+    fn write_synced(&self, bytes: &[u8], folder: &Path, target: &Path) -> io::Result<()> {
         let compressed = super::value::compress(bytes)?;
         let count = self.counter.fetch_add(1, Ordering::Relaxed);
-        let tmp = self
-            .root
-            .join("tmp")
-            .join(format!("{}.{}", std::process::id(), count));
+        let tmp = folder.join(format!("{TMP_PREFIX}{}.{count}", std::process::id()));
         let written = (|| {
             let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
             file.write_all(&compressed)?;
