@@ -196,7 +196,7 @@ impl Store {
             }
         };
         if copied {
-            tracing::info!(store = %path.display(), "the store was not closed cleanly: sled's files copied to {}/ before recovery", recovery::BEFORE_RECOVERY);
+            tracing::info!(store = %path.display(), "no mark of a clean close (a crash, kill -9, or a Loket older than schema 3): sled's files copied to {}/ while sled checks them", recovery::BEFORE_RECOVERY);
         }
         let db = open_sled(path)?;
         hold.opened().map_err(Error::Durability)?;
