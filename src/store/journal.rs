@@ -269,7 +269,7 @@ impl Journal {
 
     /// A temporary file in `folder`, written and fdatasync'd, then renamed to `target`.
     fn write_synced(&self, bytes: &[u8], folder: &Path, target: &Path) -> io::Result<()> {
-        let compressed = super::value::compress(bytes)?;
+        let compressed = super::codec::compress(bytes)?;
         let count = self.counter.fetch_add(1, Ordering::Relaxed);
         let tmp = folder.join(format!("{TMP_PREFIX}{}.{count}", std::process::id()));
         let written = (|| {
@@ -286,7 +286,7 @@ impl Journal {
 }
 
 fn decompress(compressed: &[u8], path: &Path) -> io::Result<Vec<u8>> {
-    super::value::decompress(compressed).map_err(|e| {
+    super::codec::decompress(compressed).map_err(|e| {
         io::Error::new(
             io::ErrorKind::InvalidData,
             format!("journal file {} is damaged: {e}", path.display()),

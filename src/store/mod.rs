@@ -37,6 +37,7 @@
 //!   an older one: `migrate`), `reconcile` (the journal after a crash) and
 //!   `discard_unreferenced`, `last_outbox_id`.
 
+mod codec;
 mod commit;
 mod durable;
 mod fsck;
@@ -553,8 +554,8 @@ impl Store {
     /// The bytes a sled value stands for: itself, its decompressed bytes, or the
     /// journal file it refers to.
     fn resolve(&self, what: &str, value: &[u8]) -> Result<Vec<u8>> {
-        if value.starts_with(&value::ZSTD_MAGIC) {
-            return value::decompress(value).map_err(|e| Error::Corrupt {
+        if value.starts_with(&codec::ZSTD_MAGIC) {
+            return codec::decompress(value).map_err(|e| Error::Corrupt {
                 what: what.to_string(),
                 error: e.to_string(),
             });
@@ -577,7 +578,7 @@ impl Store {
         if bytes.len() <= value::COMPRESS_ABOVE && value::fits_inline(&bytes) {
             return Ok(bytes);
         }
-        let compressed = value::compress(&bytes).map_err(Error::Journal)?;
+        let compressed = codec::compress(&bytes).map_err(Error::Journal)?;
         if compressed.len() <= value::MAX_INLINE {
             return Ok(compressed);
         }
