@@ -361,6 +361,7 @@ fn new_ticket(setup: &Setup, id: u64, now: Timestamp, raw_file: MailHash) -> Cha
         stored_at: opened_at,
         subject: mail.subject.clone(),
         text: mail.text.clone(),
+        text_file: None,
         attachments: Vec::new(),
         problems: Vec::new(),
         fingerprint: mail.fingerprint.clone(),

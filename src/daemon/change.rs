@@ -30,19 +30,32 @@ pub(super) struct Drafting<'a> {
     pub(super) now: Timestamp,
 }
 
+/// The journal files an arrived mail was written to before it reached the worker.
+pub(super) struct MailFiles {
+    /// Its raw bytes.
+    pub(super) raw: MailHash,
+    /// Its readable text, when too long to keep in the message's record.
+    pub(super) text: Option<MailHash>,
+}
+
 /// The change an arrived mail makes: the mail itself and all its step caused.
 pub(super) fn for_mail(
     placed: &Placed,
     step: Step,
     inbound: &Inbound<'_>,
-    raw_file: &MailHash,
+    files: &MailFiles,
     drafting: &Drafting<'_>,
 ) -> Change {
     let before = &placed.ticket;
     let mut change = Change::to_ticket(step.ticket.clone(), placed.is_new);
+    let mut record = inbound_record(before, inbound, step.filed, drafting.now);
+    if let Some(text_file) = files.text {
+        record.text = String::new();
+        record.text_file = Some(text_file);
+    }
     change.messages.push(NewMessage {
-        record: inbound_record(before, inbound, step.filed, drafting.now),
-        raw: Some(*raw_file),
+        record,
+        raw: Some(files.raw),
     });
     if let Author::Customer = inbound.author {
         change.new_customer = new_customer(inbound, drafting);
@@ -197,6 +210,7 @@ fn inbound_record(
         stored_at: now,
         subject: mail.subject.clone(),
         text: mail.text.clone(),
+        text_file: None,
         attachments: mail
             .attachments
             .iter()
@@ -222,6 +236,7 @@ fn outbound_record(ticket: TicketId, seq: u32, mail: &OutgoingMail) -> MessageRe
         stored_at: mail.date,
         subject: mail.subject.clone(),
         text: mail.body.clone(),
+        text_file: None,
         attachments: Vec::new(),
         problems: Vec::new(),
         fingerprint: String::new(),

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
 use tokio_util::sync::CancellationToken;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 use worker::{BatchReport, Input, Worker};
 
 /// How long tasks get to finish after a stop request.
@@ -272,12 +272,22 @@ fn spool_pass(
                 }
             }
         });
+        let mut waited = std::time::Instant::now();
         for prepared in batches {
             let prepared = prepared.context("cannot take spooled mail into the journal")?;
+            let (count, started) = (prepared.len(), std::time::Instant::now());
             let batch = worker.process_batch(prepared, parts.clock.now())?;
             removed += spool::acknowledge(&batch.safe);
             retried += batch.retried;
             add(total, &batch);
+            // Which side of the pipeline waits: the worker for the preparer, or not.
+            debug!(
+                mails = count,
+                waited_ms = (started - waited).as_millis() as u64,
+                worked_ms = started.elapsed().as_millis() as u64,
+                "spool batch"
+            );
+            waited = std::time::Instant::now();
         }
         Ok((removed, retried))
     })

@@ -136,7 +136,12 @@ impl Worker {
                 Outcome::Retry => report.retried += 1,
             }
         }
+        let flushing = std::time::Instant::now();
         self.store.flush()?;
+        debug!(
+            flush_ms = flushing.elapsed().as_millis() as u64,
+            "batch flushed"
+        );
         self.settle_files(&arrivals)?;
         report.safe = safe;
         Ok(report)
@@ -241,11 +246,15 @@ impl Worker {
         let id = decided.step.ticket.id;
         let conversation = load::conversation_for(&self.store, id, &decided.step.effects)?;
         let drafting = drafting(&snapshot, &conversation, now);
+        let files = change::MailFiles {
+            raw: prepared.staged.hash,
+            text: reading.text_file,
+        };
         let change = change::for_mail(
             &decided.placed,
             decided.step,
             &decided.inbound,
-            &prepared.staged.hash,
+            &files,
             &drafting,
         );
         let outbox_ids = self.store.commit(&change)?;

@@ -72,6 +72,35 @@ fn a_batch_is_committed_then_removed_from_the_spool() {
 }
 
 #[test]
+fn a_long_text_is_written_beside_the_raw_mail_and_read_back_whole() {
+    let mut bench = bench();
+    // A pasted log of serial numbers: long, and compressing badly.
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let log: String = (0..400)
+        .map(|n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            format!("{n:03} printer lt3 serial {state:016x} paper jam\r\n")
+        })
+        .collect();
+    bench.deliver(&format!(
+        "From: budi@example.id\r\nTo: support@example.com\r\nSubject: Log printer\r\nMessage-ID: <log1@example.id>\r\n\r\n{log}"
+    ));
+    assert_eq!(bench.run().stored, 1);
+    let message = &bench.store.messages(TicketId(1)).expect("reads")[0];
+    assert!(
+        message.text_file.is_some(),
+        "the long text is in the journal"
+    );
+    assert_eq!(message.text.lines().count(), 400, "and read back whole");
+    let report = bench.store.fsck().expect("checks");
+    assert!(report.is_clean(), "{report:?}");
+    // The raw mail and the text; the acknowledgement quoting it is large too.
+    assert!(report.references >= 2, "{report:?}");
+}
+
+#[test]
 fn a_redelivery_changes_nothing() {
     let mut bench = bench();
     bench.deliver(NEW);

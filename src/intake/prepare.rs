@@ -6,7 +6,7 @@ use super::Arrival;
 use crate::config::Policy;
 use crate::mail::{self, Class, Mail};
 use crate::shutdown::panic_text;
-use crate::store::{Staged, Store};
+use crate::store::{self, MailHash, Staged, Store};
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -16,6 +16,12 @@ use std::sync::Arc;
 /// threads than cores pay off here.
 const THREADS: usize = 8;
 
+/// Texts that stay longer than this compressed go to the journal beside the raw mail
+/// (written here, in parallel), so that the message's record fits a sled page
+/// (`store::value`, 4 KiB with the rest of the record) without the single writer
+/// having to sync a file of its own for it.
+const TEXT_TO_JOURNAL: usize = 3 * 1024;
+
 /// A mail as read: what the worker decides on.
 #[derive(Debug, Clone)]
 pub struct Reading {
@@ -23,6 +29,8 @@ pub struct Reading {
     pub mail: Mail,
     /// Person, automatic or bounce.
     pub class: Class,
+    /// The journal file of the mail's text, when it is long.
+    pub text_file: Option<MailHash>,
 }
 
 /// An arrival on disk in the journal and read.
@@ -87,8 +95,14 @@ impl Preparer {
             .into_iter()
             .map(|arrival| {
                 let staged = self.store.journal().stage(&arrival.raw)?;
-                let reading = catch_unwind(AssertUnwindSafe(|| self.read(&arrival.raw)))
+                let mut reading = catch_unwind(AssertUnwindSafe(|| self.read(&arrival.raw)))
                     .map_err(|p| panic_text(&*p));
+                if let Ok(read) = &mut reading {
+                    let text = read.mail.text.as_bytes();
+                    if text.len() > TEXT_TO_JOURNAL && store::packed_size(text) > TEXT_TO_JOURNAL {
+                        read.text_file = Some(self.store.journal().put_settled(text)?);
+                    }
+                }
                 Ok(Prepared {
                     arrival,
                     staged,
@@ -101,6 +115,10 @@ impl Preparer {
     fn read(&self, raw: &[u8]) -> Reading {
         let mail = mail::parse(raw);
         let class = mail::classify(&mail, |a| self.policy.is_own_address(a));
-        Reading { mail, class }
+        Reading {
+            mail,
+            class,
+            text_file: None,
+        }
     }
 }

@@ -108,6 +108,17 @@ impl Store {
                 referenced.insert(hash);
             }
         }
+        // Long texts of messages: referred to from inside their records.
+        for value in self.tree(keys::MESSAGES)?.iter().values() {
+            let record: super::MessageRecord = self.decode(keys::MESSAGES, &value?)?;
+            if let Some(hash) = record.text_file {
+                report.references += 1;
+                if !journal.contains(&hash) {
+                    report.missing.push((keys::MESSAGES.to_string(), hash));
+                }
+                referenced.insert(hash);
+            }
+        }
         for key in self.tree(keys::MAIL_FILES)?.iter().keys() {
             if let Ok(bytes) = <[u8; 32]>::try_from(key?.as_ref()) {
                 referenced.insert(MailHash(bytes));

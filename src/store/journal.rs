@@ -54,6 +54,19 @@ impl fmt::Display for MailHash {
     }
 }
 
+impl serde::Serialize for MailHash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.hex())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MailHash {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        MailHash::parse(&text).ok_or_else(|| serde::de::Error::custom("not a SHA-256 in hex"))
+    }
+}
+
 impl fmt::Debug for MailHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "MailHash({})", &self.hex()[..12])

@@ -324,9 +324,16 @@ impl Store {
             .collect()
     }
 
-    /// The messages of a ticket, in arrival order.
+    /// The messages of a ticket, in arrival order, each with its whole text.
     pub fn messages(&self, id: TicketId) -> Result<Vec<MessageRecord>> {
-        self.scan_ticket(keys::MESSAGES, id)
+        let mut messages: Vec<MessageRecord> = self.scan_ticket(keys::MESSAGES, id)?;
+        for message in &mut messages {
+            if let Some(file) = &message.text_file {
+                let text = self.resolve(keys::MESSAGES, &value::reference(file))?;
+                message.text = String::from_utf8_lossy(&text).into_owned();
+            }
+        }
+        Ok(messages)
     }
 
     /// The raw bytes of an inbound message.
@@ -585,6 +592,12 @@ impl Store {
         let hash = self.journal.put_settled(&bytes).map_err(Error::Journal)?;
         Ok(value::reference(&hash))
     }
+}
+
+/// How large bytes would be as the store keeps them compressed (in a record, or a
+/// journal file): lets the intake tell which texts will not fit a record.
+pub fn packed_size(bytes: &[u8]) -> usize {
+    codec::compress(bytes).map_or(bytes.len(), |packed| packed.len())
 }
 
 /// Opens sled, turning a panic in its recovery (seen after power cuts on damaged

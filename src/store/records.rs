@@ -1,5 +1,6 @@
 //! The records the store keeps, as serialised into sled values (JSON).
 
+use super::journal::MailHash;
 use crate::mail::Class;
 use crate::thread::MatchedBy;
 use crate::types::{Contact, EmailAddress, MessageId, TicketId, Timestamp};
@@ -58,6 +59,10 @@ pub struct MessageRecord {
     pub subject: String,
     /// Readable text.
     pub text: String,
+    /// Where the text is when it is too long to keep in the record (a journal file);
+    /// reading the record fills `text` from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_file: Option<MailHash>,
     /// Attachment names and sizes.
     pub attachments: Vec<(String, usize)>,
     /// What could not be read.

@@ -37,6 +37,7 @@ fn change(store: &Store, message_id: &str, fingerprint: &str) -> Change {
         stored_at: Timestamp(10),
         subject: String::new(),
         text: mail.text.clone(),
+        text_file: None,
         attachments: Vec::new(),
         problems: Vec::new(),
         fingerprint: fingerprint.into(),
