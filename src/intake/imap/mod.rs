@@ -144,7 +144,13 @@ impl<I: From<Batch> + Send + 'static> MailboxTask<I> {
                 session
                     .acknowledge(&safe, self.policy.move_to.as_deref(), caps)
                     .await?;
-                progressed |= self.advance(sync, chunk, &safe)?;
+                let advanced = self.advance(sync, chunk, &safe)?;
+                progressed |= advanced.moved;
+                if !advanced.whole_chunk {
+                    // A message of this chunk is to be tried again: the last UID stays
+                    // before it, so the next round fetches it (and what follows) again.
+                    break;
+                }
             }
             if !progressed {
                 // Every message failed this round; the worker counts attempts, so a
@@ -187,19 +193,18 @@ impl<I: From<Batch> + Send + 'static> MailboxTask<I> {
 
     /// Moves the last UID past every message of the chunk that is safe, stopping at the
     /// first one that is not (it will be fetched and tried again).
-    fn advance(&self, sync: &mut SyncState, chunk: &[u32], safe: &[u32]) -> store::Result<bool> {
-        let safe: BTreeSet<u32> = safe.iter().copied().collect();
+    fn advance(
+        &self,
+        sync: &mut SyncState,
+        chunk: &[u32],
+        safe: &[u32],
+    ) -> store::Result<Advanced> {
         let before = sync.last_uid;
-        for uid in chunk {
-            if !safe.contains(uid) {
-                break;
-            }
-            sync.last_uid = *uid;
-        }
+        let advanced = advance_over(&mut sync.last_uid, chunk, safe);
         if sync.last_uid != before {
             self.store.set_sync_state(&self.policy.id, sync)?;
         }
-        Ok(sync.last_uid != before)
+        Ok(advanced)
     }
 
     /// Waits for new mail: IDLE when possible, else a poll interval.
@@ -212,6 +217,34 @@ impl<I: From<Batch> + Send + 'static> MailboxTask<I> {
                 () = self.stop.cancelled() => Ok(()),
             }
         }
+    }
+}
+
+/// How far a chunk's safe messages moved the last UID.
+struct Advanced {
+    /// It moved.
+    moved: bool,
+    /// Every message of the chunk was safe: the next chunk may follow. When one was not,
+    /// later chunks must wait for the next round, or the last UID would pass it by and
+    /// it would never be fetched again.
+    whole_chunk: bool,
+}
+
+/// Moves `last_uid` over the chunk's UIDs up to the first that is not safe.
+fn advance_over(last_uid: &mut u32, chunk: &[u32], safe: &[u32]) -> Advanced {
+    let safe: BTreeSet<u32> = safe.iter().copied().collect();
+    let before = *last_uid;
+    let mut whole_chunk = true;
+    for uid in chunk {
+        if !safe.contains(uid) {
+            whole_chunk = false;
+            break;
+        }
+        *last_uid = *uid;
+    }
+    Advanced {
+        moved: *last_uid != before,
+        whole_chunk,
     }
 }
 
@@ -247,8 +280,21 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::{advance_over, backoff};
     use std::time::Duration;
+
+    #[test]
+    fn a_message_to_retry_stops_the_last_uid_and_the_chunks_after_it() {
+        let mut last_uid = 0;
+        let first = advance_over(&mut last_uid, &[1, 2, 3], &[1, 3]);
+        assert_eq!(last_uid, 1, "stops before UID 2, which is tried again");
+        assert!(first.moved && !first.whole_chunk);
+        let again = advance_over(&mut last_uid, &[2, 3], &[2, 3]);
+        assert_eq!(last_uid, 3);
+        assert!(again.moved && again.whole_chunk);
+        let none = advance_over(&mut last_uid, &[4], &[]);
+        assert!(!none.moved && !none.whole_chunk);
+    }
 
     #[test]
     fn backoff_grows_and_is_capped_with_bounded_jitter() {
