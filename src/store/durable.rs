@@ -98,8 +98,9 @@ fn sync_new_files(
     Ok(new_files)
 }
 
-/// fsync of a file or a folder (a folder's fsync makes its entries durable).
-fn sync_file(path: &Path) -> io::Result<()> {
+/// fsync of a file or a folder (a folder's fsync makes its entries durable): the one
+/// the whole store uses.
+pub(super) fn sync_file(path: &Path) -> io::Result<()> {
     File::open(path)?.sync_all()
 }
 

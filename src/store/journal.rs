@@ -18,9 +18,10 @@
 //! Files are never changed once written, and a name says what the bytes are, so writing
 //! the same bytes twice is harmless and a damaged file is found by hashing it (`fsck`).
 
+use super::durable::sync_file;
 use sha2::{Digest, Sha256};
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -118,22 +119,21 @@ impl Journal {
         for byte in 0..=255u8 {
             fs::create_dir_all(self.root.join(format!("{byte:02x}")))?;
         }
-        sync_folder(&self.root)?;
+        sync_file(&self.root)?;
         if let Some(parent) = self.root.parent() {
-            sync_folder(parent)?;
+            sync_file(parent)?;
         }
         Ok(())
     }
 
     /// The settled place of a file.
     pub fn settled_path(&self, hash: &MailHash) -> PathBuf {
-        let hex = hash.hex();
-        self.root.join(&hex[..2]).join(hex)
+        settled_path_in(&self.root, hash)
     }
 
     /// The place of a file waiting for its commit.
     pub fn new_path(&self, hash: &MailHash) -> PathBuf {
-        self.root.join("new").join(hash.hex())
+        new_path_in(&self.root, hash)
     }
 
     /// Writes inbound mail into `new/`, on disk when this returns (file data synced and
@@ -153,7 +153,7 @@ impl Journal {
 
     /// Makes the names written into `new/` durable (one folder fsync for a whole batch).
     pub fn sync_new(&self) -> io::Result<()> {
-        sync_folder(&self.root.join("new"))
+        sync_file(&self.root.join("new"))
     }
 
     /// Writes bytes straight to their settled place, durably (file and folder synced):
@@ -163,7 +163,7 @@ impl Journal {
         let path = self.settled_path(&hash);
         if !path.exists() {
             self.write_synced(bytes, &self.root.join("tmp"), &path)?;
-            sync_folder(path.parent().expect("a settled path has a folder"))?;
+            sync_file(path.parent().expect("a settled path has a folder"))?;
         }
         Ok(hash)
     }
@@ -172,10 +172,7 @@ impl Journal {
     /// loses the rename, start-up finds the file in `new/`, sees that it is referred
     /// to, and settles it again.
     pub fn settle(&self, hash: &MailHash) -> io::Result<()> {
-        match fs::rename(self.new_path(hash), self.settled_path(hash)) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            other => other,
-        }
+        settle_in(&self.root, hash)
     }
 
     /// `settle` for committed files, on a thread of the journal's own: the renames need
@@ -197,14 +194,9 @@ impl Journal {
         let spawned = std::thread::Builder::new()
             .name("journal-settle".into())
             .spawn(move || {
-                let journal = Journal {
-                    root,
-                    counter: AtomicU64::new(0),
-                    settler: Mutex::new(None),
-                };
                 for files in receive {
                     for hash in files {
-                        if let Err(e) = journal.settle(&hash) {
+                        if let Err(e) = settle_in(&root, &hash) {
                             tracing::warn!(file = %hash, error = %e, "cannot move a journal file into place; the next start does");
                         }
                     }
@@ -298,6 +290,25 @@ impl Journal {
     }
 }
 
+/// Where a file of the journal at `root` is settled.
+fn settled_path_in(root: &Path, hash: &MailHash) -> PathBuf {
+    let hex = hash.hex();
+    root.join(&hex[..2]).join(hex)
+}
+
+/// Where a file of the journal at `root` waits for its commit.
+fn new_path_in(root: &Path, hash: &MailHash) -> PathBuf {
+    root.join("new").join(hash.hex())
+}
+
+/// Moves a file of the journal at `root` from `new/` to its place; already moved is done.
+fn settle_in(root: &Path, hash: &MailHash) -> io::Result<()> {
+    match fs::rename(new_path_in(root, hash), settled_path_in(root, hash)) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
 fn decompress(compressed: &[u8], path: &Path) -> io::Result<Vec<u8>> {
     super::codec::decompress(compressed).map_err(|e| {
         io::Error::new(
@@ -317,11 +328,6 @@ fn list_hashes(folder: &Path) -> io::Result<Vec<MailHash>> {
     }
     hashes.sort();
     Ok(hashes)
-}
-
-/// fsync of a folder: makes the names in it durable.
-fn sync_folder(path: &Path) -> io::Result<()> {
-    File::open(path)?.sync_all()
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! cannot, the copy is the store as the crash left it. The journal is never touched by
 //! sled and is not copied.
 
+use super::durable::sync_file;
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -73,13 +74,13 @@ impl Hold {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        sync_folder(&self.folder)
+        sync_file(&self.folder)
     }
 
     /// Marks a clean close (call after the last flush).
     pub(super) fn closed_cleanly(&self) -> io::Result<()> {
         File::create(self.folder.join(CLEAN))?.sync_all()?;
-        sync_folder(&self.folder)
+        sync_file(&self.folder)
     }
 }
 
@@ -111,21 +112,17 @@ fn copy_sled_files(folder: &Path) -> io::Result<bool> {
                 &partial.join("blobs").join(entry.file_name()),
             )?;
         }
-        sync_folder(&partial.join("blobs"))?;
+        sync_file(&partial.join("blobs"))?;
     }
-    sync_folder(&partial)?;
+    sync_file(&partial)?;
     fs::rename(&partial, &target)?;
-    sync_folder(folder)?;
+    sync_file(folder)?;
     Ok(true)
 }
 
 fn copy_synced(from: &Path, to: &Path) -> io::Result<()> {
     fs::copy(from, to)?;
-    File::open(to)?.sync_all()
-}
-
-fn sync_folder(path: &Path) -> io::Result<()> {
-    File::open(path)?.sync_all()
+    sync_file(to)
 }
 
 #[cfg(test)]
