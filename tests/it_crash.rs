@@ -299,60 +299,29 @@ fn every_spool_file_is_removed_only_after_its_journal_file_and_the_store_files_a
         .expect("running loket under strace");
     assert!(status.success(), "run --once under strace: {status}");
     let trace = std::fs::read_to_string(&trace_file).expect("reading the trace");
-    let store = sandbox.var().join("store").display().to_string();
-    let waiting_folder = format!("{store}/mail/new");
     let spool = sandbox.spool_path().display().to_string();
-    let mut unsynced: BTreeSet<String> = BTreeSet::new();
-    let mut named_unsynced: BTreeSet<String> = BTreeSet::new();
-    let mut durable_mail: BTreeSet<String> = BTreeSet::new();
+    let mut syncs = StoreSyncs::new(&sandbox.var().join("store"));
     let mut removed = 0;
     let mut blob_writes = 0;
     for call in calls(&trace) {
         if call.name.contains("write") && call.path.contains("/blobs/") {
             blob_writes += 1;
         }
-        let in_store = call.path.starts_with(&store);
-        match call.name.as_str() {
-            "write" | "pwrite64" | "writev" | "pwritev" if in_store => {
-                unsynced.insert(call.path);
-            }
-            "fsync" | "fdatasync" => {
-                if call.path == waiting_folder {
-                    durable_mail.append(&mut named_unsynced);
-                }
-                unsynced.remove(&call.path);
-            }
-            name if name.starts_with("rename") && in_store => {
-                let target = call.target.unwrap_or_default();
-                if let Some(hash) = target.strip_prefix(&format!("{waiting_folder}/")) {
-                    assert!(
-                        !unsynced.contains(&call.path),
-                        "journal file {target} renamed in before its data was synced"
-                    );
-                    named_unsynced.insert(hash.to_string());
-                }
-            }
-            "unlink" | "unlinkat" if call.path.starts_with(&spool) => {
-                // Journal files still being written belong to the next batch, prepared
-                // meanwhile; nothing refers to them yet.
-                let sled_unsynced: Vec<&String> = unsynced
-                    .iter()
-                    .filter(|p| !p.contains("/mail/new/.tmp."))
-                    .collect();
-                assert!(
-                    sled_unsynced.is_empty(),
-                    "{} removed from the spool while these store files held unsynced writes: {sled_unsynced:?}",
-                    call.path
-                );
-                let hash = &journal_file_of[&call.path];
-                assert!(
-                    durable_mail.contains(hash),
-                    "{} removed from the spool before its journal file {hash} was synced and its name made durable",
-                    call.path
-                );
-                removed += 1;
-            }
-            _ => {}
+        syncs.observe(&call);
+        if call.name.starts_with("unlink") && call.path.starts_with(&spool) {
+            let unsynced = syncs.unsynced_store_files();
+            assert!(
+                unsynced.is_empty(),
+                "{} removed from the spool while these store files held unsynced writes: {unsynced:?}",
+                call.path
+            );
+            let hash = &journal_file_of[&call.path];
+            assert!(
+                syncs.durable_mail.contains(hash),
+                "{} removed from the spool before its journal file {hash} was synced and its name made durable",
+                call.path
+            );
+            removed += 1;
         }
     }
     assert_eq!(
@@ -364,6 +333,67 @@ fn every_spool_file_is_removed_only_after_its_journal_file_and_the_store_files_a
         "sled wrote a blob file, which it never syncs"
     );
     assert_eq!(sandbox.tickets().len(), 80);
+}
+
+/// What a trace has made durable in the store so far, call by call: the store files
+/// with writes not yet synced, and the journal files of mail whose data was synced
+/// before it was renamed into `mail/new/` and whose name that folder's fsync made durable.
+struct StoreSyncs {
+    store: String,
+    waiting_folder: String,
+    unsynced: BTreeSet<String>,
+    named_unsynced: BTreeSet<String>,
+    durable_mail: BTreeSet<String>,
+}
+
+impl StoreSyncs {
+    fn new(store: &std::path::Path) -> StoreSyncs {
+        let store = store.display().to_string();
+        StoreSyncs {
+            waiting_folder: format!("{store}/mail/new"),
+            store,
+            unsynced: BTreeSet::new(),
+            named_unsynced: BTreeSet::new(),
+            durable_mail: BTreeSet::new(),
+        }
+    }
+
+    /// Takes in one call of the trace.
+    fn observe(&mut self, call: &Call) {
+        let in_store = call.path.starts_with(&self.store);
+        match call.name.as_str() {
+            "write" | "pwrite64" | "writev" | "pwritev" if in_store => {
+                self.unsynced.insert(call.path.clone());
+            }
+            "fsync" | "fdatasync" => {
+                if call.path == self.waiting_folder {
+                    self.durable_mail.append(&mut self.named_unsynced);
+                }
+                self.unsynced.remove(&call.path);
+            }
+            name if name.starts_with("rename") && in_store => {
+                let target = call.target.as_deref().unwrap_or_default();
+                let prefix = format!("{}/", self.waiting_folder);
+                if let Some(hash) = target.strip_prefix(&prefix) {
+                    assert!(
+                        !self.unsynced.contains(&call.path),
+                        "journal file {target} renamed in before its data was synced"
+                    );
+                    self.named_unsynced.insert(hash.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Store files holding unsynced writes, but for journal files still being written:
+    /// they belong to the next batch, prepared meanwhile, and nothing refers to them yet.
+    fn unsynced_store_files(&self) -> Vec<&String> {
+        self.unsynced
+            .iter()
+            .filter(|p| !p.contains("/mail/new/.tmp."))
+            .collect()
+    }
 }
 
 /// The files waiting in the sandbox's spool.
@@ -471,54 +501,25 @@ fn every_imap_message_is_flagged_only_after_its_journal_file_and_the_store_files
     assert!(daemon.stop(), "the daemon stops cleanly");
 
     let trace = std::fs::read_to_string(&trace_file).expect("reading the trace");
-    let store = sandbox.var().join("store").display().to_string();
-    let waiting_folder = format!("{store}/mail/new");
-    let mut unsynced: BTreeSet<String> = BTreeSet::new();
-    let mut named_unsynced = 0usize;
-    let mut durable_mail = 0usize;
+    let mut syncs = StoreSyncs::new(&sandbox.var().join("store"));
     let mut acknowledged = 0usize;
     for call in calls(&trace) {
-        let in_store = call.path.starts_with(&store);
-        match call.name.as_str() {
-            "fsync" | "fdatasync" => {
-                if call.path == waiting_folder {
-                    durable_mail += std::mem::take(&mut named_unsynced);
-                }
-                unsynced.remove(&call.path);
-            }
-            name if name.starts_with("rename") && in_store => {
-                let target = call.target.unwrap_or_default();
-                if target.starts_with(&format!("{waiting_folder}/")) {
-                    assert!(
-                        !unsynced.contains(&call.path),
-                        "{target} renamed in before its data was synced"
-                    );
-                    named_unsynced += 1;
-                }
-            }
-            _ if call.path.starts_with("socket:") || call.path.starts_with("TCP:") => {
-                let Some(uids) = acknowledged_uids(&call.args) else {
-                    continue;
-                };
-                let sled_unsynced: Vec<&String> = unsynced
-                    .iter()
-                    .filter(|p| !p.contains("/mail/new/.tmp."))
-                    .collect();
-                assert!(
-                    sled_unsynced.is_empty(),
-                    "IMAP messages {uids} flagged while these store files held unsynced writes: {sled_unsynced:?}"
-                );
-                acknowledged += uid_count(&uids);
-                assert!(
-                    acknowledged <= durable_mail,
-                    "{acknowledged} messages flagged by {uids}, but only {durable_mail} journal files were durable"
-                );
-            }
-            _ if in_store => {
-                unsynced.insert(call.path);
-            }
-            _ => {}
-        }
+        syncs.observe(&call);
+        let on_socket = call.path.starts_with("socket:") || call.path.starts_with("TCP:");
+        let Some(uids) = acknowledged_uids(&call.args).filter(|_| on_socket) else {
+            continue;
+        };
+        let unsynced = syncs.unsynced_store_files();
+        assert!(
+            unsynced.is_empty(),
+            "IMAP messages {uids} flagged while these store files held unsynced writes: {unsynced:?}"
+        );
+        acknowledged += uid_count(&uids);
+        let durable = syncs.durable_mail.len();
+        assert!(
+            acknowledged <= durable,
+            "{acknowledged} messages flagged by {uids}, but only {durable} journal files were durable"
+        );
     }
     assert_eq!(
         acknowledged, COUNT,
