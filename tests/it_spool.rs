@@ -1057,3 +1057,57 @@ fn a_fail_task_naming_no_task_is_a_config_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn mail_in_any_charset_gets_an_acknowledgement_with_readable_headers() {
+    let sandbox = Sandbox::new();
+    let folder = support::repo().join("tests/corpus/charsets");
+    let mut names: Vec<std::path::PathBuf> = std::fs::read_dir(&folder)
+        .expect("the charset corpus")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 20, "{} charset mails", names.len());
+    for path in &names {
+        sandbox.ingest(&std::fs::read(path).expect("read a corpus mail"));
+    }
+    sandbox.run_once();
+    let acks = sandbox.outbox();
+    assert_eq!(acks.len(), names.len(), "one acknowledgement per mail");
+    for ack in &acks {
+        let parsed = mail_parser::MessageParser::default()
+            .parse(ack.as_bytes())
+            .expect("an acknowledgement parses");
+        let subject = parsed.subject().unwrap_or_default();
+        let to_name = parsed
+            .to()
+            .and_then(|a| a.first())
+            .and_then(|a| a.name())
+            .unwrap_or_default();
+        for text in [subject, to_name] {
+            assert!(
+                !text.contains('\u{FFFD}') && !text.chars().any(char::is_control),
+                "unreadable header text {text:?} in:\n{}",
+                head(ack)
+            );
+        }
+        assert!(subject.contains("[HD #"), "{subject}");
+    }
+    let subjects: Vec<String> = acks
+        .iter()
+        .filter_map(|a| mail_parser::MessageParser::default().parse(a.as_bytes()))
+        .filter_map(|m| m.subject().map(str::to_string))
+        .collect();
+    // Each acknowledgement cites its mail's subject as the customer wrote it.
+    for path in &names {
+        let json = std::fs::read_to_string(path.with_extension("json")).expect("case json");
+        let case: Value = serde_json::from_str(&json).expect("json");
+        let expected = case["subject"].as_str().unwrap_or_default();
+        assert!(
+            subjects.iter().any(|s| s.contains(expected)),
+            "no acknowledgement subject reads {expected:?}: {subjects:#?}"
+        );
+    }
+}

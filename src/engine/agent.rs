@@ -15,7 +15,6 @@ use super::{
     AgentMail, Directory, Effect, Filed, Happening, Inbound, OutgoingKind, Status, Step, Ticket,
 };
 use crate::config::policy::{Agent, Desk, Policy};
-use crate::mail::quote;
 use crate::templates::TemplateKind;
 use crate::types::{Contact, EmailAddress, TicketId, Timestamp};
 
@@ -32,14 +31,14 @@ pub(super) fn on_agent_mail(
     if mail.verification == Verification::Unverified {
         return unverified(step, inbound, agent, desk, policy, now);
     }
-    let new_text = quote::new_text(&inbound.mail.text);
-    let checked = commands::read(&inbound.mail.subject, &new_text, policy)
+    let new_text = &inbound.mail.new_text;
+    let checked = commands::read(&inbound.mail.subject, new_text, policy)
         .and_then(|reading| check_merges(reading, step.ticket.id, mail.tickets))
         .and_then(|reading| check_transitions(reading, step.ticket.status))
         .and_then(|reading| visit::check(reading, &step.ticket, agent, desk, now));
     let reading = match checked {
         Ok(reading) => reading,
-        Err(rejected) => return refuse(step, agent, rejected, &new_text, desk, policy, now),
+        Err(rejected) => return refuse(step, agent, rejected, new_text, desk, policy, now),
     };
     for command in &reading.commands {
         apply(step, command, agent, inbound.staff, policy, now);
@@ -395,10 +394,7 @@ pub(super) fn on_specialist_mail(
             from: from.clone(),
         }));
     let agents = in_charge(step, inbound.staff, policy);
-    let text = format!(
-        "{from} answered the forward:\n\n{}",
-        quote::new_text(&inbound.mail.text)
-    );
+    let text = format!("{from} answered the forward:\n\n{}", inbound.mail.new_text);
     notify_with(step, &text, &agents, policy, now);
 }
 

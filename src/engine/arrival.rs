@@ -10,7 +10,7 @@ use super::snapshot::Snapshot;
 use super::ticket::{Status, Ticket};
 use super::trust;
 use crate::config::Policy;
-use crate::mail::{quote, Class, Mail};
+use crate::mail::{Class, Mail};
 use crate::thread::{self, MatchedBy, Placement};
 use crate::types::{DeskId, EmailAddress, MessageId, TicketId, Timestamp};
 
@@ -54,7 +54,7 @@ fn merge_targets(mail: &Mail, policy: &Policy) -> Vec<TicketId> {
     if from.is_none_or(|a| policy.agent_by_address(a).is_none()) {
         return Vec::new();
     }
-    let Ok(reading) = commands::read(&mail.subject, &quote::new_text(&mail.text), policy) else {
+    let Ok(reading) = commands::read(&mail.subject, &mail.new_text, policy) else {
         return Vec::new();
     };
     reading

@@ -11,7 +11,7 @@ use super::ticket::Transition;
 use super::visit;
 use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Step};
 use crate::config::policy::{Agent, Policy};
-use crate::mail::{quote, Class};
+use crate::mail::Class;
 use crate::templates::TemplateKind;
 use crate::types::{Contact, Timestamp};
 
@@ -195,8 +195,7 @@ pub(super) fn notify(
     policy: &Policy,
     now: Timestamp,
 ) {
-    let text = quote::new_text(&inbound.mail.text);
-    notify_with(step, &text, agents, policy, now);
+    notify_with(step, &inbound.mail.new_text, agents, policy, now);
 }
 
 /// Sends each agent a notification quoting `text`.
@@ -249,7 +248,7 @@ pub(super) fn notify_with(
 
 /// A customer writing on a resolved ticket reopens it, unless the mail only says thanks.
 fn reopen_unless_thanks(step: &mut Step, inbound: &Inbound<'_>, now: Timestamp) {
-    if step.ticket.status.is_finished() && is_thanks(&quote::new_text(&inbound.mail.text)) {
+    if step.ticket.status.is_finished() && is_thanks(&inbound.mail.new_text) {
         return;
     }
     transition(step, Transition::CustomerWrote, "customer", now);

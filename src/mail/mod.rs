@@ -2,10 +2,14 @@
 //!
 //! Everything here is pure: no store, no network, no clock.
 
+pub mod charset;
 pub mod classify;
+pub mod flowed;
+pub mod html;
 pub mod parse;
 pub mod quote;
 pub mod sanitize;
+pub mod signature;
 
 pub use classify::{classify, Class};
 pub use parse::{parse, Mail};

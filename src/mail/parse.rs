@@ -3,11 +3,16 @@
 //! Parsing never fails: whatever cannot be read is left empty and noted in
 //! `Mail::problems`, and the raw bytes are kept by the store regardless.
 
-use super::sanitize;
+use super::{charset, flowed, html, quote, sanitize};
 use crate::types::{Contact, EmailAddress, MessageId, Timestamp};
+use mail_parser::decoders::{base64::base64_decode, quoted_printable::quoted_printable_decode};
 use mail_parser::parsers::MessageStream;
-use mail_parser::{Address, Header, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders};
+use mail_parser::{
+    Address, Encoding, Header, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders,
+    PartType,
+};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 /// Most header fields kept in `Mail::headers`; later ones are dropped.
 pub const MAX_HEADERS: usize = 200;
@@ -39,6 +44,9 @@ pub struct Mail {
     pub date: Option<Timestamp>,
     /// Readable body text (HTML-only mail is turned into text).
     pub text: String,
+    /// What the author wrote in this mail: `text` without quoted history, signature
+    /// and mobile footer (`quote::new_text`, with HTML quote containers removed first).
+    pub new_text: String,
     /// Names and sizes of attachments.
     pub attachments: Vec<Attachment>,
     /// The headers that tell automatic mail apart (RFC 3834, RFC 3464).
@@ -98,15 +106,24 @@ pub fn parse(raw: &[u8]) -> Mail {
 fn from_message(message: &Message<'_>, raw: &[u8]) -> Mail {
     let mut problems = Vec::new();
     let own_id = message.message_id().and_then(MessageId::parse);
-    let from = first_contact(message.from()).or_else(|| first_contact(message.sender()));
+    let from = redecoded_header(message, raw, "From")
+        .and_then(
+            |value| match MessageStream::new(value.as_bytes()).parse_address() {
+                HeaderValue::Address(address) => first_contact(Some(&address)),
+                _ => None,
+            },
+        )
+        .or_else(|| first_contact(message.from()))
+        .or_else(|| first_contact(message.sender()));
     if from.is_none() {
         problems.push("no readable From: address".to_string());
     }
     if own_id.is_none() {
         problems.push("no Message-ID: header; identified by a hash of its bytes".to_string());
     }
-    let text = body_text(message, &mut problems);
-    let subject = sanitize::subject(message.subject().unwrap_or(""));
+    let author = from.as_ref().and_then(|c| c.name.as_deref());
+    let Body { text, new_text } = body(message, author, &mut problems);
+    let subject = subject(message, raw);
     let date = message.date().map(|d| Timestamp(d.to_timestamp()));
     Mail {
         has_own_message_id: own_id.is_some(),
@@ -125,6 +142,7 @@ fn from_message(message: &Message<'_>, raw: &[u8]) -> Mail {
         subject,
         date,
         text,
+        new_text,
         problems,
     }
 }
@@ -132,6 +150,7 @@ fn from_message(message: &Message<'_>, raw: &[u8]) -> Mail {
 fn unreadable(raw: &[u8]) -> Mail {
     let text = sanitize::body_text(&String::from_utf8_lossy(raw));
     Mail {
+        new_text: quote::new_text(&text),
         message_id: derived_id(raw),
         has_own_message_id: false,
         in_reply_to: Vec::new(),
@@ -184,15 +203,111 @@ fn contact(addr: &mail_parser::Addr<'_>) -> Option<Contact> {
     Some(Contact { name, address })
 }
 
-fn body_text(message: &Message<'_>, problems: &mut Vec<String>) -> String {
-    match message.body_text(0) {
-        Some(text) => sanitize::body_text(&text),
-        None if message.attachment_count() > 0 => String::new(),
-        None => {
+/// The body as stored and shown, and what its author wrote in it.
+#[derive(Default)]
+struct Body {
+    text: String,
+    new_text: String,
+}
+
+/// The first text part (text/plain preferred, else HTML), in the charset it was meant in.
+fn body(message: &Message<'_>, author: Option<&str>, problems: &mut Vec<String>) -> Body {
+    let part = message
+        .text_body
+        .first()
+        .and_then(|&id| message.parts.get(id as usize));
+    match part.map(|part| (part, &part.body)) {
+        Some((part, PartType::Text(text))) => {
+            let text = part_text(message, part, text);
+            let text = match flowed_parameters(part) {
+                Some(delete_space) => sanitize::body_text(&flowed::unflow(&text, delete_space)),
+                None => sanitize::body_text(&text),
+            };
+            Body {
+                new_text: quote::new_text_by(&text, author),
+                text,
+            }
+        }
+        Some((part, PartType::Html(markup))) => {
+            let markup = part_text(message, part, markup);
+            Body {
+                text: sanitize::body_text(&html::to_text(&markup)),
+                new_text: quote::new_text_by(
+                    &sanitize::body_text(&html::without_history(&markup)),
+                    author,
+                ),
+            }
+        }
+        _ if message.attachment_count() > 0 => Body::default(),
+        _ => {
             problems.push("no readable text body".to_string());
-            String::new()
+            Body::default()
         }
     }
+}
+
+/// `Some(delsp)` for a `format=flowed` part (RFC 3676).
+fn flowed_parameters(part: &MessagePart<'_>) -> Option<bool> {
+    let content_type = part.content_type()?;
+    let is = |name: &str, value: &str| {
+        content_type
+            .attribute(name)
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case(value))
+    };
+    is("format", "flowed").then(|| is("delsp", "yes"))
+}
+
+/// A text part's content: as mail-parser decoded it, unless its declared charset is
+/// suspect (`charset::suspect`) and its bytes read better another way.
+fn part_text<'a>(message: &Message<'_>, part: &MessagePart<'_>, decoded: &'a str) -> Cow<'a, str> {
+    let declared = part.content_type().and_then(|ct| ct.attribute("charset"));
+    if !charset::suspect(declared, decoded) {
+        return Cow::Borrowed(decoded);
+    }
+    match part_bytes(message, part).and_then(|bytes| charset::redecode(&bytes, declared)) {
+        Some(text) => Cow::Owned(text),
+        None => Cow::Borrowed(decoded),
+    }
+}
+
+/// A part's body with its transfer encoding undone, charset not yet applied.
+fn part_bytes<'a>(message: &'a Message<'_>, part: &MessagePart<'_>) -> Option<Cow<'a, [u8]>> {
+    let raw = message
+        .raw_message
+        .get(part.offset_body as usize..part.offset_end as usize)?;
+    Some(match part.encoding {
+        Encoding::QuotedPrintable => Cow::Owned(quoted_printable_decode(raw)?),
+        Encoding::Base64 => Cow::Owned(base64_decode(raw)?),
+        Encoding::None => Cow::Borrowed(raw),
+    })
+}
+
+/// The subject, decoded here rather than by mail-parser, which loses a character split
+/// between two encoded-words and trusts a label that does not fit the bytes.
+fn subject(message: &Message<'_>, raw: &[u8]) -> String {
+    let text = match header_value(message, raw, "Subject") {
+        Some(bytes) => charset::decode_words(&charset::header_bytes(bytes)),
+        None => String::new(),
+    };
+    sanitize::subject(&text)
+}
+
+/// A header's value read again when it holds raw 8-bit bytes that are not UTF-8
+/// (mail-parser would have replaced them with U+FFFD).
+fn redecoded_header(message: &Message<'_>, raw: &[u8], name: &str) -> Option<String> {
+    let bytes = header_value(message, raw, name)?;
+    (std::str::from_utf8(bytes).is_err()).then(|| charset::header_bytes(bytes))
+}
+
+/// The raw bytes of a header's value; of the last one, as mail-parser's own accessors
+/// return it.
+fn header_value<'a>(message: &Message<'_>, raw: &'a [u8], name: &str) -> Option<&'a [u8]> {
+    let header = message
+        .headers()
+        .iter()
+        .rev()
+        .find(|h| h.name.as_str().eq_ignore_ascii_case(name))?;
+    raw.get(header.offset_start as usize..header.offset_end as usize)
 }
 
 fn attachments(message: &Message<'_>) -> Vec<Attachment> {

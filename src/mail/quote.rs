@@ -4,18 +4,32 @@
 //! relayed and shown.
 //!
 //! Recognised: Gmail and Thunderbird attributions ("On … wrote:", "Pada … menulis:"),
-//! Apple Mail ("On … at …, … wrote:"), Outlook's header block ("From: … Sent: …", also
-//! after a line of underscores) and "-----Original Message-----", `>` quoting (top- and
-//! bottom-posted), the `-- ` signature separator and common mobile signatures.
+//! Apple Mail ("On … at …, … wrote:"), mutt ("* Name <addr> [date]:"), Outlook's header
+//! block ("From: … Sent: …", "Dari: … Dikirim: …", also after a line of underscores),
+//! "-----Original Message-----" and its Samsung, Android and forward variants, `>`
+//! quoting (top-, bottom-posted and interleaved). Signatures are `signature`'s job. HTML
+//! mail reaches this as text from `html::without_history`.
+//!
+//! A `>` block is history when it follows an attribution, when the reply starts with it
+//! (bottom-posting, interleaving) or when it ends the reply. A `>` block between lines
+//! the author wrote, above any attribution, is the author's own: pasted shell output.
+
+use super::signature;
 
 /// The new text of a reply body: quoted history and signature removed, outer blank lines
 /// trimmed. Returns the whole body when nothing is recognised.
 pub fn new_text(body: &str) -> String {
+    new_text_by(body, None)
+}
+
+/// `new_text`, also knowing the author's display name: a trailing line that starts with
+/// it is their sign-off.
+pub fn new_text_by(body: &str, author: Option<&str>) -> String {
     let body = body.replace("\r\n", "\n");
     let lines: Vec<&str> = body.lines().collect();
     let lines = &lines[..history_start(&lines).unwrap_or(lines.len())];
     let kept = drop_quoted(lines);
-    let kept = &kept[..signature_start(&kept).unwrap_or(kept.len())];
+    let kept = &kept[..signature::start(&kept, author).unwrap_or(kept.len())];
     collapse_blank_runs(trim_blank(kept)).join("\n")
 }
 
@@ -42,9 +56,15 @@ fn history_start(lines: &[&str]) -> Option<usize> {
     })
 }
 
-/// Removes `>`-quoted lines and the attribution lines that introduce them, keeping the
-/// text around them (so bottom-posted and interleaved replies keep every new line).
+/// Removes the `>`-quoted blocks that are history (see the module's doc) and the
+/// attribution lines that introduce them, keeping the text around them, so bottom-posted
+/// and interleaved replies keep every new line.
 fn drop_quoted<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+    let first_attribution = (0..lines.len()).find(|&i| attribution_len(lines, i).is_some());
+    let starts_quoted = lines
+        .iter()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| is_quoted(l));
     let mut kept = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
@@ -54,10 +74,37 @@ fn drop_quoted<'a>(lines: &[&'a str]) -> Vec<&'a str> {
         }
         if !is_quoted(lines[i]) {
             kept.push(lines[i]);
+            i += 1;
+            continue;
         }
-        i += 1;
+        let end = block_end(lines, i);
+        let history =
+            starts_quoted || first_attribution.is_some_and(|a| a < i) || !wrote_after(lines, end);
+        if !history {
+            kept.extend_from_slice(&lines[i..end]);
+        }
+        i = end;
     }
     kept
+}
+
+/// The end (exclusive) of the `>` block that starts at `from`.
+fn block_end(lines: &[&str], from: usize) -> usize {
+    (from..lines.len())
+        .find(|&i| !is_quoted(lines[i]))
+        .unwrap_or(lines.len())
+}
+
+/// Whether the author wrote anything after `from`: a line that is neither blank, quoted,
+/// nor the start of their signature.
+fn wrote_after(lines: &[&str], from: usize) -> bool {
+    let rest: Vec<&str> = lines[from..]
+        .iter()
+        .copied()
+        .filter(|l| !is_quoted(l))
+        .collect();
+    let end = signature::start(&rest, None).unwrap_or(rest.len());
+    rest[..end].iter().any(|l| !l.trim().is_empty())
 }
 
 fn is_quoted(line: &str) -> bool {
@@ -75,6 +122,10 @@ fn quoted_after(lines: &[&str], from: usize) -> bool {
 /// How many lines an attribution at `i` spans (clients wrap long ones over two or three).
 fn attribution_len(lines: &[&str], i: usize) -> Option<usize> {
     let first = lines[i].trim();
+    // mutt and others: "* Name <addr> [date]:" right above the quote.
+    if first.ends_with(':') && first.contains('@') && quoted_after(lines, i + 1) {
+        return Some(1);
+    }
     let opens = ["On ", "Pada ", "Le ", "Am "]
         .iter()
         .any(|p| first.starts_with(p))
@@ -100,8 +151,12 @@ fn is_separator(line: &str) -> bool {
             "pesan asli",
             "forwarded message",
             "pesan yang diteruskan",
+            "pesan terusan",
+            "pesan diteruskan",
         ]
         .contains(&dashes)
+        || line == "begin forwarded message:"
+        || line == "awal pesan yang diteruskan:"
 }
 
 /// Outlook's block: "From:" (or "Dari:") followed within four lines by "Sent:"/"Date:"
@@ -134,34 +189,6 @@ fn is_outlook_header(lines: &[&str], i: usize) -> bool {
 /// Outlook's HTML turned to text marks header names as `*From:*`.
 fn strip_bold(line: &str) -> String {
     line.replacen('*', "", 2)
-}
-
-/// Where the signature starts: the last `-- ` separator, or a mobile client's line.
-fn signature_start(lines: &[&str]) -> Option<usize> {
-    let dash = lines.iter().rposition(|l| *l == "-- " || *l == "--");
-    let mobile = lines.iter().rposition(|l| is_mobile_signature(l));
-    match (dash, mobile) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-fn is_mobile_signature(line: &str) -> bool {
-    let line = line.trim();
-    [
-        "Sent from my iPhone",
-        "Sent from my iPad",
-        "Sent from my Android",
-        "Sent from my Samsung",
-        "Sent from Mail for Windows",
-        "Get Outlook for iOS",
-        "Get Outlook for Android",
-        "Dikirim dari iPhone saya",
-        "Dikirim dari ponsel",
-        "Dikirim dari perangkat Samsung",
-    ]
-    .iter()
-    .any(|s| line.starts_with(s))
 }
 
 fn trim_blank<'a>(lines: &'a [&'a str]) -> &'a [&'a str] {

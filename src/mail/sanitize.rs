@@ -9,11 +9,15 @@ pub const MAX_NAME_CHARS: usize = 120;
 pub const MAX_SUBJECT_CHARS: usize = 250;
 
 /// One line of header-safe text: control characters (CR, LF, NUL, ESC, Unicode line
-/// separators) become spaces, runs of whitespace collapse, the result is trimmed and capped.
+/// separators) become spaces, runs of whitespace collapse, what could not be decoded
+/// (U+FFFD) is dropped, the result is trimmed and capped.
 pub fn header_text(text: &str, max_chars: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max_chars * 4));
     let mut pending_space = false;
     for c in text.chars() {
+        if c == char::REPLACEMENT_CHARACTER {
+            continue;
+        }
         if c.is_control() || c.is_whitespace() || is_invisible_separator(c) {
             pending_space = !out.is_empty();
             continue;
@@ -66,9 +70,13 @@ pub fn file_name(name: &str) -> String {
 }
 
 /// Body text fit for storing and showing: NUL and other control characters removed
-/// except line breaks and tabs, line endings made `\n`.
+/// except line breaks and tabs, line endings (CRLF, and a bare CR as old Mac mail
+/// writes it) made `\n`.
 pub fn body_text(text: &str) -> String {
-    text.replace("\r\n", "\n")
+    text.strip_prefix('\u{FEFF}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
         .chars()
         .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
         .collect()
@@ -86,6 +94,8 @@ mod tests {
         );
         assert_eq!(header_text("a\0b\x1b[31mc", 100), "a b [31mc");
         assert_eq!(header_text("  line\u{2028}break  ", 100), "line break");
+        assert_eq!(header_text("J\u{FFFD}rgen \u{FFFD}", 100), "Jrgen");
+        assert_eq!(display_name("\u{FFFD}\u{FFFD}"), None);
     }
 
     #[test]
@@ -104,6 +114,11 @@ mod tests {
             display_name("\"Budi Santoso\""),
             Some("Budi Santoso".into())
         );
+    }
+
+    #[test]
+    fn body_text_reads_a_bare_cr_as_a_line_break() {
+        assert_eq!(body_text("one\rtwo\r\nthree\0"), "one\ntwo\nthree");
     }
 
     #[test]
