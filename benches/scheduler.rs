@@ -362,6 +362,7 @@ fn new_ticket(setup: &Setup, id: u64, now: Timestamp, raw_file: MailHash) -> Cha
         subject: mail.subject.clone(),
         text: mail.text.clone(),
         text_file: None,
+        new_text: None,
         attachments: Vec::new(),
         problems: Vec::new(),
         fingerprint: mail.fingerprint.clone(),

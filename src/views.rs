@@ -100,6 +100,7 @@ fn message(record: &MessageRecord) -> Value {
         "date": record.date.to_rfc3339(),
         "subject": record.subject,
         "text": record.text,
+        "new_text": record.new_text(),
         "attachments": record.attachments.iter().map(|(name, size)| json!({"name": name, "size": size})).collect::<Vec<_>>(),
         "problems": record.problems,
     })

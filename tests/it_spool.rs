@@ -1111,3 +1111,31 @@ fn mail_in_any_charset_gets_an_acknowledgement_with_readable_headers() {
         );
     }
 }
+
+#[test]
+fn a_reply_shows_its_new_text_and_says_how_much_quote_it_hides() {
+    let sandbox = Sandbox::new();
+    deliver(&sandbox, &["01-new-ticket.eml"]);
+    deliver_raw(
+        &sandbox,
+        &mail(
+            "Budi Santoso <budi@example.id>",
+            "Re: Printer [HD #1]",
+            "reply-quoted@example.id",
+            &[],
+            "Sudah saya restart, masih sama.\r\n\r\nSalam,\r\nBudi Santoso\r\nStaf Keuangan\r\n\r\n\
+Pada Sen, 23 Nov 2026 pukul 09.12 Support <support@example.com> menulis:\r\n\
+> Terima kasih, laporan Anda sudah kami terima.\r\n> Nomor tiket: [HD #1]",
+        ),
+    );
+    let ticket = sandbox.ticket(1);
+    let reply = inbound(&ticket)[1];
+    assert_eq!(reply["new_text"], "Sudah saya restart, masih sama.");
+    assert!(str_field(reply, "text").contains("laporan Anda sudah kami terima"));
+    let shown = text(&sandbox.loket(&["ticket", "show", "1"]).stdout);
+    assert!(
+        shown.contains("Sudah saya restart, masih sama.\n(6 quoted lines hidden)"),
+        "{shown}"
+    );
+    assert!(!shown.contains("laporan Anda sudah kami terima"), "{shown}");
+}

@@ -178,7 +178,24 @@ fn print_ticket(ticket: &Value) {
             text(message, "matched_by")
         );
         println!("Subject: {}", text(message, "subject"));
-        println!("{}", text(message, "text").trim_end());
+        println!("{}", shown_text(message));
+    }
+}
+
+/// A message's new text, and how many lines of its whole text that leaves out (quoted
+/// history, signature): `ticket show --json` has both in full.
+fn shown_text(message: &Value) -> String {
+    let whole = text(message, "text");
+    let new = match message["new_text"].as_str() {
+        Some(new) => new.trim_end().to_string(),
+        None => return whole.trim_end().to_string(),
+    };
+    let lines = |t: &str| t.lines().filter(|l| !l.trim().is_empty()).count();
+    let hidden = lines(&whole).saturating_sub(lines(&new));
+    match hidden {
+        0 => new,
+        1 => format!("{new}\n(1 quoted line hidden)"),
+        n => format!("{new}\n({n} quoted lines hidden)"),
     }
 }
 

@@ -211,6 +211,7 @@ fn inbound_record(
         subject: mail.subject.clone(),
         text: mail.text.clone(),
         text_file: None,
+        new_text: Some(mail.new_text.clone()),
         attachments: mail
             .attachments
             .iter()
@@ -237,6 +238,7 @@ fn outbound_record(ticket: TicketId, seq: u32, mail: &OutgoingMail) -> MessageRe
         subject: mail.subject.clone(),
         text: mail.body.clone(),
         text_file: None,
+        new_text: None,
         attachments: Vec::new(),
         problems: Vec::new(),
         fingerprint: String::new(),

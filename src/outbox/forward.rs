@@ -48,7 +48,7 @@ fn read(
         text.push_str(&format!(
             "\nOn {}, {from} wrote:\n{}\n",
             message.date.to_rfc3339(),
-            message.text.trim_end()
+            message.new_text().trim_end()
         ));
         if with_attachments && message.direction == Direction::Inbound {
             let raw = store.raw_message(ticket, message.seq)?.unwrap_or_default();

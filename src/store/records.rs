@@ -63,6 +63,10 @@ pub struct MessageRecord {
     /// reading the record fills `text` from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_file: Option<MailHash>,
+    /// What the author wrote in it (inbound mail; `text` without quoted history and
+    /// signature). Records written before Loket kept it have none: see `new_text()`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_text: Option<String>,
     /// Attachment names and sizes.
     pub attachments: Vec<(String, usize)>,
     /// What could not be read.
@@ -164,4 +168,15 @@ pub struct SyncState {
     pub uidvalidity: u32,
     /// Every message up to this UID is committed and acknowledged.
     pub last_uid: u32,
+}
+
+impl MessageRecord {
+    /// What the author wrote in this message: the new text kept at intake, else (older
+    /// records, outgoing mail) the text with quoted history and signature cut.
+    pub fn new_text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.new_text {
+            Some(text) => std::borrow::Cow::Borrowed(text),
+            None => std::borrow::Cow::Owned(crate::mail::quote::new_text(&self.text)),
+        }
+    }
 }

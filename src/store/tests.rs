@@ -38,6 +38,7 @@ fn change(store: &Store, message_id: &str, fingerprint: &str) -> Change {
         subject: String::new(),
         text: mail.text.clone(),
         text_file: None,
+        new_text: None,
         attachments: Vec::new(),
         problems: Vec::new(),
         fingerprint: fingerprint.into(),
