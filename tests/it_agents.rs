@@ -140,6 +140,38 @@ fn the_agent_is_notified_and_their_reply_reaches_the_customer_with_only_the_new_
     desk.servers.wait_for_messages("sari@example.id", 1, WAIT);
     let ticket = desk.ticket_after("agent-replied");
     assert_eq!(ticket["status"], "open");
+    // The ticket says who each message speaks for, and keeps the new text beside the whole.
+    let messages = ticket["messages"].as_array().expect("messages");
+    let kinds: Vec<(&str, &str)> = messages
+        .iter()
+        .map(|m| {
+            (
+                m["direction"].as_str().unwrap_or(""),
+                m["kind"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    for expected in [
+        ("inbound", "customer"),
+        ("outbound", "auto"),
+        ("outbound", "notification"),
+        ("inbound", "agent"),
+        ("outbound", "agent"),
+    ] {
+        assert!(kinds.contains(&expected), "{expected:?} in {kinds:?}");
+    }
+    let agents_mail = messages
+        .iter()
+        .find(|m| m["direction"] == "inbound" && m["kind"] == "agent")
+        .expect("the agent's mail");
+    assert!(agents_mail["text"]
+        .as_str()
+        .unwrap_or("")
+        .contains("floor 3"));
+    assert_eq!(
+        agents_mail["new_text"],
+        "#priority high\n\nWe replaced the toner, please try again."
+    );
 }
 
 #[test]

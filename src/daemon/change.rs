@@ -9,7 +9,8 @@ use super::load::Conversation;
 use crate::engine::arrival::Placed;
 use crate::engine::ledger::{self, TimerChanges};
 use crate::engine::{
-    self, Author, Effect, Filed, HistoryEntry, Inbound, OutgoingMail, Snapshot, Staff, Step, Ticket,
+    self, Author, Effect, Filed, HistoryEntry, Inbound, OutgoingKind, OutgoingMail, Snapshot,
+    Staff, Step, Ticket,
 };
 use crate::outbox::{compose, Composed};
 use crate::store::{
@@ -222,6 +223,19 @@ fn inbound_record(
     }
 }
 
+/// Who a sent mail speaks for, as the ticket shows it.
+fn outbound_kind(kind: OutgoingKind) -> MessageKind {
+    match kind {
+        OutgoingKind::AgentReply => MessageKind::Agent,
+        OutgoingKind::Acknowledgement | OutgoingKind::Visit => MessageKind::Auto,
+        OutgoingKind::Notification
+        | OutgoingKind::CommandError
+        | OutgoingKind::Unverified
+        | OutgoingKind::Forward
+        | OutgoingKind::LeadReport => MessageKind::Notification,
+    }
+}
+
 fn outbound_record(ticket: TicketId, seq: u32, mail: &OutgoingMail) -> MessageRecord {
     MessageRecord {
         ticket,
@@ -230,7 +244,7 @@ fn outbound_record(ticket: TicketId, seq: u32, mail: &OutgoingMail) -> MessageRe
         from: Some(mail.from.clone()),
         to: vec![mail.to.address.clone()],
         direction: Direction::Outbound,
-        kind: MessageKind::Auto,
+        kind: outbound_kind(mail.kind),
         matched_by: MatchedBy::Outbound,
         class: None,
         date: mail.date,

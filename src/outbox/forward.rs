@@ -34,7 +34,12 @@ fn read(
     let mut files = Vec::new();
     let mut attached = 0;
     for message in store.messages(ticket)? {
-        let public = matches!(message.kind, MessageKind::Customer | MessageKind::Agent);
+        // The customer's mails, and the agents' answers as the customer got them (not the
+        // agents' own mails to Loket, with their commands and quoted notifications).
+        let public = match message.direction {
+            Direction::Inbound => message.kind == MessageKind::Customer,
+            Direction::Outbound => message.kind == MessageKind::Agent,
+        };
         if !public {
             continue;
         }

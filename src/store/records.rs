@@ -28,6 +28,8 @@ pub enum MessageKind {
     Note,
     /// A machine: auto-replies, bounces, Loket's own acknowledgements.
     Auto,
+    /// What Loket wrote to staff: notifications, command errors, reports, forwards.
+    Notification,
 }
 
 /// A stored message of a ticket (its raw bytes are in the `raw` tree under the same key).
