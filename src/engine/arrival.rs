@@ -6,13 +6,14 @@
 
 use super::commands::{self, Command};
 use super::event::{AgentMail, Author, Directory};
+use super::outgoing;
 use super::snapshot::Snapshot;
 use super::ticket::{Status, Ticket};
 use super::trust;
 use crate::config::Policy;
 use crate::mail::{Class, Mail};
 use crate::thread::{self, MatchedBy, Placement};
-use crate::types::{DeskId, EmailAddress, MessageId, TicketId, Timestamp};
+use crate::types::{DeskId, EmailAddress, Language, MessageId, TicketId, Timestamp};
 
 /// How many `merged_into` links are followed from a ticket to the one that took it in.
 pub const MAX_MERGE_HOPS: usize = 8;
@@ -121,8 +122,13 @@ pub fn place(
         } => (linked_to, matched_by),
     };
     let desk = desk.unwrap_or_else(|| desk_for(mail, policy));
+    let mut ticket = Ticket::open(snapshot.next_ticket, desk, mail, linked_to, now);
+    if ticket.subject.trim().is_empty() {
+        let language = policy.desk(&ticket.desk).map(|d| d.language);
+        ticket.subject = outgoing::no_subject(language.unwrap_or(Language::En)).to_string();
+    }
     Placed {
-        ticket: Ticket::open(snapshot.next_ticket, desk, mail, linked_to, now),
+        ticket,
         matched_by,
         is_new: true,
     }
@@ -255,6 +261,21 @@ mod tests {
         };
         snapshot.tickets.insert(ticket.id, ticket);
         snapshot
+    }
+
+    #[test]
+    fn a_mail_without_subject_opens_a_ticket_named_in_the_desk_language() {
+        let policy = test_policy();
+        let placed = place(
+            &mail("budi@example.id", "  ", ""),
+            &Class::Person,
+            None,
+            &Snapshot::default(),
+            &policy,
+            NOW,
+        );
+        assert_eq!(placed.ticket.subject, "(tanpa subjek)");
+        assert_eq!(outgoing::no_subject(Language::En), "(no subject)");
     }
 
     #[test]

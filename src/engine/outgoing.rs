@@ -12,16 +12,44 @@ pub fn tag(desk: &Desk, ticket: &Ticket) -> String {
     format!("[{} #{}]", desk.tag, ticket.id)
 }
 
-/// `Re: <subject> [HD #42]`, without doubling `Re:` and without tags of other tickets.
+/// Longest subject text Loket writes before the ticket's tag, in characters: mail
+/// clients show about this much, and the tag must stay visible.
+pub const MAX_SUBJECT_TEXT: usize = 150;
+
+/// What a ticket whose first mail had no subject is called.
+pub fn no_subject(language: Language) -> &'static str {
+    match language {
+        Language::En => "(no subject)",
+        Language::Id => "(tanpa subjek)",
+    }
+}
+
+/// `Re: <subject> [HD #42]`, without doubling `Re:` and without tags of other tickets; a
+/// long subject is cut at a word, never the tag.
 pub fn reply_subject(subject: &str, tag: &str, prefixes: &[&str]) -> String {
-    let bare = strip_tags(subject, prefixes);
+    let bare = strip_tags(&sanitize::subject(subject), prefixes);
     let bare = strip_reply_prefixes(&bare);
-    let text = if bare.is_empty() {
-        tag.to_string()
-    } else {
-        format!("Re: {bare} {tag}")
+    if bare.is_empty() {
+        return sanitize::subject(tag);
+    }
+    format!(
+        "Re: {} {}",
+        shortened(&bare, MAX_SUBJECT_TEXT),
+        sanitize::subject(tag)
+    )
+}
+
+/// `text` cut to at most `max` characters at a word boundary, with "…" when cut.
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    let at_word = match cut.rfind(' ') {
+        Some(space) if space > cut.len() / 2 => &cut[..space],
+        _ => &cut,
     };
-    sanitize::subject(&text)
+    format!("{}…", at_word.trim_end_matches([' ', ',', ';', ':', '-']))
 }
 
 fn strip_tags(subject: &str, prefixes: &[&str]) -> String {

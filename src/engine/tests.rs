@@ -170,6 +170,29 @@ fn reply_subject_neither_doubles_re_nor_keeps_foreign_tags() {
 }
 
 #[test]
+fn a_long_subject_is_cut_at_a_word_and_keeps_its_tag() {
+    let long = format!("Printer {} rusak", "lantai tiga ".repeat(40));
+    let subject = reply_subject(&long, "[HD #1234]", &["HD"]);
+    assert!(subject.ends_with("… [HD #1234]"), "{subject}");
+    assert!(subject.starts_with("Re: Printer lantai tiga"));
+    let text = subject
+        .trim_start_matches("Re: ")
+        .trim_end_matches(" [HD #1234]");
+    assert!(
+        text.chars().count() <= outgoing::MAX_SUBJECT_TEXT,
+        "{subject}"
+    );
+    let cut = text.trim_end_matches('…');
+    assert!(
+        long.starts_with(&format!("{cut} ")),
+        "cut at a word: {subject}"
+    );
+    // A subject made of one endless word is cut inside it, the tag still whole.
+    let word = reply_subject(&"x".repeat(400), "[HD #7]", &["HD"]);
+    assert!(word.ends_with("x… [HD #7]"), "{word}");
+}
+
+#[test]
 fn a_refused_mail_is_recorded_on_the_ticket_and_sends_nothing() {
     let first = first_step(&mail(BUDI), AutoReplyBudget::default());
     let failure = DeliveryFailure {
