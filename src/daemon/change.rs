@@ -15,7 +15,7 @@ use crate::engine::{
 use crate::outbox::{compose, Composed};
 use crate::store::{
     Change, Customer, Direction, DueTimer, MailHash, MessageKind, MessageRecord, NewMessage,
-    NewOutboxMail, OutboxRecord, OutboxState,
+    NewOutboxMail, NewText, OutboxRecord, OutboxState,
 };
 use crate::thread::MatchedBy;
 use crate::types::{TicketId, Timestamp};
@@ -212,7 +212,7 @@ fn inbound_record(
         subject: mail.subject.clone(),
         text: mail.text.clone(),
         text_file: None,
-        new_text: Some(mail.new_text.clone()),
+        new_text: Some(NewText::of(&mail.new_text, &mail.text)),
         attachments: mail
             .attachments
             .iter()

@@ -65,6 +65,7 @@ fn drop_quoted<'a>(lines: &[&'a str]) -> Vec<&'a str> {
         .iter()
         .find(|l| !l.trim().is_empty())
         .is_some_and(|l| is_quoted(l));
+    let last_written = last_written_line(lines);
     let mut kept = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
@@ -78,8 +79,9 @@ fn drop_quoted<'a>(lines: &[&'a str]) -> Vec<&'a str> {
             continue;
         }
         let end = block_end(lines, i);
-        let history =
-            starts_quoted || first_attribution.is_some_and(|a| a < i) || !wrote_after(lines, end);
+        let history = starts_quoted
+            || first_attribution.is_some_and(|a| a < i)
+            || last_written.is_none_or(|last| last < end);
         if !history {
             kept.extend_from_slice(&lines[i..end]);
         }
@@ -95,16 +97,16 @@ fn block_end(lines: &[&str], from: usize) -> usize {
         .unwrap_or(lines.len())
 }
 
-/// Whether the author wrote anything after `from`: a line that is neither blank, quoted,
-/// nor the start of their signature.
-fn wrote_after(lines: &[&str], from: usize) -> bool {
-    let rest: Vec<&str> = lines[from..]
+/// The last line the author wrote: neither blank, quoted, nor part of their signature.
+fn last_written_line(lines: &[&str]) -> Option<usize> {
+    let own: Vec<usize> = (0..lines.len()).filter(|&i| !is_quoted(lines[i])).collect();
+    let own_lines: Vec<&str> = own.iter().map(|&i| lines[i]).collect();
+    let end = signature::start(&own_lines, None).unwrap_or(own_lines.len());
+    own[..end]
         .iter()
+        .rev()
         .copied()
-        .filter(|l| !is_quoted(l))
-        .collect();
-    let end = signature::start(&rest, None).unwrap_or(rest.len());
-    rest[..end].iter().any(|l| !l.trim().is_empty())
+        .find(|&i| !lines[i].trim().is_empty())
 }
 
 fn is_quoted(line: &str) -> bool {

@@ -52,8 +52,8 @@ pub use commit::{Change, NewMessage, NewOutboxMail};
 pub use fsck::{FsckReport, Reconciled};
 pub use journal::{Journal, MailHash, Staged};
 pub use records::{
-    Customer, Direction, IndexEntry, MessageKind, MessageRecord, OutboxRecord, OutboxState,
-    QuarantineRecord, SyncState,
+    Customer, Direction, IndexEntry, MessageKind, MessageRecord, NewText, OutboxRecord,
+    OutboxState, QuarantineRecord, SyncState,
 };
 
 use crate::engine::ledger;

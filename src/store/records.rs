@@ -68,7 +68,7 @@ pub struct MessageRecord {
     /// What the author wrote in it (inbound mail; `text` without quoted history and
     /// signature). Records written before Loket kept it have none: see `new_text()`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_text: Option<String>,
+    pub new_text: Option<NewText>,
     /// Attachment names and sizes.
     pub attachments: Vec<(String, usize)>,
     /// What could not be read.
@@ -172,12 +172,35 @@ pub struct SyncState {
     pub last_uid: u32,
 }
 
+/// What the author wrote in a message, as its record keeps it: most first mails quote
+/// nothing, and their text is not stored twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NewText {
+    /// The whole text (outer blank lines aside).
+    Whole,
+    /// Part of the text: the rest was quoted history or signature.
+    Part(String),
+}
+
+impl NewText {
+    /// How a record keeps `new_text`, the new text of a mail whose whole text is `text`.
+    pub fn of(new_text: &str, text: &str) -> NewText {
+        if new_text == text.trim() {
+            NewText::Whole
+        } else {
+            NewText::Part(new_text.to_string())
+        }
+    }
+}
+
 impl MessageRecord {
     /// What the author wrote in this message: the new text kept at intake, else (older
     /// records, outgoing mail) the text with quoted history and signature cut.
     pub fn new_text(&self) -> std::borrow::Cow<'_, str> {
         match &self.new_text {
-            Some(text) => std::borrow::Cow::Borrowed(text),
+            Some(NewText::Whole) => std::borrow::Cow::Borrowed(self.text.trim()),
+            Some(NewText::Part(text)) => std::borrow::Cow::Borrowed(text),
             None => std::borrow::Cow::Owned(crate::mail::quote::new_text(&self.text)),
         }
     }
