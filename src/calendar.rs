@@ -90,13 +90,16 @@ impl Calendar {
         Some(Timestamp(zoned.timestamp().as_second()))
     }
 
-    /// An instant as people at the desk read it: `Wed 25 Nov 2026 09:00 WIB`.
+    /// An instant as people at the desk read it: `Wed 25 Nov 2026 09:00 WIB` (in other
+    /// languages: `words::date_time`).
     pub fn format(&self, at: Timestamp) -> String {
+        self.local(at).strftime("%a %-d %b %Y %H:%M %Z").to_string()
+    }
+
+    /// An instant in the calendar's zone.
+    pub fn local(&self, at: Timestamp) -> jiff::Zoned {
         let instant = jiff::Timestamp::from_second(at.0).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-        instant
-            .to_zoned(self.zone.clone())
-            .strftime("%a %-d %b %Y %H:%M %Z")
-            .to_string()
+        instant.to_zoned(self.zone.clone())
     }
 
     /// Open periods as (start, end) Unix seconds, from the day of `from` on, skipping

@@ -55,3 +55,4 @@ pub mod templates;
 pub mod thread;
 pub mod types;
 pub mod views;
+pub mod words;

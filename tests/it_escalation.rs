@@ -77,9 +77,18 @@ struct Desk {
 
 impl Desk {
     fn start() -> Desk {
+        Desk::start_in("en")
+    }
+
+    /// The desk, writing in `language` (`en` or `id`).
+    fn start_in(language: &str) -> Desk {
         let servers = MailServers::start();
         let sections = format!("{CONFIG}{}", servers.loket_sections(""));
         let sandbox = Sandbox::with_sections(&sections);
+        if language != "en" {
+            let setting = format!("language = \"{language}\"");
+            sandbox.edit_config(|c| c.replace("language = \"en\"", &setting));
+        }
         std::fs::create_dir_all(sandbox.var()).expect("creating the sandbox's var folder");
         let daemon = sandbox.daemon();
         Desk {
@@ -457,4 +466,151 @@ fn an_unanswered_ticket_climbs_to_the_engineers_who_schedule_a_visit_the_custome
     ] {
         assert_eq!(happenings(&ticket, what), count, "{what} in {ticket:#}");
     }
+}
+
+/// Words that must not appear in what Loket writes to an Indonesian desk's people (the
+/// commands, `#visit` and the like, are the same in every language and are skipped).
+const ENGLISH: [&str; 33] = [
+    "new",
+    "open",
+    "pending",
+    "resolved",
+    "closed",
+    "first",
+    "response",
+    "resolution",
+    "Due",
+    "due",
+    "Escalated",
+    "escalated",
+    "wrote",
+    "Visit",
+    "visit",
+    "Duration",
+    "duration",
+    "Tier",
+    "tier",
+    "Reminder",
+    "reminder",
+    "asked",
+    "Overdue",
+    "overdue",
+    "warning",
+    "Conversation",
+    "Mon",
+    "Tue",
+    "Wed",
+    "Thu",
+    "Fri",
+    "Sat",
+    "Sun",
+];
+
+/// The English words of `ENGLISH` in a mail's subject and text parts.
+fn english_in(message: &MaildirMessage) -> Vec<String> {
+    let subject = message.header("Subject").unwrap_or_default();
+    let parsed = parsed(message);
+    let plain: Vec<String> = parsed
+        .parts
+        .iter()
+        .filter(|p| {
+            p.content_type().is_none_or(|ct| {
+                ct.ctype().eq_ignore_ascii_case("text")
+                    && ct.subtype().is_none_or(|s| s.eq_ignore_ascii_case("plain"))
+            })
+        })
+        .filter_map(|p| p.text_contents().map(str::to_string))
+        .collect();
+    let text = format!("{subject}\n{}", plain.join("\n"));
+    text.split(|c: char| !c.is_alphanumeric() && c != '#')
+        .filter(|w| !w.starts_with('#'))
+        .filter(|w| ENGLISH.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn an_indonesian_desk_writes_indonesian_from_the_first_mail_to_the_visit() {
+    let desk = Desk::start_in("id");
+    let first = "From: Budi <budi@example.id>\r\nTo: support@example.com\r\n\
+        Subject: Router gudang mati\r\nMessage-ID: <i1@example.id>\r\n\r\n\
+        Router di gudang mati sejak pagi, lampunya merah semua.\r\n";
+    desk.servers.submit(CUSTOMER, &[DESK], first.as_bytes());
+    let mail = desk.settle("new ticket", [1, 0, 1, 0, 0]);
+    let notice = mail.with(ANDI, "lampunya merah semua").clone();
+    assert!(
+        texts(&notice).contains("Status: baru"),
+        "{}",
+        texts(&notice)
+    );
+
+    // Half the first-response target passes: Andi is warned, in Indonesian.
+    desk.pass(31);
+    let mail = desk.settle("warning at 50%", [1, 0, 2, 0, 0]);
+    mail.with(ANDI, "Peringatan SLA: batas respons pertama tiket ini");
+
+    // Andi answers Budi and escalates: Budi gets the answer, Rina the ticket, the lead a report.
+    answer(
+        &desk,
+        ANDI,
+        &notice,
+        "#escalate perlu teknisi senior\r\n\r\nBaik Pak Budi, kami teruskan ke tim senior.",
+    );
+    let mail = desk.settle("escalated by Andi", [2, 1, 2, 1, 0]);
+    mail.with(CUSTOMER, "kami teruskan ke tim senior");
+    let rina = mail.with(RINA, "Dinaikkan dari level 1 ke level 2").clone();
+    let report = &mail.of(LEAD)[0];
+    let subject = report.header("Subject").expect("the report's subject");
+    assert!(subject.contains("[HD #1] Level 2"), "{subject}");
+    let body = texts(report);
+    assert!(
+        body.contains("ANDI meminta: perlu teknisi senior")
+            || body.contains("Andi meminta: perlu teknisi senior"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Percakapan") && body.contains("menulis:"),
+        "{body}"
+    );
+
+    // Rina sends it on to the engineers; Eko schedules a visit.
+    answer(&desk, RINA, &rina, "#escalate perlu kunjungan ke lokasi");
+    let mail = desk.settle("escalated by Rina", [2, 2, 2, 1, 1]);
+    let eko = mail.with(EKO, "Dinaikkan dari level 2 ke level 3").clone();
+    let visit = jiff::Timestamp::from_second((desk.daemon_now() + 2 * 86400) / 60 * 60)
+        .expect("a time in range");
+    let command = format!(
+        "#visit {} 2h Bawa router cadangan",
+        visit.strftime("%Y-%m-%d %H:%M")
+    );
+    answer(&desk, EKO, &eko, &command);
+    let mail = desk.settle("visit scheduled", [3, 2, 2, 1, 2]);
+    let invitation = mail.with(CUSTOMER, "Bawa router cadangan");
+    let subject = invitation.header("Subject").expect("a subject");
+    assert!(subject.starts_with("Kunjungan "), "{subject}");
+    assert!(
+        texts(invitation).contains("Durasi:  2 jam"),
+        "{}",
+        texts(invitation)
+    );
+    mail.with(EKO, "Kunjungan dijadwalkan");
+
+    let mut english = Vec::new();
+    for person in PEOPLE {
+        for message in mail.of(person) {
+            let words = english_in(message);
+            if !words.is_empty() {
+                english.push(format!(
+                    "{person}: {words:?} in\n{}\n{}",
+                    message.header("Subject").unwrap_or_default(),
+                    texts(message)
+                ));
+            }
+        }
+    }
+    assert!(
+        english.is_empty(),
+        "English in Indonesian mail:\n{}",
+        english.join("\n=====\n")
+    );
 }

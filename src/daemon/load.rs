@@ -5,7 +5,7 @@
 use crate::config::Policy;
 use crate::engine::arrival::{self, MAX_MERGE_HOPS};
 use crate::engine::ledger::ReplyWindow;
-use crate::engine::{Effect, KnownMessage, OutgoingKind, Snapshot};
+use crate::engine::{Effect, KnownMessage, OutgoingKind, Snapshot, Step};
 use crate::mail::{Class, Mail};
 use crate::outbox::compose::FileAttachment;
 use crate::outbox::forward;
@@ -126,24 +126,33 @@ pub(super) struct Conversation {
     pub(super) text_only: Option<String>,
 }
 
-/// The conversation a step's mails carry, read only as far as one needs it.
+/// The conversation a step's mails carry, read only as far as one needs it, in the
+/// language of the ticket's desk.
 pub(super) fn conversation_for(
     store: &Store,
-    ticket: TicketId,
-    effects: &[Effect],
+    step: &Step,
+    policy: &Policy,
 ) -> store::Result<Conversation> {
+    let ticket = step.ticket.id;
+    let desk = policy
+        .desk(&step.ticket.desk)
+        .unwrap_or_else(|| policy.default_desk());
+    let reader = forward::Reader {
+        language: desk.language,
+        calendar: &desk.calendar,
+    };
     let needs = |kind| {
-        effects
+        step.effects
             .iter()
             .filter_map(Effect::as_mail)
             .any(|m| m.kind == kind)
     };
     let mut conversation = Conversation::default();
     if needs(OutgoingKind::Forward) {
-        conversation.with_files = Some(forward::conversation(store, ticket)?);
+        conversation.with_files = Some(forward::conversation(store, ticket, &reader)?);
     }
     if needs(OutgoingKind::LeadReport) {
-        conversation.text_only = Some(forward::history(store, ticket)?);
+        conversation.text_only = Some(forward::history(store, ticket, &reader)?);
     }
     Ok(conversation)
 }

@@ -243,8 +243,7 @@ impl Worker {
             info!(message_id = %mail.message_id, problems = %problems, "message partly unreadable; stored raw");
         }
         log_author(&decided.placed.ticket, &decided.inbound);
-        let id = decided.step.ticket.id;
-        let conversation = load::conversation_for(&self.store, id, &decided.step.effects)?;
+        let conversation = load::conversation_for(&self.store, &decided.step, &self.policy)?;
         let drafting = drafting(&snapshot, &conversation, now);
         let files = change::MailFiles {
             raw: prepared.staged.hash,
@@ -349,7 +348,7 @@ impl Worker {
             }
             TimerStep::Fire(before, step) => (before, *step),
         };
-        let conversation = load::conversation_for(&self.store, before.id, &step.effects)?;
+        let conversation = load::conversation_for(&self.store, &step, &self.policy)?;
         let change = change::for_ticket(before, step, &drafting(&snapshot, &conversation, now));
         let outbox_ids = self.store.commit(&change)?;
         info!(ticket = %before.id, timer = %due.kind, due = %due.due.to_rfc3339(), mails = outbox_ids.len(), "timer fired");

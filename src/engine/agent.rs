@@ -16,7 +16,8 @@ use super::{
 };
 use crate::config::policy::{Agent, Desk, Policy};
 use crate::templates::TemplateKind;
-use crate::types::{Contact, EmailAddress, TicketId, Timestamp};
+use crate::types::{Contact, EmailAddress, Language, TicketId, Timestamp};
+use crate::words::Phrase;
 
 pub(super) fn on_agent_mail(
     step: &mut Step,
@@ -144,7 +145,7 @@ fn unverified(
             agent: agent.id.clone(),
             address,
         }));
-    let mut vars = outgoing::vars(&step.ticket, desk, policy);
+    let mut vars = outgoing::vars(&step.ticket, desk, policy, agent_language(agent, desk));
     vars.agent = agent.name.clone();
     let draft = to_agent(
         agent,
@@ -168,7 +169,7 @@ fn refuse(
     policy: &Policy,
     now: Timestamp,
 ) {
-    let mut vars = outgoing::vars(&step.ticket, desk, policy);
+    let mut vars = outgoing::vars(&step.ticket, desk, policy, agent_language(agent, desk));
     vars.agent = agent.name.clone();
     vars.line = rejected.line.clone();
     vars.reason = rejected.reason.clone();
@@ -280,10 +281,12 @@ fn apply(
         Command::Resolve | Command::Reopen | Command::Pending => {}
         Command::Assign(who) => assign(step, who, agent, policy, now),
         Command::Escalate(reason) => {
-            let reason = match reason {
-                Some(reason) => format!("{} asked: {reason}", agent.name),
-                None => format!("{} asked for it.", agent.name),
-            };
+            let reason = Phrase::new(|language| match (language, reason) {
+                (Language::En, Some(reason)) => format!("{} asked: {reason}", agent.name),
+                (Language::En, None) => format!("{} asked for it.", agent.name),
+                (Language::Id, Some(reason)) => format!("{} meminta: {reason}", agent.name),
+                (Language::Id, None) => format!("atas permintaan {}.", agent.name),
+            });
             escalation::escalate(step, &reason, By::Agent(agent), staff, policy, now)
         }
         Command::Away | Command::Back => {
@@ -394,7 +397,10 @@ pub(super) fn on_specialist_mail(
             from: from.clone(),
         }));
     let agents = in_charge(step, inbound.staff, policy);
-    let text = format!("{from} answered the forward:\n\n{}", inbound.mail.new_text);
+    let text = Phrase::new(|language| match language {
+        Language::En => format!("{from} answered the forward:\n\n{}", inbound.mail.new_text),
+        Language::Id => format!("{from} menjawab terusan:\n\n{}", inbound.mail.new_text),
+    });
     notify_with(step, &text, &agents, policy, now);
 }
 
@@ -406,7 +412,10 @@ fn assign(step: &mut Step, who: &Assignee, agent: &Agent, policy: &Policy, now: 
     let Some(target) = target else { return };
     routing::assign(step, target, &agent.id.0);
     if target.id != agent.id {
-        let text = format!("{} assigned this ticket to you.", agent.name);
+        let text = Phrase::new(|language| match language {
+            Language::En => format!("{} assigned this ticket to you.", agent.name),
+            Language::Id => format!("{} menyerahkan tiket ini kepada Anda.", agent.name),
+        });
         notify_with(step, &text, &[target], policy, now);
     }
 }

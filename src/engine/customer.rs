@@ -14,6 +14,7 @@ use crate::config::policy::{Agent, Policy};
 use crate::mail::Class;
 use crate::templates::TemplateKind;
 use crate::types::{Contact, Timestamp};
+use crate::words::Phrase;
 
 pub(super) fn on_customer_mail(
     step: &mut Step,
@@ -118,7 +119,7 @@ fn acknowledge(
         &policy.limits,
     );
     let Err(reason) = allowed.as_ref().map(|_| ()) else {
-        let vars = outgoing::vars(&step.ticket, desk, policy);
+        let vars = outgoing::vars(&step.ticket, desk, policy, desk.language);
         let body = match variant {
             Some(variant) => policy
                 .templates
@@ -195,13 +196,19 @@ pub(super) fn notify(
     policy: &Policy,
     now: Timestamp,
 ) {
-    notify_with(step, &inbound.mail.new_text, agents, policy, now);
+    notify_with(
+        step,
+        &Phrase::same(&inbound.mail.new_text),
+        agents,
+        policy,
+        now,
+    );
 }
 
-/// Sends each agent a notification quoting `text`.
+/// Sends each agent a notification quoting `text`, in the agent's language.
 pub(super) fn notify_with(
     step: &mut Step,
-    text: &str,
+    text: &Phrase,
     agents: &[&Agent],
     policy: &Policy,
     now: Timestamp,
@@ -211,9 +218,10 @@ pub(super) fn notify_with(
     }
     let desk = desk_of(policy, &step.ticket);
     for agent in agents {
-        let mut vars = outgoing::vars(&step.ticket, desk, policy);
+        let language = agent_language(agent, desk);
+        let mut vars = outgoing::vars(&step.ticket, desk, policy, language);
         vars.agent = agent.name.clone();
-        vars.text = text.to_string();
+        vars.text = text.of(language).to_string();
         let reply_address = super::trust::reply_address(
             &desk.address,
             step.ticket.id,
@@ -230,12 +238,7 @@ pub(super) fn notify_with(
                 address: reply_address,
             }),
             subject: format!("{} {}", vars.tag, step.ticket.subject),
-            body: outgoing::render(
-                policy,
-                TemplateKind::Notification,
-                agent_language(agent, desk),
-                &vars,
-            ),
+            body: outgoing::render(policy, TemplateKind::Notification, language, &vars),
             auto_submitted: Some("auto-generated"),
             in_customer_thread: false,
         };

@@ -13,7 +13,8 @@ use super::timer::{Timer, TimerKind};
 use super::{visit, Step};
 use crate::config::policy::{Agent, Policy};
 use crate::templates::TemplateKind;
-use crate::types::{AgentId, Tier, Timestamp};
+use crate::types::{AgentId, Language, Tier, Timestamp};
+use crate::words::{self, Phrase};
 use std::time::Duration;
 
 /// The last tier: engineers.
@@ -48,7 +49,7 @@ impl By<'_> {
 /// history.
 pub(super) fn escalate(
     step: &mut Step,
-    reason: &str,
+    reason: &Phrase,
     by: By<'_>,
     staff: Staff<'_>,
     policy: &Policy,
@@ -70,10 +71,23 @@ pub(super) fn escalate(
     step.effects.push(Effect::Record(Happening::Escalated {
         from: from.0,
         to: to.0,
-        reason: reason.to_string(),
+        reason: reason.of(Language::En).to_string(),
         by: who,
     }));
-    let text = format!("Escalated from tier {} to tier {}: {reason}", from.0, to.0);
+    let text = Phrase::new(|language| match language {
+        Language::En => format!(
+            "Escalated from tier {} to tier {}: {}",
+            from.0,
+            to.0,
+            reason.of(language)
+        ),
+        Language::Id => format!(
+            "Dinaikkan dari level {} ke level {}: {}",
+            from.0,
+            to.0,
+            reason.of(language)
+        ),
+    });
     match team.and_then(|t| routing::pick(t, staff, policy)) {
         Some(agent) => {
             routing::assign(step, agent, &by.name());
@@ -91,13 +105,13 @@ pub(super) fn escalate(
 }
 
 /// A mail to the desk's lead with the reason; the history is added from the store.
-pub(super) fn report_to_lead(step: &mut Step, reason: &str, policy: &Policy, now: Timestamp) {
+pub(super) fn report_to_lead(step: &mut Step, reason: &Phrase, policy: &Policy, now: Timestamp) {
     let desk = desk_of(policy, &step.ticket);
     let Some(lead) = desk.lead.clone() else {
         return;
     };
-    let mut vars = outgoing::vars(&step.ticket, desk, policy);
-    vars.reason = reason.to_string();
+    let mut vars = outgoing::vars(&step.ticket, desk, policy, desk.language);
+    vars.reason = reason.of(desk.language).to_string();
     let draft = Draft {
         kind: OutgoingKind::LeadReport,
         from_name: desk.name.clone(),
@@ -105,8 +119,10 @@ pub(super) fn report_to_lead(step: &mut Step, reason: &str, policy: &Policy, now
         cc: Vec::new(),
         reply_to: None,
         subject: format!(
-            "{} Tier {}: {}",
-            vars.tag, step.ticket.tier.0, step.ticket.subject
+            "{} {}: {}",
+            vars.tag,
+            words::tier(step.ticket.tier.0, desk.language),
+            step.ticket.subject
         ),
         body: outgoing::render(policy, TemplateKind::Escalation, desk.language, &vars),
         auto_submitted: Some("auto-generated"),
@@ -152,11 +168,14 @@ fn warn(step: &mut Step, metric: Metric, staff: Staff<'_>, policy: &Policy, now:
     step.effects
         .push(Effect::Record(Happening::SlaWarning { metric, due }));
     let desk = desk_of(policy, &step.ticket);
-    let text = format!(
-        "SLA warning: the {} of this ticket is due {}.",
-        metric.words(),
-        desk.calendar.format(due)
-    );
+    let text = Phrase::new(|language| {
+        let clock = words::metric(metric, language);
+        let when = words::date_time(due, &desk.calendar, language);
+        match language {
+            Language::En => format!("SLA warning: the {clock} of this ticket is due {when}."),
+            Language::Id => format!("Peringatan SLA: batas {clock} tiket ini {when}."),
+        }
+    });
     let agents = in_charge(step, staff, policy);
     notify_with(step, &text, &agents, policy, now);
 }
@@ -177,12 +196,20 @@ fn breach(step: &mut Step, metric: Metric, staff: Staff<'_>, policy: &Policy, no
         at: now,
     });
     let target = metric.target(sla_policy).unwrap_or_default();
-    let reason = format!(
-        "the {} target ({} of working time) was missed at tier {}.",
-        metric.words(),
-        humantime::format_duration(target),
-        tier.0
-    );
+    let reason = Phrase::new(|language| match language {
+        Language::En => format!(
+            "the {} target ({} of working time) was missed at tier {}.",
+            words::metric(metric, language),
+            words::duration(target, language),
+            tier.0
+        ),
+        Language::Id => format!(
+            "target {} ({} waktu kerja) terlewat di level {}.",
+            words::metric(metric, language),
+            words::duration(target, language),
+            tier.0
+        ),
+    });
     step.effects.push(Effect::Record(Happening::SlaBreached {
         metric,
         tier: tier.0,
@@ -199,7 +226,10 @@ fn breach(step: &mut Step, metric: Metric, staff: Staff<'_>, policy: &Policy, no
     }
     sla.remind_at = Some(next_reminder(&desk.calendar, sla_policy.remind_every, now));
     step.ticket.sla = Some(sla);
-    let text = format!("Overdue at the last tier: {reason}");
+    let text = Phrase::new(|language| match language {
+        Language::En => format!("Overdue at the last tier: {}", reason.of(language)),
+        Language::Id => format!("Terlambat di level terakhir: {}", reason.of(language)),
+    });
     report_to_lead(step, &text, policy, now);
 }
 
@@ -216,13 +246,24 @@ fn remind(step: &mut Step, policy: &Policy, now: Timestamp) {
     sla.remind_at = Some(next_reminder(&desk.calendar, every, now));
     let overdue = sla.overdue.clone();
     step.ticket.sla = Some(sla);
-    let words: Vec<&str> = overdue.iter().map(|m| m.words()).collect();
+    let text = Phrase::new(|language| {
+        let clocks: Vec<&str> = overdue
+            .iter()
+            .map(|m| words::metric(*m, language))
+            .collect();
+        match language {
+            Language::En => format!(
+                "Reminder: still overdue at the last tier ({}).",
+                clocks.join(", ")
+            ),
+            Language::Id => format!(
+                "Pengingat: masih terlambat di level terakhir ({}).",
+                clocks.join(", ")
+            ),
+        }
+    });
     step.effects
         .push(Effect::Record(Happening::LeadReminded { overdue }));
-    let text = format!(
-        "Reminder: still overdue at the last tier ({}).",
-        words.join(", ")
-    );
     report_to_lead(step, &text, policy, now);
 }
 

@@ -6,6 +6,7 @@ use crate::mail::sanitize;
 use crate::templates::{MailVars, TemplateKind};
 use crate::types::Language;
 use crate::types::{Contact, MessageId, Timestamp};
+use crate::words;
 
 /// The subject tag of a ticket at its desk: `[HD #42]`.
 pub fn tag(desk: &Desk, ticket: &Ticket) -> String {
@@ -90,8 +91,8 @@ pub fn desk_of<'p>(policy: &'p Policy, ticket: &Ticket) -> &'p Desk {
         .unwrap_or_else(|| policy.default_desk())
 }
 
-/// The template variables of a ticket, for any kind of mail.
-pub fn vars(ticket: &Ticket, desk: &Desk, policy: &Policy) -> MailVars {
+/// The template variables of a ticket, for any kind of mail, in the reader's language.
+pub fn vars(ticket: &Ticket, desk: &Desk, policy: &Policy, language: Language) -> MailVars {
     let customer = ticket.requester.as_ref();
     MailVars {
         ticket: ticket.id.0,
@@ -102,22 +103,22 @@ pub fn vars(ticket: &Ticket, desk: &Desk, policy: &Policy) -> MailVars {
         }),
         customer_address: customer.map_or(String::new(), |c| c.address.to_string()),
         subject: ticket.subject.clone(),
-        status: ticket.status.to_string(),
+        status: words::status(ticket.status, language).to_string(),
         tier: ticket.tier.0,
-        priority: ticket.priority.to_string(),
+        priority: words::priority(ticket.priority, language).to_string(),
         category: ticket.category.clone().unwrap_or_default(),
         assignee: ticket
             .assignee
             .as_ref()
             .and_then(|id| policy.agent(id))
             .map_or(String::new(), |a| a.name.clone()),
-        due: next_deadline(ticket, desk),
+        due: next_deadline(ticket, desk, language),
         ..MailVars::default()
     }
 }
 
 /// The earliest running SLA deadline, as the desk reads it, or empty.
-fn next_deadline(ticket: &Ticket, desk: &Desk) -> String {
+fn next_deadline(ticket: &Ticket, desk: &Desk, language: Language) -> String {
     let Some(sla) = ticket.sla.as_ref().filter(|s| s.paused_at.is_none()) else {
         return String::new();
     };
@@ -125,7 +126,11 @@ fn next_deadline(ticket: &Ticket, desk: &Desk) -> String {
         .iter()
         .min_by_key(|c| c.due)
         .map_or(String::new(), |c| {
-            format!("{} {}", c.metric.words(), desk.calendar.format(c.due))
+            format!(
+                "{} {}",
+                words::metric(c.metric, language),
+                words::date_time(c.due, &desk.calendar, language)
+            )
         })
 }
 

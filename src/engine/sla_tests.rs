@@ -171,7 +171,7 @@ fn a_friday_afternoon_ticket_is_due_on_monday_and_tuesday() {
     assert!(
         notice[0]
             .body
-            .contains("Tenggat: first response Mon 30 Nov 2026 10:00 WIB"),
+            .contains("Tenggat: respons pertama Senin, 30 November 2026 10.00 WIB"),
         "{}",
         notice[0].body
     );
@@ -258,7 +258,7 @@ fn missed_targets_walk_a_ticket_from_tier_one_to_three_then_remind_the_lead() {
     let warning = mails_to(&warned, "andi@example.com");
     assert_eq!(warning.len(), 1);
     assert!(
-        warning[0].body.contains("SLA warning"),
+        warning[0].body.contains("Peringatan SLA"),
         "{}",
         warning[0].body
     );
@@ -285,7 +285,7 @@ fn missed_targets_walk_a_ticket_from_tier_one_to_three_then_remind_the_lead() {
     assert!(
         lead[0]
             .body
-            .contains("first response target (4h of working time) was missed at tier 1"),
+            .contains("target respons pertama (4 jam waktu kerja) terlewat di level 1"),
         "{}",
         lead[0].body
     );
@@ -320,7 +320,7 @@ fn missed_targets_walk_a_ticket_from_tier_one_to_three_then_remind_the_lead() {
     let reminded = fire(&policy, &overdue.ticket, TimerKind::Remind);
     assert!(mails_to(&reminded, "lead@example.com")[0]
         .body
-        .contains("still overdue"));
+        .contains("masih terlambat di level terakhir"));
     // Reminder at 16:00 + 2 h: 1 h Tuesday, Wed 08:00 + 1 h → Wed 09:00.
     assert_eq!(
         reminded.ticket.sla.as_ref().and_then(|s| s.remind_at),
@@ -413,7 +413,7 @@ fn manual_escalation_reassigns_and_tells_the_lead() {
     assert!(
         lead[0]
             .body
-            .contains("ANDI asked: printer needs a technician"),
+            .contains("ANDI meminta: printer needs a technician"),
         "{}",
         lead[0].body
     );
@@ -600,7 +600,7 @@ fn a_tier_three_engineer_schedules_a_visit_with_an_invitation() {
     );
     assert!(mails_to(&accepted, "eko@example.com")[0]
         .body
-        .contains("accepted the visit"));
+        .contains("menerima kunjungan"));
 }
 
 #[test]

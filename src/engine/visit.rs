@@ -60,6 +60,8 @@ use super::{Inbound, Step, Ticket};
 use crate::config::policy::{Agent, Desk, Policy};
 use crate::ics::{self, Invitation, PartStat};
 use crate::templates::TemplateKind;
+use crate::types::Language;
+use crate::words::{self, Phrase};
 
 /// `#visit` is for engineers at the last tier, at a time still to come.
 pub(super) fn check(
@@ -173,21 +175,25 @@ fn announce(
     now: Timestamp,
 ) {
     let desk = desk_of(policy, &step.ticket);
-    let mut vars = outgoing::vars(&step.ticket, desk, policy);
-    vars.when = desk.calendar.format(visit.start);
-    vars.duration = humantime::format_duration(std::time::Duration::from_secs(
-        (visit.end.0 - visit.start.0).max(0) as u64,
-    ))
-    .to_string();
-    vars.engineer = engineer.name.clone();
-    vars.note = visit.note.clone();
-    vars.reminder = reminder;
+    let length = std::time::Duration::from_secs((visit.end.0 - visit.start.0).max(0) as u64);
+    let ticket = step.ticket.clone();
+    let vars_in = |language| {
+        let mut vars = outgoing::vars(&ticket, desk, policy, language);
+        vars.when = words::date_time(visit.start, &desk.calendar, language);
+        vars.duration = words::duration(length, language);
+        vars.engineer = engineer.name.clone();
+        vars.note = visit.note.clone();
+        vars.reminder = reminder;
+        vars
+    };
     let invitation = invitation(step, visit, engineer, desk, now);
     if let Some(customer) = step.ticket.requester.clone() {
-        let subject = if reminder {
-            format!("Reminder: visit {} {}", vars.when, vars.tag)
-        } else {
-            format!("Visit {} {}", vars.when, vars.tag)
+        let vars = vars_in(desk.language);
+        let subject = match (desk.language, reminder) {
+            (Language::En, true) => format!("Reminder: visit {} {}", vars.when, vars.tag),
+            (Language::En, false) => format!("Visit {} {}", vars.when, vars.tag),
+            (Language::Id, true) => format!("Pengingat: kunjungan {} {}", vars.when, vars.tag),
+            (Language::Id, false) => format!("Kunjungan {} {}", vars.when, vars.tag),
         };
         let draft = Draft {
             kind: OutgoingKind::Visit,
@@ -203,22 +209,24 @@ fn announce(
         outgoing::send(step, desk, draft, now);
         attach_to_last_mail(step, &invitation);
     }
-    let what = if reminder {
-        "Reminder: visit tomorrow"
-    } else {
-        "Visit scheduled"
-    };
-    let text = format!(
-        "{what}: {} ({}), {}.{}",
-        vars.when,
-        vars.duration,
-        vars.customer,
-        if visit.note.is_empty() {
+    let text = Phrase::new(|language| {
+        let vars = vars_in(language);
+        let (what, note) = match (language, reminder) {
+            (Language::En, true) => ("Reminder: visit tomorrow", "Note"),
+            (Language::En, false) => ("Visit scheduled", "Note"),
+            (Language::Id, true) => ("Pengingat: kunjungan besok", "Catatan"),
+            (Language::Id, false) => ("Kunjungan dijadwalkan", "Catatan"),
+        };
+        let note = if visit.note.is_empty() {
             String::new()
         } else {
-            format!(" Note: {}", visit.note)
-        }
-    );
+            format!(" {note}: {}", visit.note)
+        };
+        format!(
+            "{what}: {} ({}), {}.{note}",
+            vars.when, vars.duration, vars.customer
+        )
+    });
     notify_with(step, &text, &[engineer], policy, now);
     attach_to_last_mail(step, &invitation);
 }
@@ -236,7 +244,10 @@ fn invitation(step: &Step, visit: &Visit, engineer: &Agent, desk: &Desk, now: Ti
         stamp: now,
         start: visit.start,
         end: visit.end,
-        summary: format!("{} visit: {} {tag}", desk.name, step.ticket.subject),
+        summary: match desk.language {
+            Language::En => format!("{} visit: {} {tag}", desk.name, step.ticket.subject),
+            Language::Id => format!("Kunjungan {}: {} {tag}", desk.name, step.ticket.subject),
+        },
         description: visit.note.clone(),
         location: String::new(),
         organizer: crate::types::Contact {
@@ -272,10 +283,14 @@ pub(super) fn on_customer_answer(
     let Some(visit) = step.ticket.visits.iter_mut().find(|v| v.uid == reply.uid) else {
         return false;
     };
-    let (status, answer) = match reply.partstat {
-        PartStat::Accepted => (VisitStatus::Accepted, "accepted"),
-        PartStat::Declined => (VisitStatus::Declined, "declined"),
-        PartStat::Tentative => (VisitStatus::Tentative, "tentatively accepted"),
+    let (status, answer, jawaban) = match reply.partstat {
+        PartStat::Accepted => (VisitStatus::Accepted, "accepted", "menerima"),
+        PartStat::Declined => (VisitStatus::Declined, "declined", "menolak"),
+        PartStat::Tentative => (
+            VisitStatus::Tentative,
+            "tentatively accepted",
+            "mungkin menerima",
+        ),
         PartStat::Other(_) => return false,
     };
     visit.status = status;
@@ -292,14 +307,22 @@ pub(super) fn on_customer_answer(
     let Some(engineer) = policy.agent(&visit.engineer) else {
         return true;
     };
-    let comment = reply
-        .comment
-        .map_or(String::new(), |c| format!(" Comment: {c}"));
-    let text = format!(
-        "{} {answer} the visit on {}.{comment}",
-        reply.attendee,
-        desk.calendar.format(visit.start)
-    );
+    let text = Phrase::new(|language| {
+        let when = words::date_time(visit.start, &desk.calendar, language);
+        let comment = reply.comment.as_deref();
+        match language {
+            Language::En => format!(
+                "{} {answer} the visit on {when}.{}",
+                reply.attendee,
+                comment.map_or(String::new(), |c| format!(" Comment: {c}"))
+            ),
+            Language::Id => format!(
+                "{} {jawaban} kunjungan pada {when}.{}",
+                reply.attendee,
+                comment.map_or(String::new(), |c| format!(" Komentar: {c}"))
+            ),
+        }
+    });
     notify_with(step, &text, &[engineer], policy, now);
     true
 }

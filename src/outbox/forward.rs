@@ -2,9 +2,11 @@
 //! the customer's original attachments, read from the store.
 
 use super::compose::FileAttachment;
+use crate::calendar::Calendar;
 use crate::mail::sanitize;
 use crate::store::{self, Direction, MessageKind, Store};
-use crate::types::TicketId;
+use crate::types::{Language, TicketId};
+use crate::words;
 use mail_parser::{MessageParser, MimeHeaders};
 
 /// The most attachment bytes one forward carries; later files are listed, not attached.
@@ -15,22 +17,33 @@ const MAX_ATTACHED_BYTES: usize = 20 * 1024 * 1024;
 pub fn conversation(
     store: &Store,
     ticket: TicketId,
+    reader: &Reader<'_>,
 ) -> store::Result<(String, Vec<FileAttachment>)> {
-    read(store, ticket, true)
+    read(store, ticket, true, reader)
+}
+
+/// Who reads the conversation: their language, and the desk's calendar for its dates.
+pub struct Reader<'a> {
+    /// The reader's language.
+    pub language: Language,
+    /// The desk's calendar (its time zone).
+    pub calendar: &'a Calendar,
 }
 
 /// The conversation as text only (a lead's report carries no attachments, so the raw
 /// mails are not read).
-pub fn history(store: &Store, ticket: TicketId) -> store::Result<String> {
-    read(store, ticket, false).map(|(text, _)| text)
+pub fn history(store: &Store, ticket: TicketId, reader: &Reader<'_>) -> store::Result<String> {
+    read(store, ticket, false, reader).map(|(text, _)| text)
 }
 
 fn read(
     store: &Store,
     ticket: TicketId,
     with_attachments: bool,
+    reader: &Reader<'_>,
 ) -> store::Result<(String, Vec<FileAttachment>)> {
-    let mut text = String::from("\n---------- Conversation ----------\n");
+    let language = reader.language;
+    let mut text = format!("\n{}\n", words::conversation_heading(language));
     let mut files = Vec::new();
     let mut attached = 0;
     for message in store.messages(ticket)? {
@@ -50,16 +63,18 @@ fn read(
                 Some(name) => format!("{name} <{}>", c.address),
                 None => c.address.to_string(),
             });
+        let date = words::date_time(message.date, reader.calendar, language);
         text.push_str(&format!(
-            "\nOn {}, {from} wrote:\n{}\n",
-            message.date.to_rfc3339(),
+            "\n{}\n{}\n",
+            words::attribution(&date, &from, language),
             message.new_text().trim_end()
         ));
         if with_attachments && message.direction == Direction::Inbound {
             let raw = store.raw_message(ticket, message.seq)?.unwrap_or_default();
             for file in attachments_of(&raw) {
                 if attached + file.bytes.len() > MAX_ATTACHED_BYTES {
-                    text.push_str(&format!("[not attached, too large: {}]\n", file.name));
+                    text.push_str(&words::not_attached(&file.name, language));
+                    text.push('\n');
                     continue;
                 }
                 attached += file.bytes.len();
