@@ -54,6 +54,15 @@ impl TemplateKind {
     }
 }
 
+/// A command line that was not obeyed, and why, in the reader's language.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RefusedLine {
+    /// The line as the agent wrote it.
+    pub line: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
 /// What a template can use. Every template gets all of it; what a kind of mail does not
 /// concern is empty.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -84,7 +93,9 @@ pub struct MailVars {
     pub category: String,
     /// Assigned agent's name, or empty.
     pub assignee: String,
-    /// A refused command line.
+    /// Every refused command line of an agent's mail, with why.
+    pub refused: Vec<RefusedLine>,
+    /// The first refused command line (`refused` has them all).
     pub line: String,
     /// Why it was refused, escalated or is overdue.
     pub reason: String,
@@ -118,6 +129,10 @@ impl MailVars {
             priority: "normal".into(),
             category: "printer".into(),
             assignee: "Andi".into(),
+            refused: vec![RefusedLine {
+                line: "#tier 9".into(),
+                reason: "tier 9 does not exist".into(),
+            }],
             line: "#tier 9".into(),
             reason: "tier 9 does not exist".into(),
             when: "Wed 25 Nov 2026 09:00 WIB".into(),

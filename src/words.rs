@@ -25,6 +25,14 @@ impl Phrase {
         }
     }
 
+    /// The phrase from its English and Indonesian wording.
+    pub fn both(en: impl Into<String>, id: impl Into<String>) -> Phrase {
+        Phrase {
+            en: en.into(),
+            id: id.into(),
+        }
+    }
+
     /// Text that reads the same in every language (what a person wrote).
     pub fn same(text: &str) -> Phrase {
         Phrase {

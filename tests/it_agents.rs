@@ -6,7 +6,7 @@ mod support;
 
 use serde_json::Value;
 use std::time::Duration;
-use support::{address_in, wait_for, MailServers, MaildirMessage, Sandbox};
+use support::{address_in, happenings, wait_for, MailServers, MaildirMessage, Sandbox};
 
 const WAIT: Duration = Duration::from_secs(20);
 const AGENTS: &str = "[agent.andi]\nname = \"Andi\"\naddresses = [\"andi@staff.example\"]\n\
@@ -216,6 +216,60 @@ fn a_bad_command_changes_nothing_and_the_agent_gets_the_line_back() {
 }
 
 #[test]
+fn every_bad_line_of_a_mail_comes_back_in_one_answer() {
+    let desk = desk_with_a_ticket();
+    desk.answer("#priority whenever\r\n#assign nobody\r\n#close\r\n#tier 9\r\n\r\nDone.");
+    let ticket = desk.ticket_after("commands-rejected");
+    assert_eq!(ticket["status"], "new", "#close was not applied either");
+    let mails = desk
+        .servers
+        .wait_for_messages("andi@staff.example", 2, WAIT);
+    let errors: Vec<String> = mails
+        .iter()
+        .map(unwrapped)
+        .filter(|m| m.contains("was not applied"))
+        .collect();
+    assert_eq!(errors.len(), 1, "one answer for the whole mail");
+    for (line, reason) in [
+        ("#priority whenever", "unknown priority"),
+        ("#assign nobody", "no agent named"),
+        ("#tier 9", "does not exist"),
+    ] {
+        assert!(
+            errors[0].contains(line) && errors[0].contains(reason),
+            "{line}: {}",
+            errors[0]
+        );
+    }
+    assert!(
+        !errors[0].contains("  #close\r\n"),
+        "#close itself was fine"
+    );
+    assert_eq!(happenings(&ticket, "commands-rejected"), 3, "{ticket:#}");
+}
+
+#[test]
+fn a_note_line_stays_internal_while_the_rest_is_the_answer() {
+    let desk = desk_with_a_ticket();
+    desk.answer("#note Budi is a VIP, keep him posted\r\n\r\nThe technician comes at 14:00.");
+    let ticket = desk.ticket_after("agent-replied");
+    let answers = desk.servers.wait_for_messages("budi@example.id", 2, WAIT);
+    let answer = answers
+        .iter()
+        .find(|m| m.text.contains("technician comes"))
+        .expect("the answer reached Budi");
+    assert!(!answer.text.contains("VIP"), "the note is not relayed");
+    let notes: Vec<&Value> = ticket["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|h| h["what"] == "note-added")
+        .collect();
+    assert_eq!(notes.len(), 1, "{ticket:#}");
+    assert_eq!(notes[0]["text"], "Budi is a VIP, keep him posted");
+}
+
+#[test]
 fn a_forged_agent_mail_executes_nothing_and_the_real_agent_is_told() {
     let desk = desk_with_a_ticket();
     // No token: written straight to the desk address, as anyone could.
@@ -286,9 +340,16 @@ fn a_forward_reaches_the_specialist_with_attachments_and_their_answer_is_a_note(
         .cloned()
         .expect("answer");
     assert_eq!(last["kind"], "note");
+    // The notification, the confirmation of his #forward, and the specialist's answer.
     let mails = desk
         .servers
-        .wait_for_messages("andi@staff.example", 2, WAIT);
+        .wait_for_messages("andi@staff.example", 3, WAIT);
+    assert!(
+        mails
+            .iter()
+            .any(|m| unwrapped(m).contains("Done: #forward tech@vendor.example")),
+        "andi is told the forward went out"
+    );
     assert!(
         mails.iter().any(|m| unwrapped(m).contains("lamp is worn")),
         "andi hears of the answer"

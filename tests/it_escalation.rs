@@ -575,7 +575,8 @@ fn an_indonesian_desk_writes_indonesian_from_the_first_mail_to_the_visit() {
 
     // Rina sends it on to the engineers; Eko schedules a visit.
     answer(&desk, RINA, &rina, "#escalate perlu kunjungan ke lokasi");
-    let mail = desk.settle("escalated by Rina", [2, 2, 2, 1, 1]);
+    let mail = desk.settle("escalated by Rina", [2, 2, 2, 2, 1]);
+    mail.with(RINA, "Sudah dijalankan: #escalate perlu kunjungan ke lokasi.");
     let eko = mail.with(EKO, "Dinaikkan dari level 2 ke level 3").clone();
     let visit = jiff::Timestamp::from_second((desk.daemon_now() + 2 * 86400) / 60 * 60)
         .expect("a time in range");
@@ -584,7 +585,7 @@ fn an_indonesian_desk_writes_indonesian_from_the_first_mail_to_the_visit() {
         visit.strftime("%Y-%m-%d %H:%M")
     );
     answer(&desk, EKO, &eko, &command);
-    let mail = desk.settle("visit scheduled", [3, 2, 2, 1, 2]);
+    let mail = desk.settle("visit scheduled", [3, 2, 2, 2, 2]);
     let invitation = mail.with(CUSTOMER, "Bawa router cadangan");
     let subject = invitation.header("Subject").expect("a subject");
     assert!(subject.starts_with("Kunjungan "), "{subject}");

@@ -15,9 +15,9 @@ use super::{
     AgentMail, Directory, Effect, Filed, Happening, Inbound, OutgoingKind, Status, Step, Ticket,
 };
 use crate::config::policy::{Agent, Desk, Policy};
-use crate::templates::TemplateKind;
+use crate::templates::{RefusedLine, TemplateKind};
 use crate::types::{Contact, EmailAddress, Language, TicketId, Timestamp};
-use crate::words::Phrase;
+use crate::words::{self, Phrase};
 
 pub(super) fn on_agent_mail(
     step: &mut Step,
@@ -33,10 +33,16 @@ pub(super) fn on_agent_mail(
         return unverified(step, inbound, agent, desk, policy, now);
     }
     let new_text = &inbound.mail.new_text;
-    let checked = commands::read(&inbound.mail.subject, new_text, policy)
-        .and_then(|reading| check_merges(reading, step.ticket.id, mail.tickets))
-        .and_then(|reading| check_transitions(reading, step.ticket.status))
-        .and_then(|reading| visit::check(reading, &step.ticket, agent, desk, now));
+    let checked = commands::read(&inbound.mail.subject, new_text, policy).and_then(|reading| {
+        let mut rejected = check_merges(&reading, step.ticket.id, mail.tickets);
+        rejected.extend(check_transitions(&reading, step.ticket.status));
+        rejected.extend(visit::check(&reading, &step.ticket, agent, desk, now));
+        if rejected.is_empty() {
+            Ok(reading)
+        } else {
+            Err(rejected)
+        }
+    });
     let reading = match checked {
         Ok(reading) => reading,
         Err(rejected) => return refuse(step, agent, rejected, new_text, desk, policy, now),
@@ -44,7 +50,10 @@ pub(super) fn on_agent_mail(
     for command in &reading.commands {
         apply(step, command, agent, inbound.staff, policy, now);
     }
-    if mail.to_comment_address || reading.is_note() || reading.text.is_empty() {
+    if reading.text.is_empty() && !reading.is_note() && !mail.to_comment_address {
+        note(step, &reading, agent);
+        confirm(step, &reading, agent, policy, now);
+    } else if mail.to_comment_address || reading.is_note() || reading.text.is_empty() {
         note(step, &reading, agent);
     } else {
         relay(step, agent, &reading.text, desk, policy, now);
@@ -53,34 +62,39 @@ pub(super) fn on_agent_mail(
 
 /// `#merge N` needs N to exist, to be another ticket, and to be open: checked before any
 /// command of the mail is applied.
-fn check_merges(
-    reading: Reading,
-    this: TicketId,
-    tickets: Directory<'_>,
-) -> Result<Reading, Rejected> {
+fn check_merges(reading: &Reading, this: TicketId, tickets: Directory<'_>) -> Vec<Rejected> {
+    let mut rejected = Vec::new();
     for command in &reading.commands {
         let Command::Merge(target) = command else {
             continue;
         };
         let line = format!("#merge {target}");
         let problem = match tickets.status(*target) {
-            _ if *target == this => Some("a ticket cannot be merged into itself".to_string()),
-            None => Some(format!("there is no ticket #{target}")),
-            Some(Status::Resolved | Status::Closed) => {
-                Some(format!("ticket #{target} is closed; #reopen it first"))
-            }
+            _ if *target == this => Some(Phrase::both(
+                "a ticket cannot be merged into itself",
+                "tiket tidak bisa digabung ke dirinya sendiri",
+            )),
+            None => Some(Phrase::both(
+                format!("there is no ticket #{target}"),
+                format!("tidak ada tiket #{target}"),
+            )),
+            Some(Status::Resolved | Status::Closed) => Some(Phrase::both(
+                format!("ticket #{target} is closed; #reopen it first"),
+                format!("tiket #{target} sudah ditutup; #reopen dulu"),
+            )),
             Some(_) => None,
         };
         if let Some(reason) = problem {
-            return Err(Rejected { line, reason });
+            rejected.push(Rejected { line, reason });
         }
     }
-    Ok(reading)
+    rejected
 }
 
 /// The status commands of a mail, taken in order from the ticket's status, must each make
 /// sense (`#pending` on a resolved ticket does not): checked before any command is applied.
-fn check_transitions(reading: Reading, mut status: Status) -> Result<Reading, Rejected> {
+fn check_transitions(reading: &Reading, mut status: Status) -> Vec<Rejected> {
+    let mut rejected = Vec::new();
     for command in &reading.commands {
         let Some(asked) = status_transition(command) else {
             continue;
@@ -89,11 +103,21 @@ fn check_transitions(reading: Reading, mut status: Status) -> Result<Reading, Re
             Command::Merge(target) => format!("#merge {target}"),
             _ => asked.to_string(),
         };
-        status = status
-            .after(asked)
-            .map_err(|reason| Rejected { line, reason })?;
+        match status.after(asked) {
+            Ok(next) => status = next,
+            Err(reason) => rejected.push(Rejected {
+                line,
+                reason: Phrase::new(|language| match language {
+                    Language::En => reason.clone(),
+                    Language::Id => format!(
+                        "tiket ini {}; #reopen dulu",
+                        words::status(status, language)
+                    ),
+                }),
+            }),
+        }
     }
-    Ok(reading)
+    rejected
 }
 
 /// The status change a command asks for, if it asks for one: checked by
@@ -159,27 +183,40 @@ fn unverified(
     outgoing::send(step, desk, draft, now);
 }
 
-/// Commands that cannot be obeyed: nothing is applied, the agent is told which line.
+/// Commands that cannot be obeyed: nothing is applied, the agent is told every bad line
+/// and why, in their language.
 fn refuse(
     step: &mut Step,
     agent: &Agent,
-    rejected: Rejected,
+    rejected: Vec<Rejected>,
     text: &str,
     desk: &Desk,
     policy: &Policy,
     now: Timestamp,
 ) {
-    let mut vars = outgoing::vars(&step.ticket, desk, policy, agent_language(agent, desk));
+    let language = agent_language(agent, desk);
+    let mut vars = outgoing::vars(&step.ticket, desk, policy, language);
     vars.agent = agent.name.clone();
-    vars.line = rejected.line.clone();
-    vars.reason = rejected.reason.clone();
+    vars.refused = rejected
+        .iter()
+        .map(|r| RefusedLine {
+            line: r.line.clone(),
+            reason: r.reason.of(language).to_string(),
+        })
+        .collect();
+    if let Some(first) = vars.refused.first() {
+        vars.line = first.line.clone();
+        vars.reason = first.reason.clone();
+    }
     vars.text = text.to_string();
-    step.effects
-        .push(Effect::Record(Happening::CommandsRejected {
-            agent: agent.id.clone(),
-            line: rejected.line,
-            reason: rejected.reason,
-        }));
+    for refused in rejected {
+        step.effects
+            .push(Effect::Record(Happening::CommandsRejected {
+                agent: agent.id.clone(),
+                line: refused.line,
+                reason: refused.reason.of(Language::En).to_string(),
+            }));
+    }
     let draft = to_agent(
         agent,
         OutgoingKind::CommandError,
@@ -218,8 +255,28 @@ fn note(step: &mut Step, reading: &Reading, agent: &Agent) {
     if !reading.text.is_empty() || reading.commands.is_empty() {
         step.effects.push(Effect::Record(Happening::NoteAdded {
             agent: agent.id.clone(),
+            text: None,
         }));
     }
+}
+
+/// A mail of commands alone gets a short answer saying what was done, unless the
+/// commands already brought the agent a mail (a visit, say).
+fn confirm(step: &mut Step, reading: &Reading, agent: &Agent, policy: &Policy, now: Timestamp) {
+    let already_told = step
+        .effects
+        .iter()
+        .filter_map(Effect::as_mail)
+        .any(|m| agent.addresses.contains(&m.to.address));
+    if already_told || reading.lines.is_empty() {
+        return;
+    }
+    let lines = reading.lines.join(", ");
+    let text = Phrase::new(|language| match language {
+        Language::En => format!("Done: {lines}."),
+        Language::Id => format!("Sudah dijalankan: {lines}."),
+    });
+    notify_with(step, &text, &[agent], policy, now);
 }
 
 /// The agent's answer goes to the requester and the people in copy, from the desk
@@ -229,8 +286,8 @@ fn relay(step: &mut Step, agent: &Agent, text: &str, desk: &Desk, policy: &Polic
         return note(
             step,
             &Reading {
-                commands: Vec::new(),
                 text: text.to_string(),
+                ..Reading::default()
             },
             agent,
         );
@@ -279,6 +336,10 @@ fn apply(
     }
     match command {
         Command::Resolve | Command::Reopen | Command::Pending => {}
+        Command::NoteText(text) => step.effects.push(Effect::Record(Happening::NoteAdded {
+            agent: agent.id.clone(),
+            text: Some(text.clone()),
+        })),
         Command::Assign(who) => assign(step, who, agent, policy, now),
         Command::Escalate(reason) => {
             let reason = Phrase::new(|language| match (language, reason) {

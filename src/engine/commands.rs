@@ -1,10 +1,12 @@
 //! Commands by mail: `#close`, `#assign andi` … one per line at the top of an agent's
 //! reply, before the text, or `[close]`-style tags in the subject. A mail's commands are
-//! read and checked all together: one bad line rejects the whole mail's commands.
+//! read and checked all together: one bad line rejects the whole mail's commands, and
+//! the agent is told of every bad line at once, in their language.
 
 use crate::config::Policy;
 use crate::types::Priority;
 use crate::types::{AgentId, EmailAddress, TicketId, Tier};
+use crate::words::Phrase;
 
 /// Who `#assign` names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +45,9 @@ pub enum Command {
     },
     /// `#note`: the mail is an internal note.
     Note,
+    /// `#note <text>`: that text is an internal note; the rest of the mail is still the
+    /// public answer.
+    NoteText(String),
     /// `#merge <N>`: this ticket continues in ticket N (which must be open).
     Merge(TicketId),
     /// `#away`: the agent is away (not notified, not assigned) until `#back`.
@@ -73,7 +78,7 @@ pub struct Rejected {
     /// The offending line, as written.
     pub line: String,
     /// What is wrong with it.
-    pub reason: String,
+    pub reason: Phrase,
 }
 
 /// What an agent's mail asks for.
@@ -83,6 +88,8 @@ pub struct Reading {
     pub commands: Vec<Command>,
     /// The text after the command lines.
     pub text: String,
+    /// The command lines as written (subject tags as `#word`), for the confirmation.
+    pub lines: Vec<String>,
 }
 
 impl Reading {
@@ -93,11 +100,20 @@ impl Reading {
 }
 
 /// Reads the commands of an agent's mail: `[tag]`s in the subject, then `#` lines at the
-/// top of its new text. `Err` quotes the first line that cannot be obeyed.
-pub fn read(subject: &str, new_text: &str, policy: &Policy) -> Result<Reading, Rejected> {
+/// top of its new text. `Err` quotes every line that cannot be obeyed.
+pub fn read(subject: &str, new_text: &str, policy: &Policy) -> Result<Reading, Vec<Rejected>> {
     let mut commands = Vec::new();
+    let mut written = Vec::new();
+    let mut rejected = Vec::new();
+    let mut take = |line: &str| match parse_line(line, policy) {
+        Ok(command) => {
+            commands.push(command);
+            written.push(line.to_string());
+        }
+        Err(refused) => rejected.push(refused),
+    };
     for tag in subject_commands(subject) {
-        commands.push(parse_line(&tag, policy)?);
+        take(&tag);
     }
     let lines: Vec<&str> = new_text.lines().collect();
     let mut body_start = lines.len();
@@ -110,13 +126,21 @@ pub fn read(subject: &str, new_text: &str, policy: &Policy) -> Result<Reading, R
             body_start = i;
             break;
         }
-        commands.push(parse_line(trimmed, policy)?);
+        take(trimmed);
     }
     let text = lines[body_start.min(lines.len())..]
         .join("\n")
         .trim()
         .to_string();
-    Ok(Reading { commands, text })
+    if rejected.is_empty() {
+        Ok(Reading {
+            commands,
+            text,
+            lines: written,
+        })
+    } else {
+        Err(rejected)
+    }
 }
 
 /// `#word` at the start of a line; `#42` or `# heading` are text.
@@ -154,7 +178,7 @@ const KNOWN: [&str; 16] = [
 ];
 
 fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
-    let reject = |reason: String| Rejected {
+    let reject = |reason: Phrase| Rejected {
         line: line.to_string(),
         reason,
     };
@@ -167,14 +191,18 @@ fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
         if argument.is_empty() {
             Ok(command)
         } else {
-            Err(reject(format!("#{word} takes no argument")))
+            Err(reject(Phrase::both(
+                format!("#{word} takes no argument"),
+                format!("#{word} tidak memakai argumen"),
+            )))
         }
     };
     match word.as_str() {
         "close" | "resolve" => no_argument(Command::Resolve),
         "reopen" => no_argument(Command::Reopen),
         "pending" => no_argument(Command::Pending),
-        "note" => no_argument(Command::Note),
+        "note" if argument.is_empty() => Ok(Command::Note),
+        "note" => Ok(Command::NoteText(argument.to_string())),
         "escalate" => Ok(Command::Escalate(
             (!argument.is_empty()).then(|| argument.to_string()),
         )),
@@ -183,14 +211,18 @@ fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
         "priority" => Priority::parse(argument)
             .map(Command::Priority)
             .ok_or_else(|| {
-                reject(format!(
-                    "unknown priority {argument:?}; use low, normal, high or urgent"
+                reject(Phrase::both(
+                    format!("unknown priority {argument:?}; use low, normal, high or urgent"),
+                    format!(
+                        "prioritas {argument:?} tidak dikenal; pakai low, normal, high atau urgent"
+                    ),
                 ))
             }),
         "category" if !argument.is_empty() => Ok(Command::Category(argument.to_lowercase())),
-        "category" => Err(reject(
-            "#category needs a name, for example #category printer".into(),
-        )),
+        "category" => Err(reject(Phrase::both(
+            "#category needs a name, for example #category printer",
+            "#category perlu nama, misalnya #category printer",
+        ))),
         "cc" => cc(argument).map_err(reject),
         "away" => no_argument(Command::Away),
         "back" => no_argument(Command::Back),
@@ -201,17 +233,23 @@ fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
             .parse::<u64>()
             .map(|n| Command::Merge(TicketId(n)))
             .map_err(|_| {
-                reject(format!(
-                    "#merge needs a ticket number, for example #merge 42; {argument:?} is not one"
+                reject(Phrase::both(
+                    format!(
+                        "#merge needs a ticket number, for example #merge 42; {argument:?} is not one"
+                    ),
+                    format!(
+                        "#merge perlu nomor tiket, misalnya #merge 42; {argument:?} bukan nomor tiket"
+                    ),
                 ))
             }),
-        _ => Err(reject(format!(
-            "unknown command #{word}; see the list at the end of the notification"
+        _ => Err(reject(Phrase::both(
+            format!("unknown command #{word}; see the list at the end of the notification"),
+            format!("perintah #{word} tidak dikenal; lihat daftar di akhir notifikasi"),
         ))),
     }
 }
 
-fn assign(argument: &str, policy: &Policy) -> Result<Command, String> {
+fn assign(argument: &str, policy: &Policy) -> Result<Command, Phrase> {
     if argument.eq_ignore_ascii_case("me") {
         return Ok(Command::Assign(Assignee::Me));
     }
@@ -220,19 +258,31 @@ fn assign(argument: &str, policy: &Policy) -> Result<Command, String> {
         .iter()
         .find(|a| a.id.0.eq_ignore_ascii_case(argument) || a.name.eq_ignore_ascii_case(argument));
     match agent {
-        Some(agent) if agent.away => Err(format!("{} is away", agent.name)),
+        Some(agent) if agent.away => Err(Phrase::both(
+            format!("{} is away", agent.name),
+            format!("{} sedang tidak bertugas", agent.name),
+        )),
         Some(agent) => Ok(Command::Assign(Assignee::Agent(agent.id.clone()))),
-        None if argument.is_empty() => Err("#assign needs an agent, or me".into()),
-        None => Err(format!("no agent named {argument:?}")),
+        None if argument.is_empty() => Err(Phrase::both(
+            "#assign needs an agent, or me",
+            "#assign perlu nama agen, atau me",
+        )),
+        None => Err(Phrase::both(
+            format!("no agent named {argument:?}"),
+            format!("tidak ada agen bernama {argument:?}"),
+        )),
     }
 }
 
-fn forward(argument: &str) -> Result<Command, String> {
+fn forward(argument: &str) -> Result<Command, Phrase> {
     let (address, text) = argument
         .split_once(char::is_whitespace)
         .unwrap_or((argument, ""));
     let to = EmailAddress::parse(address.trim_matches(|c| c == '<' || c == '>'))
-        .ok_or_else(|| format!("#forward needs an address first, for example #forward engineer@example.com; {address:?} is not one"))?;
+        .ok_or_else(|| Phrase::both(
+            format!("#forward needs an address first, for example #forward engineer@example.com; {address:?} is not one"),
+            format!("#forward perlu alamat email lebih dulu, misalnya #forward teknisi@example.com; {address:?} bukan alamat"),
+        ))?;
     Ok(Command::Forward {
         to,
         text: text.trim().to_string(),
@@ -240,23 +290,30 @@ fn forward(argument: &str) -> Result<Command, String> {
 }
 
 /// `2026-11-25 09:00 [2h] [note]`.
-fn visit(argument: &str) -> Result<Command, String> {
-    let usage = "write #visit 2026-11-25 09:00 [2h] [note]";
+fn visit(argument: &str) -> Result<Command, Phrase> {
+    let usage = "#visit 2026-11-25 09:00 [2h] [note]";
     let mut words = argument.split_whitespace();
     let (Some(day), Some(time)) = (words.next(), words.next()) else {
-        return Err(format!("#visit needs a date and a time: {usage}"));
+        return Err(Phrase::both(
+            format!("#visit needs a date and a time: write {usage}"),
+            format!("#visit perlu tanggal dan jam: tulis {usage}"),
+        ));
     };
-    let start: jiff::civil::DateTime = format!("{day}T{time}")
-        .parse()
-        .map_err(|_| format!("{day} {time} is not a date and time: {usage}"))?;
+    let start: jiff::civil::DateTime = format!("{day}T{time}").parse().map_err(|_| {
+        Phrase::both(
+            format!("{day} {time} is not a date and time: write {usage}"),
+            format!("{day} {time} bukan tanggal dan jam: tulis {usage}"),
+        )
+    })?;
     let rest: Vec<&str> = words.collect();
     let (duration, note_words) = match rest.first().map(|w| humantime::parse_duration(w)) {
         Some(Ok(duration)) => (duration, &rest[1..]),
         _ => (std::time::Duration::from_secs(3600), &rest[..]),
     };
     if duration.is_zero() || duration > std::time::Duration::from_secs(7 * 86400) {
-        return Err(format!(
-            "a visit lasts between a minute and a week: {usage}"
+        return Err(Phrase::both(
+            format!("a visit lasts between a minute and a week: write {usage}"),
+            format!("kunjungan berlangsung antara satu menit dan satu minggu: tulis {usage}"),
         ));
     }
     Ok(Command::Visit {
@@ -266,28 +323,41 @@ fn visit(argument: &str) -> Result<Command, String> {
     })
 }
 
-fn tier(argument: &str) -> Result<Command, String> {
+fn tier(argument: &str) -> Result<Command, Phrase> {
     match argument.parse::<u8>() {
         Ok(n @ 1..=3) => Ok(Command::Tier(Tier(n))),
-        _ => Err(format!("tier {argument:?} does not exist; use 1, 2 or 3")),
+        _ => Err(Phrase::both(
+            format!("tier {argument:?} does not exist; use 1, 2 or 3"),
+            format!("level {argument:?} tidak ada; pakai 1, 2 atau 3"),
+        )),
     }
 }
 
-fn cc(argument: &str) -> Result<Command, String> {
+fn cc(argument: &str) -> Result<Command, Phrase> {
     let (mut add, mut remove) = (Vec::new(), Vec::new());
     for word in argument.split_whitespace() {
         let (list, address) = match word.as_bytes().first() {
             Some(b'+') => (&mut add, &word[1..]),
             Some(b'-') => (&mut remove, &word[1..]),
-            _ => return Err(format!("write +{word} to add or -{word} to remove")),
+            _ => {
+                return Err(Phrase::both(
+                    format!("write +{word} to add or -{word} to remove"),
+                    format!("tulis +{word} untuk menambah atau -{word} untuk menghapus"),
+                ))
+            }
         };
-        list.push(
-            EmailAddress::parse(address)
-                .ok_or_else(|| format!("{address:?} is not a mail address"))?,
-        );
+        list.push(EmailAddress::parse(address).ok_or_else(|| {
+            Phrase::both(
+                format!("{address:?} is not a mail address"),
+                format!("{address:?} bukan alamat email"),
+            )
+        })?);
     }
     if add.is_empty() && remove.is_empty() {
-        return Err("#cc needs +address or -address".into());
+        return Err(Phrase::both(
+            "#cc needs +address or -address",
+            "#cc perlu +alamat atau -alamat",
+        ));
     }
     Ok(Command::Cc { add, remove })
 }
@@ -297,7 +367,7 @@ mod tests {
     use super::*;
     use crate::config::policy::test_policy;
 
-    fn read_text(text: &str) -> Result<Reading, Rejected> {
+    fn read_text(text: &str) -> Result<Reading, Vec<Rejected>> {
         read("Re: [HD #42] Printer", text, &test_policy())
     }
 
@@ -358,13 +428,41 @@ mod tests {
             ("#forward please look", "needs an address"),
         ] {
             let rejected = read_text(&format!("#note\n{text}\nhello")).expect_err(text);
-            assert_eq!(rejected.line, text);
-            assert!(
-                rejected.reason.contains(fragment),
-                "{text}: {}",
-                rejected.reason
-            );
+            assert_eq!(rejected.len(), 1);
+            assert_eq!(rejected[0].line, text);
+            let reason = rejected[0].reason.of(crate::types::Language::En);
+            assert!(reason.contains(fragment), "{text}: {reason}");
+            let alasan = rejected[0].reason.of(crate::types::Language::Id);
+            assert_ne!(alasan, reason, "{text}: said in Indonesian too");
         }
+    }
+
+    #[test]
+    fn every_bad_line_is_reported_not_only_the_first() {
+        let rejected = read(
+            "Re: [HD #42] Printer [tier 9]",
+            "#priority whenever\n#priority high\n#frobnicate\n\nOn it.",
+            &test_policy(),
+        )
+        .expect_err("three bad lines");
+        let lines: Vec<&str> = rejected.iter().map(|r| r.line.as_str()).collect();
+        assert_eq!(lines, ["#tier 9", "#priority whenever", "#frobnicate"]);
+    }
+
+    #[test]
+    fn a_note_with_text_leaves_the_rest_public() {
+        let reading =
+            read_text("#note pelanggan VIP, hati-hati\n#priority high\n\nSudah kami cek.")
+                .expect("valid");
+        assert_eq!(
+            reading.commands,
+            [
+                Command::NoteText("pelanggan VIP, hati-hati".into()),
+                Command::Priority(Priority::High)
+            ]
+        );
+        assert!(!reading.is_note());
+        assert_eq!(reading.text, "Sudah kami cek.");
     }
 
     #[test]

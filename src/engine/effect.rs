@@ -153,6 +153,10 @@ pub enum Happening {
     NoteAdded {
         /// Who.
         agent: AgentId,
+        /// The note, when written on a `#note` line of a public answer (a whole mail
+        /// that is a note is the ticket's message itself).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
     },
     /// A field of the ticket changed.
     Changed {

@@ -553,7 +553,7 @@ fn a_tier_three_engineer_schedules_a_visit_with_an_invitation() {
     assert!(refused.ticket.visits.is_empty());
     assert!(mails_to(&refused, "eko@example.com")[0]
         .body
-        .contains("tier 3"));
+        .contains("level 3"));
     ticket.tier = Tier(3);
     let step = agent_writes(
         &policy,

@@ -400,8 +400,16 @@ fn escalation_moves_up_one_tier_and_tells_the_next_tier() {
         .iter()
         .map(|m| m.to.address.as_str())
         .collect();
-    assert_eq!(told, ["rina@example.com"]);
+    // Rina takes it; Andi, whose mail held nothing but the command, hears it was done.
+    assert_eq!(told, ["rina@example.com", "andi@example.com"]);
     assert!(notifications(&step)[0].body.contains("needs a specialist"));
+    assert!(
+        notifications(&step)[1]
+            .body
+            .contains("Sudah dijalankan: #escalate needs a specialist."),
+        "{}",
+        notifications(&step)[1].body
+    );
 }
 
 #[test]
@@ -474,9 +482,9 @@ fn merge_closes_this_ticket_into_an_open_one_and_refuses_the_rest() {
         }]
     );
     for (line, reason) in [
-        ("#merge 8", "is closed"),
-        ("#merge 9", "no ticket #9"),
-        ("#merge 42", "itself"),
+        ("#merge 8", "sudah ditutup"),
+        ("#merge 9", "tidak ada tiket #9"),
+        ("#merge 42", "dirinya sendiri"),
     ] {
         let step = andi_writes(&format!("#priority high\r\n{line}"));
         let errors = of_kind(&step, OutgoingKind::CommandError);
@@ -578,7 +586,7 @@ fn pending_on_a_resolved_ticket_is_refused_until_it_is_reopened() {
     assert_eq!(refused.ticket.status, Status::Resolved);
     let errors = of_kind(&refused, OutgoingKind::CommandError);
     assert!(
-        errors[0].body.contains("#reopen it first"),
+        errors[0].body.contains("tiket ini selesai; #reopen dulu"),
         "{}",
         errors[0].body
     );

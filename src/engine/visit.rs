@@ -65,42 +65,57 @@ use crate::words::{self, Phrase};
 
 /// `#visit` is for engineers at the last tier, at a time still to come.
 pub(super) fn check(
-    reading: Reading,
+    reading: &Reading,
     ticket: &Ticket,
     agent: &Agent,
     desk: &Desk,
     now: Timestamp,
-) -> Result<Reading, Rejected> {
+) -> Vec<Rejected> {
+    let mut rejected = Vec::new();
     for command in &reading.commands {
         let Command::Visit { start, .. } = command else {
             continue;
         };
-        let line = format!("#visit {start}");
-        let reject = |reason: String| Rejected {
-            line: line.clone(),
-            reason,
+        let reason = if ticket.tier != LAST_TIER {
+            Some(Phrase::both(
+                format!(
+                    "visits are scheduled at tier 3; this ticket is at tier {} (#escalate first)",
+                    ticket.tier.0
+                ),
+                format!(
+                    "kunjungan dijadwalkan di level 3; tiket ini di level {} (#escalate dulu)",
+                    ticket.tier.0
+                ),
+            ))
+        } else if agent.tier != LAST_TIER {
+            Some(Phrase::both(
+                "only tier-3 engineers schedule visits",
+                "hanya teknisi level 3 yang menjadwalkan kunjungan",
+            ))
+        } else {
+            match desk.calendar.instant_of(*start) {
+                None => Some(Phrase::both(
+                    format!("{start} does not exist in the desk's time zone"),
+                    format!("{start} tidak ada di zona waktu desk"),
+                )),
+                Some(at) if at <= now => Some(Phrase::new(|language| {
+                    let when = words::date_time(at, &desk.calendar, language);
+                    match language {
+                        Language::En => format!("{when} is in the past"),
+                        Language::Id => format!("{when} sudah lewat"),
+                    }
+                })),
+                Some(_) => None,
+            }
         };
-        if ticket.tier != LAST_TIER {
-            return Err(reject(format!(
-                "visits are scheduled at tier 3; this ticket is at tier {} (#escalate first)",
-                ticket.tier.0
-            )));
-        }
-        if agent.tier != LAST_TIER {
-            return Err(reject("only tier-3 engineers schedule visits".into()));
-        }
-        let at = desk
-            .calendar
-            .instant_of(*start)
-            .ok_or_else(|| reject(format!("{start} does not exist in the desk's time zone")))?;
-        if at <= now {
-            return Err(reject(format!(
-                "{} is in the past",
-                desk.calendar.format(at)
-            )));
+        if let Some(reason) = reason {
+            rejected.push(Rejected {
+                line: format!("#visit {start}"),
+                reason,
+            });
         }
     }
-    Ok(reading)
+    rejected
 }
 
 /// Schedules the visit: the customer gets the confirmation with the invitation, the
