@@ -1,7 +1,8 @@
 //! Which ticket a message belongs to: subject tag → In-Reply-To → References → new.
 //!
 //! Pure: it reads the store only through `ThreadLookup`. A tag is easy to guess, so a
-//! person's mail is added to a ticket only when its sender takes part in that ticket;
+//! person's mail is added to a ticket only when its sender takes part in that ticket, or
+//! is a colleague of its requester (same organisation's domain, never a free-mail one);
 //! otherwise it opens a new ticket linked to the old one.
 
 use crate::mail::{Class, Mail};
@@ -68,6 +69,51 @@ pub trait ThreadLookup {
     fn participants(&self, ticket: TicketId) -> Result<Option<Vec<EmailAddress>>, Self::Error>;
     /// The ticket a stored message belongs to.
     fn ticket_of(&self, message: &MessageId) -> Result<Option<TicketId>, Self::Error>;
+    /// The address of a ticket's requester.
+    fn requester(&self, ticket: TicketId) -> Result<Option<EmailAddress>, Self::Error>;
+}
+
+/// Mail domains anyone can have an address at: sharing one says nothing about working
+/// together.
+const FREE_MAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "yahoo.co.id",
+    "ymail.com",
+    "rocketmail.com",
+    "outlook.com",
+    "outlook.co.id",
+    "hotmail.com",
+    "hotmail.co.id",
+    "live.com",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.com",
+    "gmx.net",
+    "mail.com",
+    "zoho.com",
+    "yandex.com",
+    "yandex.ru",
+    "mail.ru",
+    "qq.com",
+    "163.com",
+    "126.com",
+];
+
+/// Whether two addresses are at the same organisation: one domain, not a free-mail one.
+pub fn are_colleagues(a: &EmailAddress, b: &EmailAddress) -> bool {
+    let domain = a.domain();
+    !domain.is_empty()
+        && domain.eq_ignore_ascii_case(b.domain())
+        && !FREE_MAIL
+            .iter()
+            .any(|free| free.eq_ignore_ascii_case(domain))
 }
 
 /// Decides where a message goes. `tags` are the desks' subject tag prefixes.
@@ -162,8 +208,9 @@ fn tagged_ticket<L: ThreadLookup>(
     Ok(first)
 }
 
-/// A person may join a ticket only as one of its participants. Automatic mail found by
-/// its headers (an out-of-office, a bounce) is filed with the ticket it answers: it carries
+/// A person may join a ticket as one of its participants, or as a colleague of its
+/// requester answering in its thread (by tag or In-Reply-To). Automatic mail found by its
+/// headers (an out-of-office, a bounce) is filed with the ticket it answers: it carries
 /// no authority and is never answered. A tag alone, though, is a guess anyone can make.
 fn may_join<L: ThreadLookup>(
     mail: &Mail,
@@ -178,9 +225,17 @@ fn may_join<L: ThreadLookup>(
     let Some(sender) = mail.from.as_ref().map(|c| &c.address) else {
         return Ok(false);
     };
-    Ok(lookup
+    if lookup
         .participants(ticket)?
-        .is_some_and(|people| people.contains(sender)))
+        .is_some_and(|people| people.contains(sender))
+    {
+        return Ok(true);
+    }
+    let in_thread = matches!(matched_by, MatchedBy::Tag | MatchedBy::InReplyTo);
+    Ok(in_thread
+        && lookup
+            .requester(ticket)?
+            .is_some_and(|requester| are_colleagues(sender, &requester)))
 }
 
 /// Every ticket number tagged in a subject, in order: `[HD #42]`, `[hd#42]`, `[ #42 ]`.
@@ -230,12 +285,19 @@ mod tests {
         fn ticket_of(&self, message: &MessageId) -> Result<Option<TicketId>, Self::Error> {
             Ok(self.messages.get(message.as_str()).map(|t| TicketId(*t)))
         }
+        fn requester(&self, ticket: TicketId) -> Result<Option<EmailAddress>, Self::Error> {
+            let people = self.tickets.get(&ticket.0);
+            Ok(people
+                .and_then(|p| p.first())
+                .and_then(|p| EmailAddress::parse(p)))
+        }
     }
 
     fn world() -> Fake {
         let mut fake = Fake::default();
         fake.tickets.insert(7, vec!["budi@example.id"]);
         fake.tickets.insert(8, vec!["sari@example.id"]);
+        fake.tickets.insert(9, vec!["rudi@gmail.com"]);
         fake.messages.insert("first@example.id", 7);
         fake.messages.insert("ack7@loket", 7);
         fake.messages.insert("first@sari", 8);
@@ -324,6 +386,37 @@ mod tests {
             matched_by: MatchedBy::NewNotParticipant,
         };
         assert_eq!(p, expected);
+    }
+
+    #[test]
+    fn a_colleague_of_the_requester_joins_by_tag_or_reply() {
+        let by_tag = place("From: sari@example.id\r\nSubject: Re: [HD #7] printer");
+        assert_eq!(by_tag, existing(7, MatchedBy::Tag));
+        let by_reply = place(
+            "From: Dewi <dewi@example.id>\r\nSubject: Re: x\r\nIn-Reply-To: <first@example.id>",
+        );
+        assert_eq!(by_reply, existing(7, MatchedBy::InReplyTo));
+        // Only References, an old thread somewhere below: not enough.
+        let by_references =
+            place("From: dewi@example.id\r\nSubject: x\r\nReferences: <first@example.id>");
+        assert!(matches!(by_references, Placement::New { .. }));
+    }
+
+    #[test]
+    fn a_free_mail_domain_or_another_domain_makes_nobody_a_colleague() {
+        let free = place("From: andre@gmail.com\r\nSubject: Re: [HD #9] laptop");
+        assert_eq!(
+            free,
+            Placement::New {
+                linked_to: Some(TicketId(9)),
+                matched_by: MatchedBy::NewNotParticipant,
+            }
+        );
+        let sub = place("From: x@mail.example.id\r\nSubject: Re: [HD #7] printer");
+        assert!(
+            matches!(sub, Placement::New { .. }),
+            "a subdomain is another domain"
+        );
     }
 
     #[test]

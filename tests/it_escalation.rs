@@ -576,7 +576,10 @@ fn an_indonesian_desk_writes_indonesian_from_the_first_mail_to_the_visit() {
     // Rina sends it on to the engineers; Eko schedules a visit.
     answer(&desk, RINA, &rina, "#escalate perlu kunjungan ke lokasi");
     let mail = desk.settle("escalated by Rina", [2, 2, 2, 2, 1]);
-    mail.with(RINA, "Sudah dijalankan: #escalate perlu kunjungan ke lokasi.");
+    mail.with(
+        RINA,
+        "Sudah dijalankan: #escalate perlu kunjungan ke lokasi.",
+    );
     let eko = mail.with(EKO, "Dinaikkan dari level 2 ke level 3").clone();
     let visit = jiff::Timestamp::from_second((desk.daemon_now() + 2 * 86400) / 60 * 60)
         .expect("a time in range");

@@ -1139,3 +1139,59 @@ Pada Sen, 23 Nov 2026 pukul 09.12 Support <support@example.com> menulis:\r\n\
     );
     assert!(!shown.contains("laporan Anda sudah kami terima"), "{shown}");
 }
+
+#[test]
+fn a_colleague_joins_the_ticket_but_free_mail_and_other_domains_open_linked_ones() {
+    let sandbox = Sandbox::new();
+    deliver_raw(
+        &sandbox,
+        &mail(
+            "Budi <budi@majujaya.co.id>",
+            "Printer lantai 3 macet",
+            "m1@majujaya.co.id",
+            &[],
+            "Printer di lantai 3 macet lagi.",
+        ),
+    );
+    let colleague = mail(
+        "Dewi <dewi@majujaya.co.id>",
+        "Re: Printer lantai 3 macet [HD #1]",
+        "m2@majujaya.co.id",
+        &[],
+        "Printer yang sama juga tidak bisa scan.",
+    );
+    deliver_raw(&sandbox, &colleague);
+    for (from, id) in [
+        ("Andre <andre.majujaya@gmail.com>", "m3@gmail.com"),
+        ("Tono <tono@vendor.example>", "m4@vendor.example"),
+    ] {
+        deliver_raw(
+            &sandbox,
+            &mail(
+                from,
+                "Re: Printer lantai 3 macet [HD #1]",
+                id,
+                &[],
+                "Ada kabar?",
+            ),
+        );
+    }
+    let first = sandbox.ticket(1);
+    assert_eq!(inbound(&first).len(), 2, "Dewi's mail joined: {first:#}");
+    let cc: Vec<&str> = first["cc"]
+        .as_array()
+        .expect("cc")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(cc, ["dewi@majujaya.co.id"], "she gets the answers in copy");
+    assert_eq!(sandbox.tickets().len(), 3);
+    for id in [2, 3] {
+        let linked = sandbox.ticket(id);
+        assert_eq!(linked["linked_to"], 1, "{linked:#}");
+        assert_eq!(
+            placements(&linked)[0],
+            ("inbound".to_string(), "new-not-participant".to_string())
+        );
+    }
+}

@@ -85,12 +85,20 @@ fn take_part(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy) {
     if mail.has_own_message_id {
         ticket.last_customer_message = Some(mail.message_id.clone());
     }
-    if let Some(from) = &mail.from {
-        ticket.add_participant(&from.address);
-    }
     let staff = |c: &&Contact| {
         policy.is_own_address(&c.address) || policy.agent_by_address(&c.address).is_some()
     };
+    if let Some(from) = &mail.from {
+        ticket.add_participant(&from.address);
+        // A colleague of the requester who joined gets the answers in copy.
+        let is_requester = ticket
+            .requester
+            .as_ref()
+            .is_some_and(|r| r.address == from.address);
+        if !is_requester && !staff(&from) {
+            ticket.add_cc(&from.address);
+        }
+    }
     for contact in mail.cc.iter().filter(|c| !staff(c)) {
         ticket.add_participant(&contact.address);
         let is_requester = ticket

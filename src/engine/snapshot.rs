@@ -83,6 +83,14 @@ impl ThreadLookup for Snapshot {
             .map(|t| [t.participants.as_slice(), &t.specialists].concat()))
     }
 
+    fn requester(&self, ticket: TicketId) -> Result<Option<EmailAddress>, Infallible> {
+        Ok(self
+            .tickets
+            .get(&ticket)
+            .and_then(|t| t.requester.as_ref())
+            .map(|c| c.address.clone()))
+    }
+
     fn ticket_of(&self, message: &MessageId) -> Result<Option<TicketId>, Infallible> {
         Ok(self
             .messages
