@@ -111,6 +111,16 @@ pub struct MailVars {
     pub reminder: bool,
     /// The next SLA deadline, e.g. `first response Mon 30 Nov 2026 10:00 WIB`, or empty.
     pub due: String,
+    /// Who wrote the mail a notification is about, `Dewi <dewi@example.id>`, or empty.
+    pub author: String,
+    /// Whether that is the ticket's requester (else a colleague or someone in copy).
+    pub author_is_requester: bool,
+    /// The people in copy of the ticket's answers, comma-separated, or empty.
+    pub cc: String,
+    /// The files of the mail a notification is about, `scan.pdf (120 KB), …`, or empty.
+    pub attachments: String,
+    /// Whether that mail reopened a resolved ticket.
+    pub reopened: bool,
 }
 
 impl MailVars {
@@ -141,6 +151,11 @@ impl MailVars {
             note: "Bring a spare fuser".into(),
             reminder: false,
             due: "first response Mon 30 Nov 2026 10:00 WIB".into(),
+            author: "Dewi <dewi@example.id>".into(),
+            author_is_requester: false,
+            cc: "dewi@example.id".into(),
+            attachments: "scan.pdf (120 KB)".into(),
+            reopened: true,
         }
     }
 }

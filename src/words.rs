@@ -157,6 +157,28 @@ pub fn duration(length: Duration, language: Language) -> String {
     parts.join(" ")
 }
 
+/// A file size: "820 bytes", "120 KB", "2.4 MB" ("2,4 MB" in Indonesian).
+pub fn size(bytes: usize, language: Language) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    let text = if bytes < 1024 {
+        return match language {
+            Language::En => format!("{bytes} bytes"),
+            Language::Id => format!("{bytes} byte"),
+        };
+    } else if b < KB * KB {
+        format!("{:.0} KB", b / KB)
+    } else if b < KB * KB * KB {
+        format!("{:.1} MB", b / KB / KB)
+    } else {
+        format!("{:.1} GB", b / KB / KB / KB)
+    };
+    match language {
+        Language::En => text,
+        Language::Id => text.replace('.', ","),
+    }
+}
+
 /// The line above a quoted message: "On …, Budi wrote:", "Pada …, Budi menulis:".
 pub fn attribution(date: &str, author: &str, language: Language) -> String {
     match language {

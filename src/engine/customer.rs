@@ -14,7 +14,8 @@ use crate::config::policy::{Agent, Policy};
 use crate::mail::Class;
 use crate::templates::TemplateKind;
 use crate::types::{Contact, Timestamp};
-use crate::words::Phrase;
+use crate::mail::parse::Attachment;
+use crate::words::{self, Phrase};
 
 pub(super) fn on_customer_mail(
     step: &mut Step,
@@ -55,15 +56,17 @@ pub(super) fn on_customer_mail(
             );
         }
         let agents = in_charge(step, inbound.staff, policy);
-        notify(step, inbound, &agents, policy, now);
+        notify(step, inbound, &agents, false, policy, now);
         return;
     }
     if visit::on_customer_answer(step, inbound, policy, now) {
         return;
     }
+    let was_finished = step.ticket.status.is_finished();
     reopen_unless_thanks(step, inbound, now);
+    let reopened = was_finished && !step.ticket.status.is_finished();
     if let Some(assignee) = present_assignee(step, inbound.staff, policy) {
-        notify(step, inbound, &[assignee], policy, now);
+        notify(step, inbound, &[assignee], reopened, policy, now);
     }
 }
 
@@ -196,27 +199,52 @@ pub(super) fn in_charge<'p>(step: &Step, staff: Staff<'_>, policy: &'p Policy) -
     }
 }
 
-/// Sends each agent the customer's new text, with a Reply-To signed for them.
-pub(super) fn notify(
+/// Sends each agent the customer's new text, who wrote it, its files and whether it
+/// reopened the ticket, with a Reply-To signed for them.
+fn notify(
     step: &mut Step,
     inbound: &Inbound<'_>,
     agents: &[&Agent],
+    reopened: bool,
     policy: &Policy,
     now: Timestamp,
 ) {
-    notify_with(
-        step,
-        &Phrase::same(&inbound.mail.new_text),
-        agents,
-        policy,
-        now,
-    );
+    let mail = inbound.mail;
+    let about = About {
+        author: mail.from.as_ref(),
+        attachments: &mail.attachments,
+        reopened,
+    };
+    let text = Phrase::same(&mail.new_text);
+    notify_each(step, &text, &about, agents, policy, now);
+}
+
+/// What a notification says about the mail that caused it.
+#[derive(Default)]
+struct About<'a> {
+    /// Who wrote it.
+    author: Option<&'a Contact>,
+    /// Its files.
+    attachments: &'a [Attachment],
+    /// Whether it reopened the ticket.
+    reopened: bool,
 }
 
 /// Sends each agent a notification quoting `text`, in the agent's language.
 pub(super) fn notify_with(
     step: &mut Step,
     text: &Phrase,
+    agents: &[&Agent],
+    policy: &Policy,
+    now: Timestamp,
+) {
+    notify_each(step, text, &About::default(), agents, policy, now);
+}
+
+fn notify_each(
+    step: &mut Step,
+    text: &Phrase,
+    about: &About<'_>,
     agents: &[&Agent],
     policy: &Policy,
     now: Timestamp,
@@ -230,6 +258,21 @@ pub(super) fn notify_with(
         let mut vars = outgoing::vars(&step.ticket, desk, policy, language);
         vars.agent = agent.name.clone();
         vars.text = text.of(language).to_string();
+        if let Some(author) = about.author {
+            vars.author = outgoing::display(author);
+            vars.author_is_requester = step
+                .ticket
+                .requester
+                .as_ref()
+                .is_some_and(|r| r.address == author.address);
+        }
+        vars.attachments = about
+            .attachments
+            .iter()
+            .map(|a| format!("{} ({})", a.name, words::size(a.size, language)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        vars.reopened = about.reopened;
         let reply_address = super::trust::reply_address(
             &desk.address,
             step.ticket.id,

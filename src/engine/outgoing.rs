@@ -113,7 +113,21 @@ pub fn vars(ticket: &Ticket, desk: &Desk, policy: &Policy, language: Language) -
             .and_then(|id| policy.agent(id))
             .map_or(String::new(), |a| a.name.clone()),
         due: next_deadline(ticket, desk, language),
+        cc: ticket
+            .cc
+            .iter()
+            .map(|a| a.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
         ..MailVars::default()
+    }
+}
+
+/// A contact as a header shows it: `Budi <budi@example.id>`, or the bare address.
+pub fn display(contact: &Contact) -> String {
+    match &contact.name {
+        Some(name) => format!("{name} <{}>", contact.address),
+        None => contact.address.to_string(),
     }
 }
 

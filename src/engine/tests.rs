@@ -434,6 +434,36 @@ fn a_customer_follow_up_reopens_a_resolved_ticket_but_thanks_do_not() {
 }
 
 #[test]
+fn a_notification_names_the_colleague_who_wrote_the_copies_the_files_and_the_reopening() {
+    let mut resolved = andi_writes("#close\r\nFixed.").ticket;
+    resolved.assignee = Some(crate::types::AgentId("andi".into()));
+    let policy = policy();
+    let mail = parse(
+        b"From: Dewi <dewi@example.id>\r\nSubject: Re: [HD #42]\r\nMessage-ID: <d@example.id>\r\n\
+MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nMacet lagi, foto terlampir.\r\n\
+--b\r\nContent-Type: image/jpeg; name=\"foto.jpg\"\r\nContent-Disposition: attachment; filename=\"foto.jpg\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8U\r\n--b--\r\n",
+    );
+    let inbound = kit::person(&mail, MatchedBy::Tag, Author::Customer);
+    let step = step(&resolved, Event::Mail(inbound), &policy, Timestamp(NOW.0 + 900));
+    assert_eq!(step.ticket.status, Status::Open);
+    let notice = notifications(&step);
+    assert_eq!(notice.len(), 1);
+    let body = &notice[0].body;
+    for expected in [
+        "Dari: Dewi <dewi@example.id>, dalam salinan (pelapor: Budi <budi@example.id>)",
+        "Cc: sari@example.id, dewi@example.id",
+        "Pelanggan membuka kembali tiket ini.",
+        "Macet lagi, foto terlampir.",
+        "Lampiran: foto.jpg (51 byte)",
+        "#merge <tiket>",
+    ] {
+        assert!(body.contains(expected), "{expected:?} in:\n{body}");
+    }
+}
+
+#[test]
 fn a_forward_goes_to_the_specialist_and_their_answer_is_a_note_for_the_agents() {
     let step1 = andi_writes("#forward tech@vendor.example Please check the fuser unit.");
     let forwards = of_kind(&step1, OutgoingKind::Forward);
