@@ -252,8 +252,31 @@ fn add_file(env: &mut Environment<'static>, folder: &Path, name: &str) -> Result
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let sample = MailVars::sample();
     let template = env.get_template(name).map_err(|e| e.to_string())?;
+    let known = known_variables(&sample);
+    let mut unknown: Vec<String> = template
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|v| !known.contains(v))
+        .collect();
+    if !unknown.is_empty() {
+        unknown.sort();
+        let names: Vec<String> = unknown.iter().map(|v| format!("{{{{ {v} }}}}")).collect();
+        return Err(format!(
+            "{}: unknown variable {}; the variables are listed in the README under Configuration",
+            path.display(),
+            names.join(", ")
+        ));
+    }
     template
         .render(sample)
         .map(drop)
         .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The names a template may use: the fields of `MailVars`.
+fn known_variables(sample: &MailVars) -> Vec<String> {
+    match serde_json::to_value(sample) {
+        Ok(serde_json::Value::Object(fields)) => fields.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
 }

@@ -3,7 +3,7 @@
 //! Each section is read on its own so that a mistake in one does not hide the
 //! mistakes in the others; every problem names the key it concerns.
 
-use super::policy::{Desk, IntakePolicy, Limits, Policy, SpoolPolicy, TransportPolicy};
+use super::policy::{Agent, Desk, IntakePolicy, Limits, Policy, SpoolPolicy, TransportPolicy};
 use super::raw;
 use crate::secret::Secret;
 use crate::templates::Templates;
@@ -85,8 +85,12 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
         .iter()
         .filter_map(|r| r.actions.acknowledgement.clone())
         .collect();
+    let readers = Readers {
+        desks: &desks,
+        agents: &agents,
+    };
     let templates =
-        templates.and_then(|t| load_templates(&t, config_dir, &desks, &variants, &mut problems));
+        templates.and_then(|t| load_templates(&t, config_dir, &readers, &variants, &mut problems));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -447,24 +451,39 @@ fn check_unique_desks(desks: &[Desk], problems: &mut Vec<Problem>) {
     }
 }
 
+/// Who reads Loket's mails, and so in which languages templates are needed.
+struct Readers<'a> {
+    desks: &'a [Desk],
+    agents: &'a [Agent],
+}
+
+impl Readers<'_> {
+    /// Every language a desk or an agent reads.
+    fn languages(&self) -> Vec<Language> {
+        let desks = self.desks.iter().map(|d| d.language);
+        let agents = self.agents.iter().filter_map(|a| a.language);
+        let mut languages: Vec<Language> = Vec::new();
+        for language in desks.chain(agents) {
+            if !languages.contains(&language) {
+                languages.push(language);
+            }
+        }
+        languages
+    }
+}
+
 fn load_templates(
     raw: &raw::Templates,
     config_dir: &Path,
-    desks: &[Desk],
+    readers: &Readers<'_>,
     variants: &[String],
     problems: &mut Vec<Problem>,
 ) -> Option<Templates> {
     let folder: PathBuf = config_dir.join(&raw.path);
-    let mut languages: Vec<Language> = Vec::new();
-    for desk in desks {
-        if !languages.contains(&desk.language) {
-            languages.push(desk.language);
-        }
-    }
-    Templates::load(&folder, &languages, variants)
+    Templates::load(&folder, &readers.languages(), variants)
         .map_err(|errors| {
             for (file, message) in errors {
-                let users = desks_using(desks, &file);
+                let users = readers_of(readers, &file);
                 problems.push(Problem {
                     key: users,
                     message,
@@ -474,13 +493,21 @@ fn load_templates(
         .ok()
 }
 
-/// Names the desks whose language needs this template file, for the problem's key.
-fn desks_using(desks: &[Desk], file: &str) -> String {
-    let keys: Vec<String> = desks
+/// Names the desks and agents whose language needs this template file, for the
+/// problem's key.
+fn readers_of(readers: &Readers<'_>, file: &str) -> String {
+    let needs = |language: Language| file.contains(&format!(".{}.", language.code()));
+    let desks = readers
+        .desks
         .iter()
-        .filter(|d| file.contains(&format!(".{}.", d.language.code())))
-        .map(|d| format!("desk.{}.language", d.id))
-        .collect();
+        .filter(|d| needs(d.language))
+        .map(|d| format!("desk.{}.language", d.id));
+    let agents = readers
+        .agents
+        .iter()
+        .filter(|a| a.language.is_some_and(needs))
+        .map(|a| format!("agent.{}.language", a.id));
+    let keys: Vec<String> = desks.chain(agents).collect();
     if keys.is_empty() {
         "templates.path".into()
     } else {

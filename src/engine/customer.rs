@@ -11,10 +11,10 @@ use super::ticket::Transition;
 use super::visit;
 use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Step};
 use crate::config::policy::{Agent, Policy};
+use crate::mail::parse::Attachment;
 use crate::mail::Class;
 use crate::templates::TemplateKind;
 use crate::types::{Contact, Timestamp};
-use crate::mail::parse::Attachment;
 use crate::words::{self, Phrase};
 
 pub(super) fn on_customer_mail(

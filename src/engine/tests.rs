@@ -446,7 +446,12 @@ MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
 Content-Transfer-Encoding: base64\r\n\r\n/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8U\r\n--b--\r\n",
     );
     let inbound = kit::person(&mail, MatchedBy::Tag, Author::Customer);
-    let step = step(&resolved, Event::Mail(inbound), &policy, Timestamp(NOW.0 + 900));
+    let step = step(
+        &resolved,
+        Event::Mail(inbound),
+        &policy,
+        Timestamp(NOW.0 + 900),
+    );
     assert_eq!(step.ticket.status, Status::Open);
     let notice = notifications(&step);
     assert_eq!(notice.len(), 1);

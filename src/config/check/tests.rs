@@ -115,6 +115,63 @@ fn a_missing_template_names_the_desk_language() {
         .any(|p| p.message.contains("notification.en.txt")));
 }
 
+/// A template folder with the shipped templates of `languages` only, and `edit` applied.
+fn template_folder(languages: &[&str], edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
+    let folder = tempfile::tempdir().expect("a temp folder");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/templates");
+    for entry in std::fs::read_dir(&shipped).expect("shipped templates").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if languages.iter().any(|l| name.ends_with(&format!(".{l}.txt"))) {
+            let text = std::fs::read_to_string(entry.path()).expect("read a template");
+            std::fs::write(folder.path().join(&name), edit(&name, text)).expect("write");
+        }
+    }
+    folder
+}
+
+#[test]
+fn an_agent_whose_language_has_no_templates_is_named() {
+    let folder = template_folder(&["id"], |_, text| text);
+    let text = with_desks(
+        "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"id\"\n\
+         [agent.andi]\nname = \"Andi\"\naddresses = [\"andi@example.com\"]\nlanguage = \"en\"\n\
+         [security]\nsecret = \"a test secret, 16+ characters\"\n",
+    )
+    .replace("path = \"templates\"", &format!("path = {:?}", folder.path()));
+    let problems = compile_toml(&text).expect_err("English templates are missing");
+    assert!(
+        keys(&problems).iter().all(|k| *k == "agent.andi.language"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.message.contains("notification.en.txt")),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn a_template_with_an_unknown_variable_names_it() {
+    let folder = template_folder(&["en"], |name, text| {
+        if name == "notification.en.txt" {
+            text.replace("{{ customer }}", "{{ custmer }}")
+        } else {
+            text
+        }
+    });
+    let text = with_desks(
+        "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\n",
+    )
+    .replace("path = \"templates\"", &format!("path = {:?}", folder.path()));
+    let problems = compile_toml(&text).expect_err("a misspelt variable");
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].message.contains("notification.en.txt")
+            && problems[0].message.contains("unknown variable {{ custmer }}"),
+        "{}",
+        problems[0].message
+    );
+}
+
 #[test]
 fn two_desks_cannot_share_an_address_or_a_tag() {
     let desk = |id: &str| {
