@@ -34,6 +34,7 @@ fn render(html: &str, prune: impl FnOnce(&Handle)) -> String {
     };
     remove_all(&dom.document, &is_invisible);
     prune(&dom.document);
+    space_lists_among_paragraphs(&config, &dom.document);
     let text = config
         .dom_to_render_tree(&dom)
         .and_then(|tree| config.render_to_string(tree, WIDTH))
@@ -60,6 +61,68 @@ fn strip_history(document: &Handle) {
         cut_from(&start);
     }
     remove_all(document, &is_quote_container);
+}
+
+/// A list beside a paragraph or another list is set off by blank lines, as a browser's margins show it
+/// (html2text puts a blank line only between two paragraphs): each such list is wrapped
+/// in a paragraph of its own.
+fn space_lists_among_paragraphs<D: TextDecorator>(
+    config: &html2text::config::Config<D>,
+    node: &Handle,
+) {
+    let children: Vec<Handle> = node.children.borrow().clone();
+    let elements: Vec<&Handle> = children
+        .iter()
+        .filter(|c| element_name(c).is_some())
+        .collect();
+    for (at, child) in elements.iter().enumerate() {
+        let is_list = matches!(element_name(child).as_deref(), Some("ul" | "ol"));
+        let by_paragraph = [at.checked_sub(1), Some(at + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|i| elements.get(i))
+            .any(|e| matches!(element_name(e).as_deref(), Some("p" | "ul" | "ol")));
+        if is_list && by_paragraph {
+            if let Some(paragraph) = new_paragraph(config) {
+                wrap(node, child, &paragraph);
+            }
+        }
+    }
+    for child in &children {
+        space_lists_among_paragraphs(config, child);
+    }
+}
+
+fn element_name(node: &Handle) -> Option<String> {
+    match &node.data {
+        Element { name, .. } => Some(name.local.to_string()),
+        _ => None,
+    }
+}
+
+/// An empty `p` element, made by parsing one (html2text does not let us build nodes).
+fn new_paragraph<D: TextDecorator>(config: &html2text::config::Config<D>) -> Option<Handle> {
+    let dom = config.parse_html(&b"<p></p>"[..]).ok()?;
+    let found = first(&dom.document, &|n| element_name(n).as_deref() == Some("p"))?;
+    if let Some(parent) = found.get_parent() {
+        parent
+            .children
+            .borrow_mut()
+            .retain(|c| !Rc::ptr_eq(c, &found));
+    }
+    Some(found)
+}
+
+/// Puts `wrapper` where `child` was under `parent`, and `child` inside it.
+fn wrap(parent: &Handle, child: &Handle, wrapper: &Handle) {
+    let mut children = parent.children.borrow_mut();
+    let Some(at) = children.iter().position(|c| Rc::ptr_eq(c, child)) else {
+        return;
+    };
+    children[at] = wrapper.clone();
+    wrapper.parent.set(Some(Rc::downgrade(parent)));
+    child.parent.set(Some(Rc::downgrade(wrapper)));
+    wrapper.children.borrow_mut().push(child.clone());
 }
 
 /// Removes every element below `node` that `matches`, with its children.
@@ -254,7 +317,13 @@ mod tests {
         assert_eq!(
             to_text(html),
             "Halo Pak,\n\nPrinter mati lagi.\nSudah saya restart.\n\nParagraf dua.\n\n\
-Tiga tebal tautan.\n* satu\n* dua\n1. a\n2. b"
+Tiga tebal tautan.\n\n* satu\n* dua\n\n1. a\n2. b"
+        );
+        let among_divs =
+            "<div>Tolong pasang:</div><ul><li>printer</li></ul><div>Terima kasih</div>";
+        assert_eq!(
+            to_text(among_divs),
+            "Tolong pasang:\n* printer\nTerima kasih"
         );
     }
 

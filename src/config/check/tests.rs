@@ -119,9 +119,15 @@ fn a_missing_template_names_the_desk_language() {
 fn template_folder(languages: &[&str], edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
     let folder = tempfile::tempdir().expect("a temp folder");
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/templates");
-    for entry in std::fs::read_dir(&shipped).expect("shipped templates").flatten() {
+    for entry in std::fs::read_dir(&shipped)
+        .expect("shipped templates")
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if languages.iter().any(|l| name.ends_with(&format!(".{l}.txt"))) {
+        if languages
+            .iter()
+            .any(|l| name.ends_with(&format!(".{l}.txt")))
+        {
             let text = std::fs::read_to_string(entry.path()).expect("read a template");
             std::fs::write(folder.path().join(&name), edit(&name, text)).expect("write");
         }
@@ -144,7 +150,9 @@ fn an_agent_whose_language_has_no_templates_is_named() {
         "{problems:#?}"
     );
     assert!(
-        problems.iter().any(|p| p.message.contains("notification.en.txt")),
+        problems
+            .iter()
+            .any(|p| p.message.contains("notification.en.txt")),
         "{problems:#?}"
     );
 }
@@ -166,7 +174,9 @@ fn a_template_with_an_unknown_variable_names_it() {
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert!(
         problems[0].message.contains("notification.en.txt")
-            && problems[0].message.contains("unknown variable {{ custmer }}"),
+            && problems[0]
+                .message
+                .contains("unknown variable {{ custmer }}"),
         "{}",
         problems[0].message
     );
