@@ -63,9 +63,9 @@ fn strip_history(document: &Handle) {
     remove_all(document, &is_quote_container);
 }
 
-/// A list beside a paragraph or another list is set off by blank lines, as a browser's margins show it
-/// (html2text puts a blank line only between two paragraphs): each such list is wrapped
-/// in a paragraph of its own.
+/// A list beside a paragraph or another list is set off by blank lines, as a browser's
+/// margins show it (html2text puts a blank line only between two paragraphs): each such
+/// list is wrapped in a paragraph of its own.
 fn space_lists_among_paragraphs<D: TextDecorator>(
     config: &html2text::config::Config<D>,
     node: &Handle,
