@@ -1134,7 +1134,7 @@ Pada Sen, 23 Nov 2026 pukul 09.12 Support <support@example.com> menulis:\r\n\
     assert!(str_field(reply, "text").contains("laporan Anda sudah kami terima"));
     let shown = text(&sandbox.loket(&["ticket", "show", "1"]).stdout);
     assert!(
-        shown.contains("Sudah saya restart, masih sama.\n(6 quoted lines hidden)"),
+        shown.contains("Sudah saya restart, masih sama.\n(6 lines of quote and signature hidden)"),
         "{shown}"
     );
     assert!(!shown.contains("laporan Anda sudah kami terima"), "{shown}");

@@ -183,7 +183,7 @@ fn print_ticket(ticket: &Value) {
 }
 
 /// A message's new text, and how many lines of its whole text that leaves out (quoted
-/// history, signature): `ticket show --json` has both in full.
+/// history, signature, footers): `ticket show --json` has both in full.
 fn shown_text(message: &Value) -> String {
     let whole = text(message, "text");
     let new = match message["new_text"].as_str() {
@@ -194,8 +194,8 @@ fn shown_text(message: &Value) -> String {
     let hidden = lines(&whole).saturating_sub(lines(&new));
     match hidden {
         0 => new,
-        1 => format!("{new}\n(1 quoted line hidden)"),
-        n => format!("{new}\n({n} quoted lines hidden)"),
+        1 => format!("{new}\n(1 line of quote or signature hidden)"),
+        n => format!("{new}\n({n} lines of quote and signature hidden)"),
     }
 }
 

@@ -196,8 +196,12 @@ impl NewText {
 
 impl MessageRecord {
     /// What the author wrote in this message: the new text kept at intake, else (older
-    /// records, outgoing mail) the text with quoted history and signature cut.
+    /// records) the text with quoted history and signature cut. What Loket sent is its
+    /// own text, whole.
     pub fn new_text(&self) -> std::borrow::Cow<'_, str> {
+        if self.direction == Direction::Outbound {
+            return std::borrow::Cow::Borrowed(self.text.trim());
+        }
         match &self.new_text {
             Some(NewText::Whole) => std::borrow::Cow::Borrowed(self.text.trim()),
             Some(NewText::Part(text)) => std::borrow::Cow::Borrowed(text),
