@@ -4,9 +4,12 @@
 use crate::engine::sla::SlaState;
 use crate::engine::visit::Visit;
 use crate::engine::{HistoryEntry, Ticket};
-use crate::store::{self, MessageRecord, Store};
+use crate::mail::files;
+use crate::store::{self, Direction, MessageRecord, Store};
 use crate::types::TicketId;
+use base64::{engine::general_purpose::STANDARD as BASE64, Engine};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 /// One ticket as a list row.
 pub fn ticket_summary(ticket: &Ticket) -> Value {
@@ -82,14 +85,116 @@ pub fn ticket_detail(store: &Store, id: TicketId) -> store::Result<Value> {
         return Ok(Value::Null);
     };
     let mut view = ticket_summary(&ticket);
-    let messages: Vec<Value> = store.messages(id)?.iter().map(message).collect();
+    let mut messages = Vec::new();
+    for record in store.messages(id)? {
+        let files = files_of(store, &record)?;
+        messages.push(message(&record, &files));
+    }
     view["messages"] = Value::Array(messages);
     let history: Vec<Value> = store.history(id)?.iter().map(history_entry).collect();
     view["history"] = Value::Array(history);
     Ok(view)
 }
 
-fn message(record: &MessageRecord) -> Value {
+/// The files of a stored message, with their place in it (from 1): read from its raw
+/// bytes, which only inbound mail keeps.
+fn files_of(store: &Store, record: &MessageRecord) -> store::Result<Vec<Value>> {
+    if record.attachments.is_empty() || record.direction != Direction::Inbound {
+        return Ok(Vec::new());
+    }
+    let raw = store
+        .raw_message(record.ticket, record.seq)?
+        .unwrap_or_default();
+    Ok(files::attachments(&raw)
+        .iter()
+        .enumerate()
+        .map(|(at, file)| {
+            json!({
+                "index": at + 1,
+                "name": file.name,
+                "content_type": file.content_type,
+                "size": file.bytes.len(),
+                "sha256": hex::encode(Sha256::digest(&file.bytes)),
+            })
+        })
+        .collect())
+}
+
+/// Every attachment of a ticket's messages: message number (from 1, as `ticket show`
+/// lists them), index in the message, name, type, size and sha256; `null` when there is
+/// no such ticket.
+pub fn attachment_list(store: &Store, id: TicketId) -> store::Result<Value> {
+    if store.load_ticket(id)?.is_none() {
+        return Ok(Value::Null);
+    }
+    let mut all = Vec::new();
+    for (at, record) in store.messages(id)?.iter().enumerate() {
+        for mut file in files_of(store, record)? {
+            file["message"] = json!(at + 1);
+            all.push(file);
+        }
+    }
+    Ok(Value::Array(all))
+}
+
+/// The raw bytes of message `number` (from 1) of a ticket, base64-encoded, or why there
+/// are none.
+pub fn message_raw(store: &Store, id: TicketId, number: usize) -> Result<Value, String> {
+    let record = nth_message(store, id, number)?;
+    if record.direction != Direction::Inbound {
+        return Err(format!(
+            "message {number} of ticket {id} is one Loket sent; its bytes are in `loket outbox list`"
+        ));
+    }
+    let raw = store
+        .raw_message(id, record.seq)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("the store has no bytes of message {number} of ticket {id}"))?;
+    Ok(json!({ "base64": BASE64.encode(raw) }))
+}
+
+/// One attachment's decoded bytes, base64-encoded, with its name and type.
+pub fn attachment_get(
+    store: &Store,
+    id: TicketId,
+    number: usize,
+    index: usize,
+) -> Result<Value, String> {
+    let record = nth_message(store, id, number)?;
+    let raw = store
+        .raw_message(id, record.seq)
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    let files = files::attachments(&raw);
+    let file = index
+        .checked_sub(1)
+        .and_then(|i| files.get(i))
+        .ok_or_else(|| {
+            format!(
+                "message {number} of ticket {id} has {} attachment(s), not one numbered {index}; see `loket attachment list {id}`",
+                files.len()
+            )
+        })?;
+    Ok(json!({
+        "name": file.name,
+        "content_type": file.content_type,
+        "base64": BASE64.encode(&file.bytes),
+    }))
+}
+
+fn nth_message(store: &Store, id: TicketId, number: usize) -> Result<MessageRecord, String> {
+    if store.load_ticket(id).map_err(|e| e.to_string())?.is_none() {
+        return Err(format!("there is no ticket {id}"));
+    }
+    let messages = store.messages(id).map_err(|e| e.to_string())?;
+    let count = messages.len();
+    number
+        .checked_sub(1)
+        .and_then(|i| messages.into_iter().nth(i))
+        .ok_or_else(|| format!("ticket {id} has {count} message(s), not one numbered {number}"))
+}
+
+fn message(record: &MessageRecord, files: &[Value]) -> Value {
     json!({
         "message_id": record.message_id.as_str(),
         "from": record.from.as_ref().map(|c| c.address.to_string()),
@@ -101,7 +206,11 @@ fn message(record: &MessageRecord) -> Value {
         "subject": record.subject,
         "text": record.text,
         "new_text": record.new_text(),
-        "attachments": record.attachments.iter().map(|(name, size)| json!({"name": name, "size": size})).collect::<Vec<_>>(),
+        "attachments": if files.is_empty() {
+            record.attachments.iter().map(|(name, size)| json!({"name": name, "size": size})).collect::<Vec<_>>()
+        } else {
+            files.to_vec()
+        },
         "problems": record.problems,
     })
 }

@@ -1195,3 +1195,127 @@ fn a_colleague_joins_the_ticket_but_free_mail_and_other_domains_open_linked_ones
         );
     }
 }
+
+/// The sha256 of some bytes, as hex.
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[test]
+fn message_raw_gives_back_every_sample_byte_for_byte() {
+    let sandbox = Sandbox::new();
+    let folder = support::repo().join("contrib/samples");
+    let mut samples: Vec<std::path::PathBuf> = std::fs::read_dir(&folder)
+        .expect("the samples")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    samples.sort();
+    assert!(samples.len() >= 10, "{} samples", samples.len());
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    for path in &samples {
+        let bytes = std::fs::read(path).expect("read a sample");
+        wanted.push((path.display().to_string(), sha256(&bytes)));
+        sandbox.ingest(&bytes);
+        sandbox.run_once();
+    }
+    let mut stored = Vec::new();
+    for ticket in sandbox.tickets() {
+        let id = ticket["id"].as_u64().expect("an id");
+        let detail = sandbox.ticket(id);
+        for (at, message) in messages(&detail).iter().enumerate() {
+            let number = (at + 1).to_string();
+            let out = sandbox.loket(&["message", "raw", &id.to_string(), &number]);
+            if message["direction"] == "inbound" {
+                assert!(out.status.success(), "{}", text(&out.stderr));
+                stored.push(sha256(&out.stdout));
+            } else {
+                assert_eq!(
+                    out.status.code(),
+                    Some(66),
+                    "Loket's own mail has no raw copy"
+                );
+                assert!(
+                    text(&out.stderr).contains("outbox"),
+                    "{}",
+                    text(&out.stderr)
+                );
+            }
+        }
+    }
+    for (path, hash) in &wanted {
+        assert!(
+            stored.contains(hash),
+            "{path} is not given back byte for byte"
+        );
+    }
+    let missing = sandbox.loket(&["message", "raw", "1", "99"]);
+    assert_eq!(missing.status.code(), Some(66));
+    assert!(text(&missing.stderr).contains("not one numbered 99"));
+}
+
+#[test]
+fn attachments_are_listed_and_given_back_decoded() {
+    let sandbox = Sandbox::new();
+    let png: Vec<u8> = (0..3000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    let encode = |bytes: &[u8]| {
+        use base64::Engine;
+        let text = base64::engine::general_purpose::STANDARD.encode(bytes);
+        text.as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("\r\n")
+    };
+    let raw = format!(
+        "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Layar rusak\r\n\
+Message-ID: <files1@example.id>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nFoto dan laporannya terlampir.\r\n\
+--b\r\nContent-Type: image/png; name=\"layar.png\"\r\nContent-Disposition: attachment; filename=\"layar.png\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename*=UTF-8''..%2Flaporan%20servis.pdf\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+        encode(&png),
+        encode(&pdf)
+    );
+    deliver_raw(&sandbox, &raw);
+    let listed = sandbox.json(&["attachment", "list", "1"]);
+    let files = listed.as_array().expect("a list");
+    assert_eq!(files.len(), 2, "{listed:#}");
+    assert_eq!(files[0]["name"], "layar.png");
+    assert_eq!(files[0]["content_type"], "image/png");
+    assert_eq!(files[0]["sha256"], sha256(&png));
+    assert_eq!(
+        files[1]["name"], "laporan servis.pdf",
+        "no folder in the name"
+    );
+    assert_eq!(files[1]["size"], pdf.len());
+    assert_eq!(
+        (files[1]["message"].clone(), files[1]["index"].clone()),
+        (1.into(), 2.into())
+    );
+    let shown = sandbox.ticket(1);
+    assert_eq!(inbound(&shown)[0]["attachments"][0]["sha256"], sha256(&png));
+
+    let out = sandbox.loket(&["attachment", "get", "1", "1", "2"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(out.stdout, pdf, "decoded, byte for byte");
+    let target = sandbox.dir.path().join("layar.png");
+    let target_arg = target.display().to_string();
+    let saved = sandbox.loket(&["attachment", "get", "1", "1", "1", "-o", &target_arg]);
+    assert!(saved.status.success(), "{}", text(&saved.stderr));
+    assert_eq!(std::fs::read(&target).expect("written"), png);
+    let again = sandbox.loket(&["attachment", "get", "1", "1", "1", "-o", &target_arg]);
+    assert_eq!(again.status.code(), Some(73), "never over an existing file");
+    let wrong = sandbox.loket(&["attachment", "get", "1", "1", "3"]);
+    assert_eq!(wrong.status.code(), Some(66));
+    assert!(
+        text(&wrong.stderr).contains("has 2 attachment(s), not one numbered 3"),
+        "{}",
+        text(&wrong.stderr)
+    );
+}

@@ -4,6 +4,7 @@
 //! 70 internal error, 75 temporary failure (an MTA retries the delivery).
 
 mod check_config;
+mod files;
 mod fsck;
 mod ingest;
 mod query;
@@ -52,11 +53,55 @@ pub enum Command {
     /// Look at outgoing mail and its delivery state.
     #[command(subcommand)]
     Outbox(ListCommand),
+    /// Get a stored mail back, byte for byte.
+    #[command(subcommand)]
+    Message(MessageCommand),
+    /// List the files of a ticket's mails, or get one back.
+    #[command(subcommand)]
+    Attachment(AttachmentCommand),
     /// Check that the store's records and its mail journal agree (stop the daemon first).
     Fsck {
         /// First take in mail that a crash left in the journal without a commit.
         #[arg(long)]
         repair: bool,
+    },
+}
+
+/// `loket message ...`
+#[derive(Debug, Subcommand)]
+pub enum MessageCommand {
+    /// Write message N of a ticket (from 1, as `ticket show` lists them) to standard
+    /// output, exactly as it arrived.
+    Raw {
+        /// Ticket number.
+        ticket: u64,
+        /// Message number.
+        number: usize,
+    },
+}
+
+/// `loket attachment ...`
+#[derive(Debug, Subcommand)]
+pub enum AttachmentCommand {
+    /// Every file of a ticket's mails: message number, index, name, type, size, sha256.
+    List {
+        /// Ticket number.
+        ticket: u64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write one file's bytes to standard output, or to a new file with -o.
+    Get {
+        /// Ticket number.
+        ticket: u64,
+        /// Message number (from 1, as `ticket show` lists them).
+        number: usize,
+        /// The file's index in the message (from 1, as `attachment list` shows it).
+        index: usize,
+        /// Write to this file instead (never over an existing one).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -149,6 +194,10 @@ pub mod exit {
     pub const USAGE: u8 = 64;
     /// The input was not usable.
     pub const DATA: u8 = 65;
+    /// What was asked for does not exist (no such ticket, message or file).
+    pub const NO_INPUT: u8 = 66;
+    /// The output file cannot be made (it exists, or the folder is not writable).
+    pub const CANT_CREATE: u8 = 73;
     /// Internal error.
     pub const SOFTWARE: u8 = 70;
     /// Try again later.
@@ -172,6 +221,12 @@ pub fn main() -> ExitCode {
         }
         Command::Outbox(ListCommand::List { json }) => {
             with_policy(args.config.as_deref(), |p| query::outbox(p, json))
+        }
+        Command::Message(command) => {
+            with_policy(args.config.as_deref(), |p| files::message(p, command))
+        }
+        Command::Attachment(command) => {
+            with_policy(args.config.as_deref(), |p| files::attachment(p, command))
         }
         Command::Fsck { repair } => with_policy(args.config.as_deref(), |p| fsck::run(p, repair)),
     };

@@ -73,7 +73,8 @@ fn show(policy: &Policy, request: &Request, json: bool, print: fn(&Value)) -> u8
     0
 }
 
-fn ask(policy: &Policy, request: &Request) -> anyhow::Result<Value> {
+/// A request answered by the running daemon, else from the store directly.
+pub(super) fn ask(policy: &Policy, request: &Request) -> anyhow::Result<Value> {
     let socket = &policy.control_socket;
     let asked = control::ask(socket, request)
         .with_context(|| format!("cannot talk to the daemon at {}", socket.display()))?;

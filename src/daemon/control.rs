@@ -29,6 +29,27 @@ pub enum Request {
     QuarantineList,
     /// Every outgoing mail.
     OutboxList,
+    /// The raw bytes of one message of a ticket (from 1).
+    MessageRaw {
+        /// Ticket number.
+        id: u64,
+        /// Message number, as `ticket show` lists them.
+        number: usize,
+    },
+    /// Every attachment of a ticket.
+    AttachmentList {
+        /// Ticket number.
+        id: u64,
+    },
+    /// One attachment's bytes.
+    AttachmentGet {
+        /// Ticket number.
+        id: u64,
+        /// Message number.
+        number: usize,
+        /// Attachment number in the message (from 1).
+        index: usize,
+    },
 }
 
 /// Answers a request from the store; used by the daemon and by the CLI alike.
@@ -38,6 +59,13 @@ pub fn answer(store: &Store, request: &Request) -> Result<Value, String> {
         Request::TicketShow { id } => views::ticket_detail(store, TicketId(*id)),
         Request::QuarantineList => views::quarantine_list(store),
         Request::OutboxList => views::outbox_list(store),
+        Request::AttachmentList { id } => views::attachment_list(store, TicketId(*id)),
+        Request::MessageRaw { id, number } => {
+            return views::message_raw(store, TicketId(*id), *number)
+        }
+        Request::AttachmentGet { id, number, index } => {
+            return views::attachment_get(store, TicketId(*id), *number, *index)
+        }
     };
     result.map_err(|e| e.to_string())
 }

@@ -4,6 +4,7 @@
 
 pub mod charset;
 pub mod classify;
+pub mod files;
 pub mod flowed;
 pub mod html;
 pub mod parse;

@@ -22,16 +22,8 @@ pub struct Composed {
     pub raw: Vec<u8>,
 }
 
-/// A file attached to an outgoing mail (a forward carries the customer's originals).
-#[derive(Debug, Clone)]
-pub struct FileAttachment {
-    /// File name, already made safe.
-    pub name: String,
-    /// MIME type, e.g. `application/pdf`.
-    pub content_type: String,
-    /// The bytes.
-    pub bytes: Vec<u8>,
-}
+/// A file attached to an outgoing mail.
+pub use crate::mail::files::File as FileAttachment;
 
 /// Formats an outgoing mail with its attachments; `Err` names what lettre refused.
 pub fn compose(mail: &OutgoingMail, attachments: &[FileAttachment]) -> Result<Composed, String> {

@@ -3,11 +3,10 @@
 
 use super::compose::FileAttachment;
 use crate::calendar::Calendar;
-use crate::mail::sanitize;
+use crate::mail::files;
 use crate::store::{self, Direction, MessageKind, Store};
 use crate::types::{Language, TicketId};
 use crate::words;
-use mail_parser::{MessageParser, MimeHeaders};
 
 /// The most attachment bytes one forward carries; later files are listed, not attached.
 const MAX_ATTACHED_BYTES: usize = 20 * 1024 * 1024;
@@ -71,7 +70,7 @@ fn read(
         ));
         if with_attachments && message.direction == Direction::Inbound {
             let raw = store.raw_message(ticket, message.seq)?.unwrap_or_default();
-            for file in attachments_of(&raw) {
+            for file in files::attachments(&raw) {
                 if attached + file.bytes.len() > MAX_ATTACHED_BYTES {
                     text.push_str(&words::not_attached(&file.name, language));
                     text.push('\n');
@@ -83,24 +82,4 @@ fn read(
         }
     }
     Ok((text, files))
-}
-
-fn attachments_of(raw: &[u8]) -> Vec<FileAttachment> {
-    let Some(message) = MessageParser::default().parse(raw) else {
-        return Vec::new();
-    };
-    message
-        .attachments()
-        .map(|part| FileAttachment {
-            name: sanitize::file_name(part.attachment_name().unwrap_or("attachment")),
-            content_type: part
-                .content_type()
-                .map(|ct| match ct.subtype() {
-                    Some(sub) => format!("{}/{}", ct.ctype(), sub),
-                    None => ct.ctype().to_string(),
-                })
-                .unwrap_or_else(|| "application/octet-stream".into()),
-            bytes: part.contents().to_vec(),
-        })
-        .collect()
 }
