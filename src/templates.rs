@@ -154,7 +154,7 @@ impl MailVars {
             author: "Dewi <dewi@example.id>".into(),
             author_is_requester: false,
             cc: "dewi@example.id".into(),
-            attachments: "scan.pdf (120 KB)".into(),
+            attachments: "  scan.pdf (application/pdf, 120 KB)".into(),
             reopened: true,
         }
     }

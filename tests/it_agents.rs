@@ -555,3 +555,54 @@ fn a_merged_ticket_continues_in_the_other_and_its_mail_follows() {
             .then_some(())
     });
 }
+
+#[test]
+fn the_customers_files_reach_the_agent_byte_for_byte() {
+    use base64::Engine;
+    use mail_parser::MimeHeaders;
+    use sha2::{Digest, Sha256};
+    let png: Vec<u8> = (0..5000u32).map(|i| (i * 13 % 256) as u8).collect();
+    let pdf = b"%PDF-1.4\n% servis printer\n1 0 obj << >> endobj\n%%EOF\n".to_vec();
+    let wrap = |bytes: &[u8]| {
+        let text = base64::engine::general_purpose::STANDARD.encode(bytes);
+        text.as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("\r\n")
+    };
+    let mail = format!(
+        "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Printer error\r\n\
+Message-ID: <files@example.id>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nThe display shows this; the service report is attached.\r\n\
+--b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=\"display.png\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"report.pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+        wrap(&png),
+        wrap(&pdf)
+    );
+    let desk = desk_with(&mail);
+    let parsed = mail_parser::MessageParser::default()
+        .parse(desk.notification.text.as_bytes())
+        .expect("the notification parses");
+    let carried: Vec<(String, String)> = parsed
+        .attachments()
+        .map(|part| {
+            (
+                part.attachment_name().unwrap_or_default().to_string(),
+                hex::encode(Sha256::digest(part.contents())),
+            )
+        })
+        .collect();
+    let sha = |b: &[u8]| hex::encode(Sha256::digest(b));
+    assert_eq!(
+        carried,
+        [
+            ("display.png".to_string(), sha(&png)),
+            ("report.pdf".to_string(), sha(&pdf))
+        ]
+    );
+    let text = unwrapped(&desk.notification);
+    assert!(text.contains("display.png (image/png, 5 KB)"), "{text}");
+}

@@ -12,6 +12,7 @@ use crate::engine::{
     self, Author, Effect, Filed, HistoryEntry, Inbound, OutgoingKind, OutgoingMail, Snapshot,
     Staff, Step, Ticket,
 };
+use crate::mail::files;
 use crate::outbox::{compose, Composed};
 use crate::store::{
     Change, Customer, Direction, DueTimer, MailHash, MessageKind, MessageRecord, NewMessage,
@@ -27,6 +28,8 @@ pub(super) struct Drafting<'a> {
     pub(super) snapshot: &'a Snapshot,
     /// The ticket's conversation, when a mail of the step carries it.
     pub(super) conversation: &'a Conversation,
+    /// The raw bytes of the mail that caused the step, whose files notifications carry.
+    pub(super) arrival: Option<&'a [u8]>,
     /// The time of the step.
     pub(super) now: Timestamp,
 }
@@ -140,6 +143,15 @@ fn queue(change: &mut Change, mut mail: OutgoingMail, seq: &mut u32, drafting: &
         }
         _ => Vec::new(),
     };
+    let mut attachments = attachments;
+    if let (false, Some(raw)) = (mail.arrival_files.is_empty(), drafting.arrival) {
+        let files = files::attachments(raw);
+        let carried = mail
+            .arrival_files
+            .iter()
+            .filter_map(|&at| files.get(at).cloned());
+        attachments.extend(carried);
+    }
     let composed = match compose(&mail, &attachments) {
         Ok(composed) => composed,
         Err(reason) => {

@@ -244,7 +244,10 @@ impl Worker {
         }
         log_author(&decided.placed.ticket, &decided.inbound);
         let conversation = load::conversation_for(&self.store, &decided.step, &self.policy)?;
-        let drafting = drafting(&snapshot, &conversation, now);
+        let drafting = Drafting {
+            arrival: Some(&prepared.arrival.raw),
+            ..drafting(&snapshot, &conversation, now)
+        };
         let files = change::MailFiles {
             raw: prepared.staged.hash,
             text: reading.text_file,
@@ -415,6 +418,7 @@ fn drafting<'a>(
     Drafting {
         snapshot,
         conversation,
+        arrival: None,
         now,
     }
 }

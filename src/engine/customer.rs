@@ -230,6 +230,53 @@ struct About<'a> {
     reopened: bool,
 }
 
+/// The most bytes of a customer's files one notification carries; the rest are listed
+/// with the command that fetches them.
+pub const ATTACH_UP_TO: usize = 10 * 1024 * 1024;
+
+/// Which files go with a notification: in order, as long as the total stays within
+/// `limit`.
+fn carried_files(files: &[Attachment], limit: usize) -> Vec<usize> {
+    let mut total = 0;
+    let mut carried = Vec::new();
+    for (at, file) in files.iter().enumerate() {
+        if total + file.size <= limit {
+            total += file.size;
+            carried.push(at);
+        }
+    }
+    carried
+}
+
+/// One line per file of the mail: name, type and size, and for a file not carried how
+/// to get it.
+fn attachment_lines(
+    files: &[Attachment],
+    carried: &[usize],
+    ticket: crate::types::TicketId,
+    language: crate::types::Language,
+) -> String {
+    use crate::types::Language;
+    let lines: Vec<String> = files
+        .iter()
+        .enumerate()
+        .map(|(at, file)| {
+            let size = words::size(file.size, language);
+            let head = format!("  {} ({}, {size})", file.name, file.content_type);
+            match (carried.contains(&at), language) {
+                (true, _) => head,
+                (false, Language::En) => format!(
+                    "{head}: too large to attach; get it with: loket attachment list {ticket}"
+                ),
+                (false, Language::Id) => format!(
+                    "{head}: terlalu besar untuk dilampirkan; ambil dengan: loket attachment list {ticket}"
+                ),
+            }
+        })
+        .collect();
+    lines.join("\n")
+}
+
 /// Sends each agent a notification quoting `text`, in the agent's language.
 pub(super) fn notify_with(
     step: &mut Step,
@@ -266,12 +313,8 @@ fn notify_each(
                 .as_ref()
                 .is_some_and(|r| r.address == author.address);
         }
-        vars.attachments = about
-            .attachments
-            .iter()
-            .map(|a| format!("{} ({})", a.name, words::size(a.size, language)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let carried = carried_files(about.attachments, ATTACH_UP_TO);
+        vars.attachments = attachment_lines(about.attachments, &carried, step.ticket.id, language);
         vars.reopened = about.reopened;
         let reply_address = super::trust::reply_address(
             &desk.address,
@@ -294,6 +337,9 @@ fn notify_each(
             in_customer_thread: false,
         };
         outgoing::send(step, desk, draft, now);
+        if let Some(Effect::Send(mail)) = step.effects.last_mut() {
+            mail.arrival_files = carried;
+        }
     }
     let agents = agents.iter().map(|a| a.id.clone()).collect();
     step.effects
@@ -387,5 +433,34 @@ mod tests {
         ] {
             assert!(!is_thanks(text), "{text}");
         }
+    }
+
+    use super::{attachment_lines, carried_files, Attachment, ATTACH_UP_TO};
+    use crate::types::{Language, TicketId};
+
+    fn file(name: &str, size: usize) -> Attachment {
+        Attachment {
+            name: name.into(),
+            content_type: "application/pdf".into(),
+            size,
+        }
+    }
+
+    #[test]
+    fn files_over_the_limit_are_listed_with_the_command_that_fetches_them() {
+        let files = [
+            file("a.pdf", 6 << 20),
+            file("video.mp4", 9 << 20),
+            file("b.pdf", 3 << 20),
+        ];
+        let carried = carried_files(&files, ATTACH_UP_TO);
+        assert_eq!(carried, [0, 2], "the video would pass 10 MiB");
+        let lines = attachment_lines(&files, &carried, TicketId(42), Language::Id);
+        assert_eq!(
+            lines,
+            "  a.pdf (application/pdf, 6,0 MB)\n  \
+             video.mp4 (application/pdf, 9,0 MB): terlalu besar untuk dilampirkan; \
+             ambil dengan: loket attachment list 42\n  b.pdf (application/pdf, 3,0 MB)"
+        );
     }
 }

@@ -79,6 +79,10 @@ pub struct OutgoingMail {
     /// An iCalendar object sent as the mail's `text/calendar` part (iMIP, RFC 6047).
     #[serde(default)]
     pub calendar: Option<String>,
+    /// Which files of the mail that caused the step go with this one (indexes into its
+    /// attachments): a notification carries the customer's files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arrival_files: Vec<usize>,
 }
 
 /// Something that happened to a ticket, kept forever in its history.

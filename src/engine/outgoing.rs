@@ -196,6 +196,7 @@ pub fn send(step: &mut Step, desk: &Desk, draft: Draft, now: Timestamp) -> Messa
         auto_submitted: draft.auto_submitted.map(str::to_string),
         date: now,
         calendar: None,
+        arrival_files: Vec::new(),
     };
     ticket.message_count += 1;
     if draft.in_customer_thread {

@@ -461,7 +461,7 @@ Content-Transfer-Encoding: base64\r\n\r\n/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgc
         "Cc: sari@example.id, dewi@example.id",
         "Pelanggan membuka kembali tiket ini.",
         "Macet lagi, foto terlampir.",
-        "Lampiran: foto.jpg (51 byte)",
+        "Lampiran (terlampir di email ini):\n  foto.jpg (image/jpeg, 51 byte)",
         "#merge <tiket>",
     ] {
         assert!(body.contains(expected), "{expected:?} in:\n{body}");

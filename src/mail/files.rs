@@ -2,7 +2,7 @@
 //! each other, and what `loket attachment` gives back.
 
 use super::sanitize;
-use mail_parser::{MessageParser, MimeHeaders};
+use mail_parser::{MessageParser, MessagePart, MimeHeaders};
 
 /// One attachment of a mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,16 +25,20 @@ pub fn attachments(raw: &[u8]) -> Vec<File> {
         .attachments()
         .map(|part| File {
             name: sanitize::file_name(part.attachment_name().unwrap_or("attachment")),
-            content_type: part
-                .content_type()
-                .map(|ct| match ct.subtype() {
-                    Some(sub) => format!("{}/{}", ct.ctype(), sub).to_lowercase(),
-                    None => ct.ctype().to_lowercase(),
-                })
-                .unwrap_or_else(|| "application/octet-stream".into()),
+            content_type: content_type(part),
             bytes: part.contents().to_vec(),
         })
         .collect()
+}
+
+/// A part's MIME type, lowercased; `application/octet-stream` when it names none.
+pub fn content_type(part: &MessagePart<'_>) -> String {
+    part.content_type()
+        .map(|ct| match ct.subtype() {
+            Some(sub) => format!("{}/{}", ct.ctype(), sub).to_lowercase(),
+            None => ct.ctype().to_lowercase(),
+        })
+        .unwrap_or_else(|| "application/octet-stream".into())
 }
 
 #[cfg(test)]

@@ -72,6 +72,8 @@ pub struct Mail {
 pub struct Attachment {
     /// File name, made safe.
     pub name: String,
+    /// MIME type, e.g. `application/pdf`.
+    pub content_type: String,
     /// Decoded size in bytes.
     pub size: usize,
 }
@@ -315,6 +317,7 @@ fn attachments(message: &Message<'_>) -> Vec<Attachment> {
         .attachments()
         .map(|part| Attachment {
             name: sanitize::file_name(part.attachment_name().unwrap_or("attachment")),
+            content_type: super::files::content_type(part),
             size: part.contents().len(),
         })
         .collect()

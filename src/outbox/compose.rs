@@ -157,6 +157,7 @@ mod tests {
             auto_submitted: Some("auto-replied".into()),
             date: Timestamp(1_790_000_000),
             calendar: None,
+            arrival_files: Vec::new(),
         }
     }
 
