@@ -606,3 +606,90 @@ Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
     let text = unwrapped(&desk.notification);
     assert!(text.contains("display.png (image/png, 5 KB)"), "{text}");
 }
+
+#[test]
+fn the_agents_file_reaches_the_customer_but_not_the_signature_logo() {
+    use base64::Engine;
+    use mail_parser::MimeHeaders;
+    use sha2::{Digest, Sha256};
+    let desk = desk_with_a_ticket();
+    let guide = b"%PDF-1.4\n% panduan ganti toner\n1 0 obj << >> endobj\n%%EOF\n".to_vec();
+    let logo: Vec<u8> = (0..900u32).map(|i| (i % 256) as u8).collect();
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let reply_to = desk.notification.header("Reply-To").expect("Reply-To");
+    let subject = desk.notification.header("Subject").expect("subject");
+    let id = desk.notification.header("Message-ID").expect("id");
+    let raw = format!(
+        "From: Andi <andi@staff.example>\r\nTo: {reply_to}\r\nSubject: Re: {subject}\r\n\
+In-Reply-To: {id}\r\nMessage-ID: <guide@staff.example>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n\
+--m\r\nContent-Type: multipart/related; boundary=\"r\"\r\n\r\n\
+--r\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+<div>Please follow the attached guide.</div><div>Andi<br><img src=\"cid:logo@staff\"></div>\r\n\
+--r\r\nContent-Type: image/png\r\nContent-ID: <logo@staff>\r\nContent-Disposition: inline; filename=\"logo.png\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--r--\r\n\
+--m\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"toner-guide.pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--m--\r\n",
+        b64(&logo),
+        b64(&guide)
+    );
+    desk.servers.submit(
+        "andi@staff.example",
+        &[&address_in(&reply_to)],
+        raw.as_bytes(),
+    );
+    let answers = desk.servers.wait_for_messages("budi@example.id", 2, WAIT);
+    let answer = answers
+        .iter()
+        .find(|m| m.text.contains("toner-guide.pdf"))
+        .expect("the answer with the guide");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(answer.text.as_bytes())
+        .expect("parses");
+    let files: Vec<(String, String, String)> = parsed
+        .attachments()
+        .map(|p| {
+            (
+                p.attachment_name().unwrap_or_default().to_string(),
+                loket::mail::files::content_type(p),
+                hex::encode(Sha256::digest(p.contents())),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [(
+            "toner-guide.pdf".to_string(),
+            "application/pdf".to_string(),
+            hex::encode(Sha256::digest(&guide))
+        )],
+        "the guide, byte for byte, and not the logo"
+    );
+    assert!(parsed
+        .body_text(0)
+        .unwrap_or_default()
+        .contains("follow the attached guide"));
+
+    // Files with nothing for the customer: Andi is told, nothing goes out.
+    let bare = raw
+        .replace("<guide@staff.example>", "<bare@staff.example>")
+        .replace(
+            "<div>Please follow the attached guide.</div><div>Andi<br>",
+            "<div>",
+        );
+    desk.servers.submit(
+        "andi@staff.example",
+        &[&address_in(&reply_to)],
+        bare.as_bytes(),
+    );
+    let mails = desk
+        .servers
+        .wait_for_messages("andi@staff.example", 2, WAIT);
+    assert!(
+        mails
+            .iter()
+            .any(|m| unwrapped(m).contains("files are attached but there is no text")),
+        "Andi hears why nothing was sent"
+    );
+    assert_eq!(desk.servers.messages("budi@example.id").len(), 2);
+}

@@ -43,6 +43,14 @@ pub(super) fn on_agent_mail(
             Err(rejected)
         }
     });
+    let files = relayed_files(inbound.mail);
+    let checked = checked.and_then(|reading| {
+        let public = !(mail.to_comment_address || reading.is_note());
+        if public && reading.text.is_empty() && !files.is_empty() {
+            return Err(vec![files_without_text(&inbound.mail.attachments, &files)]);
+        }
+        Ok(reading)
+    });
     let reading = match checked {
         Ok(reading) => reading,
         Err(rejected) => return refuse(step, agent, rejected, new_text, desk, policy, now),
@@ -57,6 +65,41 @@ pub(super) fn on_agent_mail(
         note(step, &reading, agent);
     } else {
         relay(step, agent, &reading.text, desk, policy, now);
+        if let Some(Effect::Send(relayed)) = step
+            .effects
+            .iter_mut()
+            .rev()
+            .find(|e| matches!(e, Effect::Send(m) if m.kind == OutgoingKind::AgentReply))
+        {
+            relayed.arrival_files = files;
+        }
+    }
+}
+
+/// The files of an agent's mail that go to the customer: the attachments, not the
+/// images shown inside the HTML (a signature's logo, the quoted notification's pictures).
+fn relayed_files(mail: &crate::mail::Mail) -> Vec<usize> {
+    mail.attachments
+        .iter()
+        .enumerate()
+        .filter(|(_, file)| !file.inline)
+        .map(|(at, _)| at)
+        .collect()
+}
+
+/// Files sent with no text for the customer: most likely a forgotten line, never a
+/// silent drop.
+fn files_without_text(all: &[crate::mail::parse::Attachment], files: &[usize]) -> Rejected {
+    let names: Vec<&str> = files.iter().map(|&at| all[at].name.as_str()).collect();
+    let names = names.join(", ");
+    Rejected {
+        line: format!("({names})"),
+        reason: Phrase::both(
+            "files are attached but there is no text for the customer; write a line to go \
+             with them, or start with #note to keep them on the ticket only",
+            "ada lampiran tetapi tidak ada teks untuk pelanggan; tulis satu kalimat \
+             pengantar, atau awali dengan #note agar hanya disimpan di tiket",
+        ),
     }
 }
 

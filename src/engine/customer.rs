@@ -443,6 +443,7 @@ mod tests {
             name: name.into(),
             content_type: "application/pdf".into(),
             size,
+            inline: false,
         }
     }
 

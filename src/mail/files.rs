@@ -31,6 +31,15 @@ pub fn attachments(raw: &[u8]) -> Vec<File> {
         .collect()
 }
 
+/// Whether a part is shown inside the HTML body rather than attached: it has a
+/// Content-ID and its disposition is not `attachment`.
+pub fn is_inline(part: &MessagePart<'_>) -> bool {
+    let attached = part
+        .content_disposition()
+        .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
+    part.content_id().is_some() && !attached
+}
+
 /// A part's MIME type, lowercased; `application/octet-stream` when it names none.
 pub fn content_type(part: &MessagePart<'_>) -> String {
     part.content_type()

@@ -76,6 +76,9 @@ pub struct Attachment {
     pub content_type: String,
     /// Decoded size in bytes.
     pub size: usize,
+    /// Whether it is an image shown inside the HTML body (a Content-ID, not marked as an
+    /// attachment): a signature's logo, a picture in the quoted history.
+    pub inline: bool,
 }
 
 /// Headers by which automatic mail and bounces announce themselves.
@@ -319,6 +322,7 @@ fn attachments(message: &Message<'_>) -> Vec<Attachment> {
             name: sanitize::file_name(part.attachment_name().unwrap_or("attachment")),
             content_type: super::files::content_type(part),
             size: part.contents().len(),
+            inline: super::files::is_inline(part),
         })
         .collect()
 }
