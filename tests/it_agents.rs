@@ -605,6 +605,24 @@ Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
     );
     let text = unwrapped(&desk.notification);
     assert!(text.contains("display.png (image/png, 5 KB)"), "{text}");
+
+    // Later, #attachments brings Andi every file of the ticket again.
+    desk.answer("#attachments");
+    let mails = desk
+        .servers
+        .wait_for_messages("andi@staff.example", 2, WAIT);
+    let files_mail = mails
+        .iter()
+        .find(|m| unwrapped(m).contains("The files of this ticket are attached."))
+        .expect("the files");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(files_mail.text.as_bytes())
+        .expect("parses");
+    let again: Vec<String> = parsed
+        .attachments()
+        .map(|p| hex::encode(Sha256::digest(p.contents())))
+        .collect();
+    assert_eq!(again, [sha(&png), sha(&pdf)]);
 }
 
 #[test]

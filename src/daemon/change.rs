@@ -135,6 +135,13 @@ fn queue(change: &mut Change, mut mail: OutgoingMail, seq: &mut u32, drafting: &
             }
             None => Vec::new(),
         },
+        engine::OutgoingKind::TicketFiles => match &conversation.files {
+            Some((listed, files)) => {
+                mail.body.push_str(listed);
+                files.clone()
+            }
+            None => Vec::new(),
+        },
         engine::OutgoingKind::LeadReport => {
             if let Some(history) = &conversation.text_only {
                 mail.body.push_str(history);
@@ -244,7 +251,8 @@ fn outbound_kind(kind: OutgoingKind) -> MessageKind {
         | OutgoingKind::CommandError
         | OutgoingKind::Unverified
         | OutgoingKind::Forward
-        | OutgoingKind::LeadReport => MessageKind::Notification,
+        | OutgoingKind::LeadReport
+        | OutgoingKind::TicketFiles => MessageKind::Notification,
     }
 }
 

@@ -124,6 +124,9 @@ pub(super) struct Conversation {
     pub(super) with_files: Option<(String, Vec<FileAttachment>)>,
     /// For a lead's report: the same text without reading any raw mail.
     pub(super) text_only: Option<String>,
+    /// For `#attachments`: every file of the ticket's mails, and the lines naming those
+    /// that did not fit.
+    pub(super) files: Option<(String, Vec<FileAttachment>)>,
 }
 
 /// The conversation a step's mails carry, read only as far as one needs it, in the
@@ -153,6 +156,9 @@ pub(super) fn conversation_for(
     }
     if needs(OutgoingKind::LeadReport) {
         conversation.text_only = Some(forward::history(store, ticket, &reader)?);
+    }
+    if needs(OutgoingKind::TicketFiles) {
+        conversation.files = Some(forward::ticket_files(store, ticket, &reader)?);
     }
     Ok(conversation)
 }

@@ -393,6 +393,7 @@ fn apply(
             });
             escalation::escalate(step, &reason, By::Agent(agent), staff, policy, now)
         }
+        Command::Attachments => send_files(step, agent, policy, now),
         Command::Away | Command::Back => {
             let away = *command == Command::Away;
             step.effects.push(Effect::SetAway {
@@ -482,6 +483,35 @@ fn forward(
         to: to.clone(),
         message_id,
     }));
+}
+
+/// `#attachments`: the ticket's files go to the agent who asked; the worker attaches
+/// them from the store.
+fn send_files(step: &mut Step, agent: &Agent, policy: &Policy, now: Timestamp) {
+    let desk = desk_of(policy, &step.ticket);
+    let tag = outgoing::tag(desk, &step.ticket);
+    let (subject, body) = match agent_language(agent, desk) {
+        Language::En => (
+            format!("{tag} {}: its files", step.ticket.subject),
+            "The files of this ticket are attached.\n".to_string(),
+        ),
+        Language::Id => (
+            format!("{tag} {}: berkasnya", step.ticket.subject),
+            "Berkas tiket ini terlampir.\n".to_string(),
+        ),
+    };
+    let draft = Draft {
+        kind: OutgoingKind::TicketFiles,
+        from_name: desk.name.clone(),
+        to: agent_contact(agent),
+        cc: Vec::new(),
+        reply_to: None,
+        subject,
+        body,
+        auto_submitted: Some("auto-replied"),
+        in_customer_thread: false,
+    };
+    outgoing::send(step, desk, draft, now);
 }
 
 /// A specialist's answer to a forward: an internal note, announced to the agent in

@@ -50,6 +50,8 @@ pub enum Command {
     NoteText(String),
     /// `#merge <N>`: this ticket continues in ticket N (which must be open).
     Merge(TicketId),
+    /// `#attachments`: mail the agent every file of the ticket.
+    Attachments,
     /// `#away`: the agent is away (not notified, not assigned) until `#back`.
     Away,
     /// `#back`: the agent is present again.
@@ -172,9 +174,24 @@ fn subject_commands(subject: &str) -> Vec<String> {
     found
 }
 
-const KNOWN: [&str; 16] = [
-    "close", "resolve", "reopen", "pending", "assign", "escalate", "tier", "priority", "category",
-    "cc", "note", "merge", "forward", "away", "back", "visit",
+const KNOWN: [&str; 17] = [
+    "close",
+    "resolve",
+    "reopen",
+    "pending",
+    "assign",
+    "escalate",
+    "tier",
+    "priority",
+    "category",
+    "cc",
+    "note",
+    "merge",
+    "forward",
+    "away",
+    "back",
+    "visit",
+    "attachments",
 ];
 
 fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
@@ -225,6 +242,7 @@ fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
         ))),
         "cc" => cc(argument).map_err(reject),
         "away" => no_argument(Command::Away),
+        "attachments" => no_argument(Command::Attachments),
         "back" => no_argument(Command::Back),
         "visit" => visit(argument).map_err(reject),
         "forward" => forward(argument).map_err(reject),

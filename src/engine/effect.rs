@@ -47,6 +47,9 @@ pub enum OutgoingKind {
     LeadReport,
     /// Confirms or reminds the customer of an on-site visit, with the invitation.
     Visit,
+    /// Every file of the ticket, to the agent who asked (`#attachments`; the sender adds
+    /// the files from the store).
+    TicketFiles,
 }
 
 /// A mail the engine decided to send, before it is formatted.

@@ -21,6 +21,40 @@ pub fn conversation(
     read(store, ticket, true, reader)
 }
 
+/// Every file of a ticket's mails (customers' and agents' alike), as many as fit one
+/// mail; the others are named in the returned text with the command that fetches them.
+pub fn ticket_files(
+    store: &Store,
+    ticket: TicketId,
+    reader: &Reader<'_>,
+) -> store::Result<(String, Vec<FileAttachment>)> {
+    let mut text = String::new();
+    let mut files = Vec::new();
+    let mut attached = 0;
+    for message in store.messages(ticket)? {
+        if message.direction != Direction::Inbound || message.attachments.is_empty() {
+            continue;
+        }
+        let raw = store.raw_message(ticket, message.seq)?.unwrap_or_default();
+        for file in files::attachments(&raw) {
+            if attached + file.bytes.len() > MAX_ATTACHED_BYTES {
+                text.push_str(&words::not_attached(&file.name, reader.language));
+                text.push_str(&format!(" loket attachment list {ticket}\n"));
+                continue;
+            }
+            attached += file.bytes.len();
+            files.push(file);
+        }
+    }
+    if files.is_empty() && text.is_empty() {
+        text.push_str(match reader.language {
+            Language::En => "This ticket has no files.\n",
+            Language::Id => "Tiket ini tidak punya berkas.\n",
+        });
+    }
+    Ok((text, files))
+}
+
 /// Who reads the conversation: their language, and the desk's calendar for its dates.
 pub struct Reader<'a> {
     /// The reader's language.
