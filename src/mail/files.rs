@@ -70,4 +70,22 @@ mod tests {
         assert_eq!(files[1].bytes, b"\x89PNG\r\n\x1a\n");
         assert!(!files[1].name.contains('\u{202E}'), "{:?}", files[1].name);
     }
+
+    #[test]
+    fn names_split_over_rfc_2231_continuations_are_joined_and_cleaned() {
+        let raw = b"From: a@example.id\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nx\r\n\
+--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment;\r\n filename*0*=UTF-8''Laporan%20Keuangan%20;\r\n filename*1*=Triwulan%20III%20%E2%80%94%20;\r\n filename*2=\"final.pdf\"\r\n\r\nx\r\n\
+--b\r\nContent-Type: text/plain; name=\"a\\0b\\\\..\\\\evil.txt\"\r\nContent-Disposition: attachment\r\n\r\nx\r\n\
+--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"same.pdf\"\r\n\r\n1\r\n\
+--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"same.pdf\"\r\n\r\n2\r\n\
+--b--\r\n";
+        let files = attachments(raw);
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names[0], "Laporan Keuangan Triwulan III — final.pdf");
+        assert!(!names[1].contains(['\\', '/', '\0']), "{:?}", names[1]);
+        // Two files of one name stay two files, told apart by their index.
+        assert_eq!(&names[2..], ["same.pdf", "same.pdf"]);
+        assert_ne!(files[2].bytes, files[3].bytes);
+    }
 }
