@@ -559,6 +559,11 @@ fn an_indonesian_desk_writes_indonesian_from_the_first_mail_to_the_visit() {
     let mail = desk.settle("escalated by Andi", [2, 1, 2, 1, 0]);
     mail.with(CUSTOMER, "kami teruskan ke tim senior");
     let rina = mail.with(RINA, "Dinaikkan dari level 1 ke level 2").clone();
+    assert!(
+        texts(&rina).contains("Status: diproses"),
+        "Andi's answer opened the ticket before it went up: {}",
+        texts(&rina)
+    );
     let report = &mail.of(LEAD)[0];
     let subject = report.header("Subject").expect("the report's subject");
     assert!(subject.contains("[HD #1] Level 2"), "{subject}");

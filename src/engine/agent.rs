@@ -55,6 +55,12 @@ pub(super) fn on_agent_mail(
         Ok(reading) => reading,
         Err(rejected) => return refuse(step, agent, rejected, new_text, desk, policy, now),
     };
+    // A mail with text for the customer answers the ticket before its commands run, so
+    // that what they send (an escalation's notice, say) already reads "open".
+    let answers = !(mail.to_comment_address || reading.is_note() || reading.text.is_empty());
+    if answers && step.ticket.requester.is_some() {
+        transition(step, Transition::Answered, &agent.id.0, now);
+    }
     for command in &reading.commands {
         apply(step, command, agent, inbound.staff, policy, now);
     }
