@@ -152,11 +152,11 @@ fn queue(change: &mut Change, mut mail: OutgoingMail, seq: &mut u32, drafting: &
     };
     let mut attachments = attachments;
     if let (false, Some(raw)) = (mail.arrival_files.is_empty(), drafting.arrival) {
-        let files = files::attachments(raw);
-        let carried = mail
-            .arrival_files
-            .iter()
-            .filter_map(|&at| files.get(at).cloned());
+        let carried = files::attachments(raw)
+            .into_iter()
+            .enumerate()
+            .filter(|(at, _)| mail.arrival_files.contains(at))
+            .map(|(_, file)| file);
         attachments.extend(carried);
     }
     let composed = match compose(&mail, &attachments) {

@@ -2,7 +2,7 @@
 //! each other, and what `loket attachment` gives back.
 
 use super::sanitize;
-use mail_parser::{MessageParser, MessagePart, MimeHeaders};
+use mail_parser::{MessageParser, MessagePart, MimeHeaders, PartType};
 
 /// One attachment of a mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,17 +16,29 @@ pub struct File {
 }
 
 /// Every attachment of a raw mail, in the order the mail holds them (the index
-/// `loket attachment get` takes, from 1).
+/// `loket attachment get` takes, from 1). The decoded bytes are moved out of the parse,
+/// not copied: a large file is held once.
 pub fn attachments(raw: &[u8]) -> Vec<File> {
-    let Some(message) = MessageParser::default().parse(raw) else {
+    let Some(mut message) = MessageParser::default().parse(raw) else {
         return Vec::new();
     };
-    message
-        .attachments()
-        .map(|part| File {
-            name: sanitize::file_name(part.attachment_name().unwrap_or("attachment")),
-            content_type: content_type(part),
-            bytes: part.contents().to_vec(),
+    let ids = std::mem::take(&mut message.attachments);
+    ids.iter()
+        .filter_map(|&id| {
+            let part = message.parts.get_mut(id as usize)?;
+            let name = sanitize::file_name(part.attachment_name().unwrap_or("attachment"));
+            let content_type = content_type(part);
+            let bytes = match std::mem::take(&mut part.body) {
+                PartType::Text(text) | PartType::Html(text) => text.into_owned().into_bytes(),
+                PartType::Binary(bytes) | PartType::InlineBinary(bytes) => bytes.into_owned(),
+                PartType::Message(nested) => nested.raw_message.into_owned(),
+                PartType::Multipart(_) => Vec::new(),
+            };
+            Some(File {
+                name,
+                content_type,
+                bytes,
+            })
         })
         .collect()
 }
