@@ -1319,3 +1319,65 @@ Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
         text(&wrong.stderr)
     );
 }
+
+#[test]
+fn a_mail_over_the_size_limit_is_kept_in_part_noted_and_answered_once() {
+    let sandbox = Sandbox::new();
+    sandbox.edit_config(|c| format!("{c}[intake]\nmax_message_size = \"64 KiB\"\n"));
+    let small = vec![b'a'; 1000];
+    let big: Vec<u8> = (0..120_000u32).map(|i| (i % 251) as u8).collect();
+    let encode = |bytes: &[u8]| {
+        use base64::Engine;
+        let text = base64::engine::general_purpose::STANDARD.encode(bytes);
+        text.as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("\r\n")
+    };
+    let raw = format!(
+        "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Rekaman CCTV\r\n\
+Message-ID: <big1@example.id>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nRekaman dan catatannya terlampir.\r\n\
+--b\r\nContent-Type: text/plain; name=\"catatan.txt\"\r\nContent-Disposition: attachment; filename=\"catatan.txt\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+--b\r\nContent-Type: video/mp4\r\nContent-Disposition: attachment; filename=\"cctv.mp4\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+        encode(&small),
+        encode(&big)
+    );
+    assert!(raw.len() > 64 * 1024);
+    deliver_raw(&sandbox, &raw);
+    let ticket = sandbox.ticket(1);
+    assert_eq!(
+        inbound(&ticket)[0]["new_text"],
+        "Rekaman dan catatannya terlampir."
+    );
+    let noted: Vec<&Value> = ticket["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|h| h["what"] == "mail-too-large")
+        .collect();
+    assert_eq!(noted.len(), 1, "{ticket:#}");
+    assert_eq!(
+        noted[0]["refused"],
+        serde_json::json!([["cctv.mp4", 120_000]])
+    );
+    let kept = sandbox.loket(&["message", "raw", "1", "1"]);
+    assert!(kept.status.success());
+    assert_eq!(kept.stdout.len(), 64 * 1024, "the first 64 KiB are kept");
+    assert_eq!(&kept.stdout[..], &raw.as_bytes()[..64 * 1024]);
+    let to_budi = sandbox.outbox();
+    assert_eq!(to_budi.len(), 2, "the acknowledgement and one notice");
+    assert!(
+        to_budi
+            .iter()
+            .any(|m| m.contains("cctv.mp4") && m.contains("Auto-Submitted: auto-replied")),
+        "{to_budi:#?}"
+    );
+    // The same mail again changes nothing: no second notice.
+    deliver_raw(&sandbox, &raw);
+    assert_eq!(sandbox.outbox().len(), 2);
+    assert_eq!(sandbox.tickets().len(), 1);
+}

@@ -269,10 +269,61 @@ fn check_intake(raw: raw::Intake, problems: &mut Vec<Problem>) -> Option<IntakeP
         "intake.max_attempts",
         problems,
     );
+    let max_message_size = match raw.max_message_size.as_deref().map(parse_size) {
+        None => Some(DEFAULT_MAX_MESSAGE_SIZE),
+        Some(Ok(size)) if size >= 64 * 1024 => Some(size),
+        Some(Ok(_)) => {
+            problems.push(Problem {
+                key: "intake.max_message_size".into(),
+                message: "must be at least 64 KiB; mail is rarely smaller".into(),
+            });
+            None
+        }
+        Some(Err(message)) => {
+            problems.push(Problem {
+                key: "intake.max_message_size".into(),
+                message,
+            });
+            None
+        }
+    };
     Some(IntakePolicy {
         batch_size: batch_size? as usize,
         max_attempts: attempts?,
+        max_message_size: max_message_size?,
     })
+}
+
+/// The largest mail taken in whole unless the config says otherwise: 25 MiB, what the
+/// big mail services accept.
+pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 25 * 1024 * 1024;
+
+/// A size as people write it: "25 MiB", "25MB", "512 KiB", "1048576".
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: usize = number.parse().map_err(|_| {
+        format!(
+            "{text:?} is not a size; write it like \"25 MiB\", \"512 KiB\" or a number of bytes"
+        )
+    })?;
+    let factor: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" | "bytes" => 1,
+        "k" | "kb" | "kib" => 1024,
+        "m" | "mb" | "mib" => 1024 * 1024,
+        "g" | "gb" | "gib" => 1024 * 1024 * 1024,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {text:?}; use B, KiB, MiB or GiB"
+            ))
+        }
+    };
+    number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("{text:?} is too large"))
 }
 
 fn check_limits(raw: raw::Limits, problems: &mut Vec<Problem>) -> Option<Limits> {

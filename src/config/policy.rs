@@ -222,6 +222,8 @@ pub struct IntakePolicy {
     pub batch_size: usize,
     /// Failed attempts before a message is quarantined.
     pub max_attempts: u32,
+    /// The largest mail taken in whole, in bytes.
+    pub max_message_size: usize,
 }
 
 /// Caps on automatic replies (RFC 3834 section 2: avoid loops and floods).
@@ -409,6 +411,7 @@ pub(crate) fn test_policy() -> Policy {
         intake: IntakePolicy {
             batch_size: 16,
             max_attempts: 3,
+            max_message_size: super::check::DEFAULT_MAX_MESSAGE_SIZE,
         },
         limits: Limits {
             auto_replies_per_sender_per_hour: 3,

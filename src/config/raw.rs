@@ -82,6 +82,9 @@ pub struct Intake {
     pub batch_size: Option<u32>,
     /// Attempts at a message that fails before it is quarantined.
     pub max_attempts: Option<u32>,
+    /// The largest mail taken in whole, e.g. "25 MiB"; of a larger one the first this many
+    /// bytes are kept.
+    pub max_message_size: Option<String>,
 }
 
 /// `[limits]`: the brakes against mail loops and floods.

@@ -11,9 +11,10 @@ use super::ticket::Transition;
 use super::visit;
 use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Step};
 use crate::config::policy::{Agent, Policy};
-use crate::mail::parse::Attachment;
+use crate::mail::parse::{Attachment, Oversize};
 use crate::mail::Class;
 use crate::templates::TemplateKind;
+use crate::types::Language;
 use crate::types::{Contact, Timestamp};
 use crate::words::{self, Phrase};
 
@@ -37,6 +38,9 @@ pub(super) fn on_customer_mail(
         return;
     }
     take_part(step, inbound, policy);
+    if let Some(oversize) = &inbound.mail.oversize {
+        too_large(step, inbound, oversize, policy, now);
+    }
     if is_first {
         let routed = routing::route(step, inbound.mail, inbound.staff, policy);
         sla::start_sla(step, policy, now);
@@ -68,6 +72,68 @@ pub(super) fn on_customer_mail(
     if let Some(assignee) = present_assignee(step, inbound.staff, policy) {
         notify(step, inbound, &[assignee], reopened, policy, now);
     }
+}
+
+/// A mail over the size limit: the ticket says what was not kept, and the sender hears
+/// it once (an automatic mail, under the same loop rules as the acknowledgement).
+fn too_large(
+    step: &mut Step,
+    inbound: &Inbound<'_>,
+    oversize: &Oversize,
+    policy: &Policy,
+    now: Timestamp,
+) {
+    step.effects.push(Effect::Record(Happening::MailTooLarge {
+        size: oversize.size,
+        limit: oversize.limit,
+        refused: oversize.refused.clone(),
+    }));
+    let desk = desk_of(policy, &step.ticket);
+    let Some(sender) = inbound.mail.from.clone() else {
+        return;
+    };
+    let allowed =
+        loops::may_auto_reply(inbound.class, Some(&sender), inbound.budget, &policy.limits);
+    if allowed.is_err() {
+        return;
+    }
+    let language = desk.language;
+    let size = words::size(oversize.size, language);
+    let limit = words::size(oversize.limit, language);
+    let files: Vec<String> = oversize
+        .refused
+        .iter()
+        .map(|(name, bytes)| format!("  {name} ({})", words::size(*bytes, language)))
+        .collect();
+    let files = files.join("\n");
+    let body = match language {
+        Language::En => format!(
+            "Your mail \"{}\" was {size}, more than the {limit} {} takes in. We kept its text and \
+             the files that fit; these did not reach us:\n{files}\n\nPlease send them another way \
+             (smaller files, or a link), replying to this mail.\n\n{}\n",
+            inbound.mail.subject, desk.name, desk.name
+        ),
+        Language::Id => format!(
+            "Email Anda \"{}\" berukuran {size}, lebih dari batas {limit} yang diterima {}. Teksnya \
+             dan berkas yang muat sudah kami simpan; berkas ini tidak sampai:\n{files}\n\n\
+             Mohon kirim dengan cara lain (berkas lebih kecil, atau tautan) dengan membalas \
+             email ini.\n\n{}\n",
+            inbound.mail.subject, desk.name, desk.name
+        ),
+    };
+    let tag = outgoing::tag(desk, &step.ticket);
+    let draft = Draft {
+        kind: OutgoingKind::Acknowledgement,
+        from_name: desk.name.clone(),
+        to: sender,
+        cc: Vec::new(),
+        reply_to: None,
+        subject: outgoing::reply_subject(&step.ticket.subject, &tag, &policy.tag_prefixes()),
+        body,
+        auto_submitted: Some("auto-replied"),
+        in_customer_thread: true,
+    };
+    outgoing::send(step, desk, draft, now);
 }
 
 /// A mail to an internal desk from outside the company's domains.

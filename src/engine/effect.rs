@@ -156,6 +156,15 @@ pub enum Happening {
         /// Who.
         from: EmailAddress,
     },
+    /// A mail was over the intake's size limit: only its first `limit` bytes are kept.
+    MailTooLarge {
+        /// Its size as it arrived.
+        size: usize,
+        /// The limit.
+        limit: usize,
+        /// The files that did not fit: name and size.
+        refused: Vec<(String, usize)>,
+    },
     /// An agent added an internal note.
     NoteAdded {
         /// Who.

@@ -93,10 +93,22 @@ impl Preparer {
     fn prepare_chunk(&self, arrivals: Vec<Arrival>) -> io::Result<Vec<Prepared>> {
         arrivals
             .into_iter()
-            .map(|arrival| {
+            .map(|mut arrival| {
+                let limit = self.policy.intake.max_message_size;
+                let kept = mail::parse::kept_part(&arrival.raw, limit);
+                let mut reading = catch_unwind(AssertUnwindSafe(|| match kept {
+                    Some(kept) => {
+                        self.classified(mail::parse::parse_oversized(&arrival.raw, kept, limit))
+                    }
+                    None => self.read(&arrival.raw),
+                }))
+                .map_err(|p| panic_text(&*p));
+                // Only what the limit allows is stored; the whole mail was read above.
+                if let Some(kept) = kept {
+                    arrival.raw.truncate(kept);
+                    arrival.raw.shrink_to_fit();
+                }
                 let staged = self.store.journal().stage(&arrival.raw)?;
-                let mut reading = catch_unwind(AssertUnwindSafe(|| self.read(&arrival.raw)))
-                    .map_err(|p| panic_text(&*p));
                 if let Ok(read) = &mut reading {
                     let text = read.mail.text.as_bytes();
                     if text.len() > TEXT_TO_JOURNAL && store::packed_size(text) > TEXT_TO_JOURNAL {
@@ -113,7 +125,10 @@ impl Preparer {
     }
 
     fn read(&self, raw: &[u8]) -> Reading {
-        let mail = mail::parse(raw);
+        self.classified(mail::parse(raw))
+    }
+
+    fn classified(&self, mail: mail::Mail) -> Reading {
         let class = mail::classify(&mail, |a| self.policy.is_own_address(a));
         Reading {
             mail,

@@ -65,6 +65,57 @@ pub struct Mail {
     pub fingerprint: String,
     /// What could not be read, one line each, for the log and the ticket.
     pub problems: Vec<String>,
+    /// Set when the mail was larger than the intake takes in whole.
+    pub oversize: Option<Oversize>,
+}
+
+/// A mail over `intake.max_message_size`: what arrived, what was kept, what was not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Oversize {
+    /// Its size as it arrived, in bytes.
+    pub size: usize,
+    /// The limit, in bytes: this much of it is kept.
+    pub limit: usize,
+    /// The files that did not fit in what is kept: name and size.
+    pub refused: Vec<(String, usize)>,
+}
+
+/// The bytes of `raw` that are kept when it is over `limit`: its header and as much of
+/// the rest as makes `limit`. `None` when it is within the limit.
+pub fn kept_part(raw: &[u8], limit: usize) -> Option<usize> {
+    if raw.len() <= limit {
+        return None;
+    }
+    let header_end = raw.len() - body_bytes(raw).len();
+    Some(limit.max(header_end))
+}
+
+/// Reads a mail over the limit: the whole mail for its text and file list, and notes
+/// which files the kept bytes (`raw[..kept]`) hold whole.
+pub fn parse_oversized(raw: &[u8], kept: usize, limit: usize) -> Mail {
+    let mut mail = parse(raw);
+    let whole = parse(&raw[..kept]);
+    let refused: Vec<(String, usize)> = mail
+        .attachments
+        .iter()
+        .filter(|file| {
+            !whole
+                .attachments
+                .iter()
+                .any(|k| k.name == file.name && k.size == file.size)
+        })
+        .map(|file| (file.name.clone(), file.size))
+        .collect();
+    mail.problems.push(format!(
+        "{} bytes, over the intake limit of {limit}: the first {kept} bytes are kept",
+        raw.len()
+    ));
+    mail.oversize = Some(Oversize {
+        size: raw.len(),
+        limit,
+        refused,
+    });
+    mail
 }
 
 /// An attachment's description (its bytes stay in the raw message).
@@ -149,6 +200,7 @@ fn from_message(message: &Message<'_>, raw: &[u8]) -> Mail {
         text,
         new_text,
         problems,
+        oversize: None,
     }
 }
 
@@ -173,6 +225,7 @@ fn unreadable(raw: &[u8]) -> Mail {
         calendar: None,
         fingerprint: hex::encode(Sha256::digest(raw)),
         problems: vec!["not a readable RFC 5322 message; kept as raw text".to_string()],
+        oversize: None,
     }
 }
 
