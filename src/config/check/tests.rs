@@ -455,11 +455,17 @@ fn sizes_read_as_people_write_them_and_a_bad_one_is_named() {
     assert_eq!(parse_size("25 MiB"), Ok(25 * 1024 * 1024));
     assert_eq!(parse_size("512KiB"), Ok(512 * 1024));
     assert_eq!(parse_size("1048576"), Ok(1_048_576));
-    assert!(parse_size("25 parsecs").unwrap_err().contains("unknown unit"));
+    assert!(parse_size("25 parsecs")
+        .unwrap_err()
+        .contains("unknown unit"));
     let text = with_desks(
         "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\n\
          [intake]\nmax_message_size = \"lots\"\n",
     );
     let problems = compile_toml(&text).expect_err("a bad size");
-    assert_eq!(keys(&problems), ["intake.max_message_size"], "{problems:#?}");
+    assert_eq!(
+        keys(&problems),
+        ["intake.max_message_size"],
+        "{problems:#?}"
+    );
 }
