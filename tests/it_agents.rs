@@ -558,19 +558,11 @@ fn a_merged_ticket_continues_in_the_other_and_its_mail_follows() {
 
 #[test]
 fn the_customers_files_reach_the_agent_byte_for_byte() {
-    use base64::Engine;
     use mail_parser::MimeHeaders;
     use sha2::{Digest, Sha256};
     let png: Vec<u8> = (0..5000u32).map(|i| (i * 13 % 256) as u8).collect();
     let pdf = b"%PDF-1.4\n% servis printer\n1 0 obj << >> endobj\n%%EOF\n".to_vec();
-    let wrap = |bytes: &[u8]| {
-        let text = base64::engine::general_purpose::STANDARD.encode(bytes);
-        text.as_bytes()
-            .chunks(76)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect::<Vec<_>>()
-            .join("\r\n")
-    };
+    let wrap = support::base64_lines;
     let mail = format!(
         "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Printer error\r\n\
 Message-ID: <files@example.id>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\

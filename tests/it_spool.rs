@@ -1261,15 +1261,7 @@ fn attachments_are_listed_and_given_back_decoded() {
     let sandbox = Sandbox::new();
     let png: Vec<u8> = (0..3000u32).map(|i| (i * 7 % 251) as u8).collect();
     let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
-    let encode = |bytes: &[u8]| {
-        use base64::Engine;
-        let text = base64::engine::general_purpose::STANDARD.encode(bytes);
-        text.as_bytes()
-            .chunks(76)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect::<Vec<_>>()
-            .join("\r\n")
-    };
+    let encode = support::base64_lines;
     let raw = format!(
         "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Layar rusak\r\n\
 Message-ID: <files1@example.id>\r\nMIME-Version: 1.0\r\n\
@@ -1326,15 +1318,7 @@ fn a_mail_over_the_size_limit_is_kept_in_part_noted_and_answered_once() {
     sandbox.edit_config(|c| format!("{c}[intake]\nmax_message_size = \"64 KiB\"\n"));
     let small = vec![b'a'; 1000];
     let big: Vec<u8> = (0..120_000u32).map(|i| (i % 251) as u8).collect();
-    let encode = |bytes: &[u8]| {
-        use base64::Engine;
-        let text = base64::engine::general_purpose::STANDARD.encode(bytes);
-        text.as_bytes()
-            .chunks(76)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect::<Vec<_>>()
-            .join("\r\n")
-    };
+    let encode = support::base64_lines;
     let raw = format!(
         "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Rekaman CCTV\r\n\
 Message-ID: <big1@example.id>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
