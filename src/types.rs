@@ -149,6 +149,16 @@ pub struct Contact {
     pub address: EmailAddress,
 }
 
+/// As a header shows it: `Budi <budi@example.id>`, or the bare address.
+impl fmt::Display for Contact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.name {
+            Some(name) => write!(f, "{name} <{}>", self.address),
+            None => write!(f, "{}", self.address),
+        }
+    }
+}
+
 impl Contact {
     /// Reads `Name <address>` or a bare address, as written in the config.
     pub fn parse(text: &str) -> Option<Contact> {

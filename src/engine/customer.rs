@@ -372,7 +372,7 @@ fn notify_each(
         vars.agent = agent.name.clone();
         vars.text = text.of(language).to_string();
         if let Some(author) = about.author {
-            vars.author = outgoing::display(author);
+            vars.author = author.to_string();
             vars.author_is_requester = step
                 .ticket
                 .requester

@@ -123,14 +123,6 @@ pub fn vars(ticket: &Ticket, desk: &Desk, policy: &Policy, language: Language) -
     }
 }
 
-/// A contact as a header shows it: `Budi <budi@example.id>`, or the bare address.
-pub fn display(contact: &Contact) -> String {
-    match &contact.name {
-        Some(name) => format!("{name} <{}>", contact.address),
-        None => contact.address.to_string(),
-    }
-}
-
 /// The earliest running SLA deadline, as the desk reads it, or empty.
 fn next_deadline(ticket: &Ticket, desk: &Desk, language: Language) -> String {
     let Some(sla) = ticket.sla.as_ref().filter(|s| s.paused_at.is_none()) else {

@@ -92,10 +92,7 @@ fn read(
         let from = message
             .from
             .as_ref()
-            .map_or("unknown".to_string(), |c| match &c.name {
-                Some(name) => format!("{name} <{}>", c.address),
-                None => c.address.to_string(),
-            });
+            .map_or("unknown".to_string(), ToString::to_string);
         let date = words::date_time(message.date, reader.calendar, language);
         text.push_str(&format!(
             "\n{}\n{}\n",
