@@ -64,20 +64,12 @@ pub(super) fn on_agent_mail(
     for command in &reading.commands {
         apply(step, command, agent, inbound.staff, policy, now);
     }
-    if reading.text.is_empty() && !reading.is_note() && !mail.to_comment_address {
-        note(step, &reading, agent);
-        confirm(step, &reading, agent, policy, now);
-    } else if mail.to_comment_address || reading.is_note() || reading.text.is_empty() {
-        note(step, &reading, agent);
+    if answers {
+        relay(step, agent, &reading.text, files, desk, policy, now);
     } else {
-        relay(step, agent, &reading.text, desk, policy, now);
-        if let Some(Effect::Send(relayed)) = step
-            .effects
-            .iter_mut()
-            .rev()
-            .find(|e| matches!(e, Effect::Send(m) if m.kind == OutgoingKind::AgentReply))
-        {
-            relayed.arrival_files = files;
+        note(step, &reading, agent);
+        if reading.text.is_empty() && !reading.is_note() && !mail.to_comment_address {
+            confirm(step, &reading, agent, policy, now);
         }
     }
 }
@@ -329,8 +321,18 @@ fn confirm(step: &mut Step, reading: &Reading, agent: &Agent, policy: &Policy, n
 }
 
 /// The agent's answer goes to the requester and the people in copy, from the desk
-/// address under the agent's name, in the customer's thread.
-fn relay(step: &mut Step, agent: &Agent, text: &str, desk: &Desk, policy: &Policy, now: Timestamp) {
+/// address under the agent's name, in the customer's thread, with the agent's `files`
+/// (indexes into the mail's attachments). The ticket was answered before the mail's
+/// commands ran.
+fn relay(
+    step: &mut Step,
+    agent: &Agent,
+    text: &str,
+    files: Vec<usize>,
+    desk: &Desk,
+    policy: &Policy,
+    now: Timestamp,
+) {
     let Some(requester) = step.ticket.requester.clone() else {
         return note(
             step,
@@ -363,12 +365,14 @@ fn relay(step: &mut Step, agent: &Agent, text: &str, desk: &Desk, policy: &Polic
         in_customer_thread: true,
     };
     let message_id = outgoing::send(step, desk, draft, now);
+    if let Some(Effect::Send(relayed)) = step.effects.last_mut() {
+        relayed.arrival_files = files;
+    }
     step.filed = Filed::Agent;
     step.effects.push(Effect::Record(Happening::AgentReplied {
         agent: agent.id.clone(),
         message_id,
     }));
-    transition(step, Transition::Answered, &agent.id.0, now);
 }
 
 fn apply(
