@@ -4,7 +4,7 @@
 use crate::engine::sla::SlaState;
 use crate::engine::visit::Visit;
 use crate::engine::{HistoryEntry, Ticket};
-use crate::mail::files;
+use crate::outbox::forward;
 use crate::store::{self, Direction, MessageRecord, Store};
 use crate::types::TicketId;
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine};
@@ -99,13 +99,7 @@ pub fn ticket_detail(store: &Store, id: TicketId) -> store::Result<Value> {
 /// The files of a stored message, with their place in it (from 1): read from its raw
 /// bytes, which only inbound mail keeps.
 fn files_of(store: &Store, record: &MessageRecord) -> store::Result<Vec<Value>> {
-    if record.attachments.is_empty() || record.direction != Direction::Inbound {
-        return Ok(Vec::new());
-    }
-    let raw = store
-        .raw_message(record.ticket, record.seq)?
-        .unwrap_or_default();
-    Ok(files::attachments(&raw)
+    Ok(forward::message_files(store, record)?
         .iter()
         .enumerate()
         .map(|(at, file)| {
@@ -161,11 +155,7 @@ pub fn attachment_get(
     index: usize,
 ) -> Result<Value, String> {
     let record = nth_message(store, id, number)?;
-    let raw = store
-        .raw_message(id, record.seq)
-        .map_err(|e| e.to_string())?
-        .unwrap_or_default();
-    let files = files::attachments(&raw);
+    let files = forward::message_files(store, &record).map_err(|e| e.to_string())?;
     let file = index
         .checked_sub(1)
         .and_then(|i| files.get(i))

@@ -4,7 +4,7 @@
 use super::compose::FileAttachment;
 use crate::calendar::Calendar;
 use crate::mail::files;
-use crate::store::{self, Direction, MessageKind, Store};
+use crate::store::{self, Direction, MessageKind, MessageRecord, Store};
 use crate::types::{Language, TicketId};
 use crate::words;
 
@@ -29,23 +29,16 @@ pub fn ticket_files(
     reader: &Reader<'_>,
 ) -> store::Result<(String, Vec<FileAttachment>)> {
     let mut text = String::new();
-    let mut files = Vec::new();
-    let mut attached = 0;
+    let mut gathered = Gathered::default();
     for message in store.messages(ticket)? {
-        if message.direction != Direction::Inbound || message.attachments.is_empty() {
-            continue;
-        }
-        let raw = store.raw_message(ticket, message.seq)?.unwrap_or_default();
-        for file in files::attachments(&raw) {
-            if attached + file.bytes.len() > MAX_ATTACHED_BYTES {
-                text.push_str(&words::not_attached(&file.name, reader.language));
+        for file in message_files(store, &message)? {
+            if let Some(left) = gathered.take(file) {
+                text.push_str(&words::not_attached(&left.name, reader.language));
                 text.push_str(&format!(" loket attachment list {ticket}\n"));
-                continue;
             }
-            attached += file.bytes.len();
-            files.push(file);
         }
     }
+    let files = gathered.files;
     if files.is_empty() && text.is_empty() {
         text.push_str(match reader.language {
             Language::En => "This ticket has no files.\n",
@@ -53,6 +46,37 @@ pub fn ticket_files(
         });
     }
     Ok((text, files))
+}
+
+/// The files of a stored message, read from its raw bytes: only mail that came in keeps
+/// them, and a message whose record lists none has none to read.
+pub fn message_files(store: &Store, message: &MessageRecord) -> store::Result<Vec<FileAttachment>> {
+    if message.direction != Direction::Inbound || message.attachments.is_empty() {
+        return Ok(Vec::new());
+    }
+    let raw = store
+        .raw_message(message.ticket, message.seq)?
+        .unwrap_or_default();
+    Ok(files::attachments(&raw))
+}
+
+/// Files gathered for one outgoing mail, up to `MAX_ATTACHED_BYTES` in all.
+#[derive(Default)]
+struct Gathered {
+    files: Vec<FileAttachment>,
+    bytes: usize,
+}
+
+impl Gathered {
+    /// Takes `file` when it still fits; hands it back when it does not, to be named.
+    fn take(&mut self, file: FileAttachment) -> Option<FileAttachment> {
+        if self.bytes + file.bytes.len() > MAX_ATTACHED_BYTES {
+            return Some(file);
+        }
+        self.bytes += file.bytes.len();
+        self.files.push(file);
+        None
+    }
 }
 
 /// Who reads the conversation: their language, and the desk's calendar for its dates.
@@ -77,8 +101,7 @@ fn read(
 ) -> store::Result<(String, Vec<FileAttachment>)> {
     let language = reader.language;
     let mut text = format!("\n{}\n", words::conversation_heading(language));
-    let mut files = Vec::new();
-    let mut attached = 0;
+    let mut gathered = Gathered::default();
     for message in store.messages(ticket)? {
         // The customer's mails, and the agents' answers as the customer got them (not the
         // agents' own mails to Loket, with their commands and quoted notifications).
@@ -99,18 +122,14 @@ fn read(
             words::attribution(&date, &from, language),
             message.new_text().trim_end()
         ));
-        if with_attachments && message.direction == Direction::Inbound {
-            let raw = store.raw_message(ticket, message.seq)?.unwrap_or_default();
-            for file in files::attachments(&raw) {
-                if attached + file.bytes.len() > MAX_ATTACHED_BYTES {
-                    text.push_str(&words::not_attached(&file.name, language));
+        if with_attachments {
+            for file in message_files(store, &message)? {
+                if let Some(left) = gathered.take(file) {
+                    text.push_str(&words::not_attached(&left.name, language));
                     text.push('\n');
-                    continue;
                 }
-                attached += file.bytes.len();
-                files.push(file);
             }
         }
     }
-    Ok((text, files))
+    Ok((text, gathered.files))
 }
