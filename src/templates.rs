@@ -119,6 +119,9 @@ pub struct MailVars {
     pub cc: String,
     /// The files of the mail a notification is about, `scan.pdf (120 KB), …`, or empty.
     pub attachments: String,
+    /// The files of that mail the intake's limits refused, one line each with why, or
+    /// empty.
+    pub not_received: String,
     /// Whether that mail reopened a resolved ticket.
     pub reopened: bool,
 }
@@ -155,6 +158,7 @@ impl MailVars {
             author_is_requester: false,
             cc: "dewi@example.id".into(),
             attachments: "  scan.pdf (application/pdf, 120 KB)".into(),
+            not_received: "  video.mp4 (40.0 MB): larger than the 25.0 MB we take per file".into(),
             reopened: true,
         }
     }

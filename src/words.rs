@@ -157,6 +157,48 @@ pub fn duration(length: Duration, language: Language) -> String {
     parts.join(" ")
 }
 
+/// Why a file was not taken in, after its name and size.
+pub fn refusal(refusal: crate::mail::parse::Refusal, language: Language) -> String {
+    use crate::mail::parse::Refusal;
+    match (refusal, language) {
+        (Refusal::FileSize(limit), Language::En) => {
+            format!("larger than the {} we take per file", size(limit, language))
+        }
+        (Refusal::FileSize(limit), Language::Id) => {
+            format!(
+                "lebih besar dari batas {} per berkas",
+                size(limit, language)
+            )
+        }
+        (Refusal::Parts(limit), Language::En) => {
+            format!("after the first {limit} parts of the mail, more than we read")
+        }
+        (Refusal::Parts(limit), Language::Id) => {
+            format!("sesudah {limit} bagian pertama email, lebih dari yang kami baca")
+        }
+        (Refusal::Depth(limit), Language::En) => {
+            format!("nested more than {limit} levels deep in the mail")
+        }
+        (Refusal::Depth(limit), Language::Id) => {
+            format!("tersarang lebih dari {limit} tingkat di dalam email")
+        }
+    }
+}
+
+/// Why a file of a mail over the size limit was not kept.
+pub fn cut_off(limit: usize, language: Language) -> String {
+    match language {
+        Language::En => format!(
+            "past the first {} of the mail, which is what we keep",
+            size(limit, language)
+        ),
+        Language::Id => format!(
+            "melewati {} pertama email, yang kami simpan",
+            size(limit, language)
+        ),
+    }
+}
+
 /// A file size: "820 bytes", "120 KB", "2.4 MB" ("2,4 MB" in Indonesian).
 pub fn size(bytes: usize, language: Language) -> String {
     const KB: f64 = 1024.0;

@@ -1365,3 +1365,127 @@ Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
     assert_eq!(sandbox.outbox().len(), 2);
     assert_eq!(sandbox.tickets().len(), 1);
 }
+
+#[test]
+fn files_over_the_per_file_parts_and_depth_limits_are_named_kept_raw_and_told_once() {
+    let sandbox = Sandbox::with_sections(
+        r#"team = "front"
+[outbox]
+transport = "file"
+path = "@VAR@/outbox"
+[intake]
+max_attachment_size = "64 KiB"
+max_parts = 8
+max_depth = 3
+[team.front]
+name = "Front desk"
+tier = 1
+[agent.andi]
+name = "Andi"
+addresses = ["andi@staff.example"]
+tier = 1
+teams = ["front"]
+[security]
+secret = "a test secret, 16+ characters"
+"#,
+    );
+    let big: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+    let file = |name: &str, body: &str| {
+        format!(
+            "Content-Type: text/plain; name=\"{name}\"\r\n\
+Content-Disposition: attachment; filename=\"{name}\"\r\n\r\n{body}\r\n"
+        )
+    };
+    // Parts in order: 0 the mail, 1 its text, 2 small.txt, 3 big.bin, 4-6 three nested
+    // multiparts, 7 deep.txt (depth 4), 8 late.txt (the ninth part).
+    let raw = format!(
+        "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Log server\r\n\
+Message-ID: <limits1@example.id>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"a\"\r\n\r\n\
+--a\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nLog servernya saya lampirkan.\r\n\
+--a\r\n{small}--a\r\nContent-Type: application/octet-stream\r\n\
+Content-Disposition: attachment; filename=\"big.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{big}\r\n\
+--a\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: multipart/mixed; boundary=\"c\"\r\n\r\n\
+--c\r\nContent-Type: multipart/mixed; boundary=\"d\"\r\n\r\n\
+--d\r\n{deep}--d--\r\n--c--\r\n--b--\r\n\
+--a\r\n{late}--a--\r\n",
+        small = file("small.txt", "kecil"),
+        big = support::base64_lines(&big),
+        deep = file("deep.txt", "dalam"),
+        late = file("late.txt", "terlambat"),
+    );
+    deliver_raw(&sandbox, &raw);
+
+    let ticket = sandbox.ticket(1);
+    let refused: Vec<&Value> = ticket["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|h| h["what"] == "files-refused")
+        .collect();
+    assert_eq!(refused.len(), 1, "{ticket:#}");
+    assert_eq!(
+        refused[0]["files"],
+        serde_json::json!([
+            {"name": "big.bin", "size": 100_000, "refusal": {"limit": "file_size", "value": 65536}},
+            {"name": "deep.txt", "size": 5, "refusal": {"limit": "depth", "value": 3}},
+            {"name": "late.txt", "size": 9, "refusal": {"limit": "parts", "value": 8}},
+        ])
+    );
+    // Only the file taken in is listed and served; the raw mail keeps every byte.
+    let files = sandbox.json(&["attachment", "list", "1"]);
+    let names: Vec<&str> = files
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|f| f["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(names, ["small.txt"]);
+    let kept = sandbox.loket(&["message", "raw", "1", "1"]);
+    assert_eq!(sha256(&kept.stdout), sha256(raw.as_bytes()));
+
+    let shown = sandbox.loket(&["ticket", "show", "1"]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains(
+            "note        files not taken in: big.bin (98 KB): larger than the 64 KB we take per \
+             file; deep.txt (5 bytes): nested more than 3 levels deep in the mail; late.txt \
+             (9 bytes): after the first 8 parts of the mail, more than we read"
+        ),
+        "{shown}"
+    );
+
+    let mails = sandbox.outbox();
+    let read: Vec<(&String, String)> = mails
+        .iter()
+        .map(|m| (m, loket::mail::parse(m.as_bytes()).text))
+        .collect();
+    let notices: Vec<&(&String, String)> = read
+        .iter()
+        .filter(|(_, text)| text.contains("these files were not taken in"))
+        .collect();
+    assert_eq!(notices.len(), 1, "{mails:#?}");
+    let (notice, notice_text) = notices[0];
+    assert!(notice.contains("Auto-Submitted: auto-replied"));
+    assert!(
+        notice_text.contains("big.bin (98 KB): larger than the 64 KB we take per file"),
+        "{notice_text}"
+    );
+    let to_andi: Vec<&(&String, String)> = read
+        .iter()
+        .filter(|(m, _)| {
+            support::header(m, "To").is_some_and(|to| to.contains("andi@staff.example"))
+        })
+        .collect();
+    assert_eq!(to_andi.len(), 1, "{mails:#?}");
+    let notification = &to_andi[0].1;
+    assert!(
+        notification.contains("Not received (over the intake's limits):\n  big.bin (98 KB)"),
+        "{notification}"
+    );
+    assert!(notification.contains("small.txt"), "{notification}");
+
+    // The same mail again changes nothing: no second notice.
+    deliver_raw(&sandbox, &raw);
+    assert_eq!(sandbox.outbox().len(), mails.len());
+}

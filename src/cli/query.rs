@@ -158,6 +158,11 @@ fn print_ticket(ticket: &Value) {
         println!("  {key:<11} {}", text(ticket, key));
     }
     print_sla(&ticket["sla"]);
+    for note in ticket["history"].as_array().into_iter().flatten() {
+        if let Some(line) = limit_note(note) {
+            println!("  note        {line}");
+        }
+    }
     for visit in ticket["visits"].as_array().into_iter().flatten() {
         println!(
             "  visit       #{} {} to {} by {} ({})",
@@ -180,6 +185,44 @@ fn print_ticket(ticket: &Value) {
         );
         println!("Subject: {}", text(message, "subject"));
         println!("{}", shown_text(message));
+    }
+}
+
+/// What a history entry says about files the intake did not take, in one line; `None`
+/// for every other entry.
+fn limit_note(entry: &Value) -> Option<String> {
+    use crate::mail::parse::RefusedFile;
+    use crate::types::Language::En;
+    use crate::words;
+    let listed = |files: Vec<String>| match files.is_empty() {
+        true => String::new(),
+        false => format!(": {}", files.join("; ")),
+    };
+    match entry["what"].as_str()? {
+        "mail-too-large" => {
+            let size = |key: &str| words::size(entry[key].as_u64().unwrap_or(0) as usize, En);
+            let cut: Vec<(String, usize)> =
+                serde_json::from_value(entry["refused"].clone()).unwrap_or_default();
+            let files = cut
+                .iter()
+                .map(|(name, bytes)| format!("{name} ({})", words::size(*bytes, En)));
+            Some(format!(
+                "a mail of {} was over the {} limit; only its first {} are kept{}",
+                size("size"),
+                size("limit"),
+                size("limit"),
+                listed(files.map(|f| format!("{f} not kept")).collect())
+            ))
+        }
+        "files-refused" => {
+            let files: Vec<RefusedFile> = serde_json::from_value(entry["files"].clone()).ok()?;
+            let files = files.iter().map(|file| {
+                let why = words::refusal(file.refusal, En);
+                format!("{} ({}): {why}", file.name, words::size(file.size, En))
+            });
+            Some(format!("files not taken in{}", listed(files.collect())))
+        }
+        _ => None,
     }
 }
 

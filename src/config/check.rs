@@ -5,6 +5,7 @@
 
 use super::policy::{Agent, Desk, IntakePolicy, Limits, Policy, SpoolPolicy, TransportPolicy};
 use super::raw;
+use crate::mail::parse::{Limits as FileLimits, DEFAULT_MAX_DEPTH, DEFAULT_MAX_PARTS};
 use crate::secret::Secret;
 use crate::templates::Templates;
 use crate::types::Language;
@@ -269,30 +270,62 @@ fn check_intake(raw: raw::Intake, problems: &mut Vec<Problem>) -> Option<IntakeP
         "intake.max_attempts",
         problems,
     );
-    let max_message_size = match raw.max_message_size.as_deref().map(parse_size) {
-        None => Some(DEFAULT_MAX_MESSAGE_SIZE),
-        Some(Ok(size)) if size >= 64 * 1024 => Some(size),
-        Some(Ok(_)) => {
-            problems.push(Problem {
-                key: "intake.max_message_size".into(),
-                message: "must be at least 64 KiB; mail is rarely smaller".into(),
-            });
-            None
-        }
-        Some(Err(message)) => {
-            problems.push(Problem {
-                key: "intake.max_message_size".into(),
-                message,
-            });
-            None
-        }
-    };
+    let max_message_size = size_at_least(
+        raw.max_message_size.as_deref(),
+        DEFAULT_MAX_MESSAGE_SIZE,
+        "intake.max_message_size",
+        problems,
+    );
+    let max_attachment_size = size_at_least(
+        raw.max_attachment_size.as_deref(),
+        max_message_size.unwrap_or(DEFAULT_MAX_MESSAGE_SIZE),
+        "intake.max_attachment_size",
+        problems,
+    );
+    let max_parts = at_least_one(
+        raw.max_parts.unwrap_or(DEFAULT_MAX_PARTS as u32),
+        "intake.max_parts",
+        problems,
+    );
+    let max_depth = at_least_one(
+        raw.max_depth.unwrap_or(DEFAULT_MAX_DEPTH as u32),
+        "intake.max_depth",
+        problems,
+    );
     Some(IntakePolicy {
         batch_size: batch_size? as usize,
         max_attempts: attempts?,
         max_message_size: max_message_size?,
+        files: FileLimits {
+            max_attachment_size: max_attachment_size?,
+            max_parts: max_parts? as usize,
+            max_depth: max_depth? as usize,
+        },
     })
 }
+
+/// A size setting of the intake: `default` when absent, and at least 64 KiB.
+fn size_at_least(
+    text: Option<&str>,
+    default: usize,
+    key: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<usize> {
+    let message = match text.map(parse_size) {
+        None => return Some(default),
+        Some(Ok(size)) if size >= MIN_SIZE => return Some(size),
+        Some(Ok(_)) => "must be at least 64 KiB; mail is rarely smaller".to_string(),
+        Some(Err(message)) => message,
+    };
+    problems.push(Problem {
+        key: key.into(),
+        message,
+    });
+    None
+}
+
+/// The smallest size limit the intake accepts.
+const MIN_SIZE: usize = 64 * 1024;
 
 /// The largest mail taken in whole unless the config says otherwise: 25 MiB, what the
 /// big mail services accept.

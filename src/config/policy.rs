@@ -224,6 +224,8 @@ pub struct IntakePolicy {
     pub max_attempts: u32,
     /// The largest mail taken in whole, in bytes.
     pub max_message_size: usize,
+    /// What is taken of a mail's files and structure.
+    pub files: crate::mail::parse::Limits,
 }
 
 /// Caps on automatic replies (RFC 3834 section 2: avoid loops and floods).
@@ -412,6 +414,7 @@ pub(crate) fn test_policy() -> Policy {
             batch_size: 16,
             max_attempts: 3,
             max_message_size: super::check::DEFAULT_MAX_MESSAGE_SIZE,
+            files: crate::mail::parse::Limits::default(),
         },
         limits: Limits {
             auto_replies_per_sender_per_hour: 3,

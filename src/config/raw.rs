@@ -85,6 +85,13 @@ pub struct Intake {
     /// The largest mail taken in whole, e.g. "25 MiB"; of a larger one the first this many
     /// bytes are kept.
     pub max_message_size: Option<String>,
+    /// The largest file taken from a mail, e.g. "10 MiB"; larger ones stay in the raw
+    /// mail and are named on the ticket.
+    pub max_attachment_size: Option<String>,
+    /// The most MIME parts read of one mail.
+    pub max_parts: Option<u32>,
+    /// The deepest multipart nesting read of one mail.
+    pub max_depth: Option<u32>,
 }
 
 /// `[limits]`: the brakes against mail loops and floods.

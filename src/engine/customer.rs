@@ -11,8 +11,8 @@ use super::ticket::Transition;
 use super::visit;
 use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Step};
 use crate::config::policy::{Agent, Policy};
-use crate::mail::parse::{Attachment, Oversize};
-use crate::mail::Class;
+use crate::mail::parse::Attachment;
+use crate::mail::{Class, Mail};
 use crate::templates::TemplateKind;
 use crate::types::Language;
 use crate::types::{Contact, Timestamp};
@@ -38,8 +38,8 @@ pub(super) fn on_customer_mail(
         return;
     }
     take_part(step, inbound, policy);
-    if let Some(oversize) = &inbound.mail.oversize {
-        too_large(step, inbound, oversize, policy, now);
+    if inbound.mail.oversize.is_some() || !inbound.mail.refused.is_empty() {
+        over_limits(step, inbound, policy, now);
     }
     if is_first {
         let routed = routing::route(step, inbound.mail, inbound.staff, policy);
@@ -74,22 +74,25 @@ pub(super) fn on_customer_mail(
     }
 }
 
-/// A mail over the size limit: the ticket says what was not kept, and the sender hears
-/// it once (an automatic mail, under the same loop rules as the acknowledgement).
-fn too_large(
-    step: &mut Step,
-    inbound: &Inbound<'_>,
-    oversize: &Oversize,
-    policy: &Policy,
-    now: Timestamp,
-) {
-    step.effects.push(Effect::Record(Happening::MailTooLarge {
-        size: oversize.size,
-        limit: oversize.limit,
-        refused: oversize.refused.clone(),
-    }));
+/// A mail over a limit of the intake: the ticket names what was not taken in, and the
+/// sender hears it once (an automatic mail, under the same loop rules as the
+/// acknowledgement).
+fn over_limits(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy, now: Timestamp) {
+    let mail = inbound.mail;
+    if let Some(oversize) = &mail.oversize {
+        step.effects.push(Effect::Record(Happening::MailTooLarge {
+            size: oversize.size,
+            limit: oversize.limit,
+            refused: oversize.refused.clone(),
+        }));
+    }
+    if !mail.refused.is_empty() {
+        step.effects.push(Effect::Record(Happening::FilesRefused {
+            files: mail.refused.clone(),
+        }));
+    }
     let desk = desk_of(policy, &step.ticket);
-    let Some(sender) = inbound.mail.from.clone() else {
+    let Some(sender) = mail.from.clone() else {
         return;
     };
     let allowed =
@@ -98,28 +101,33 @@ fn too_large(
         return;
     }
     let language = desk.language;
-    let size = words::size(oversize.size, language);
-    let limit = words::size(oversize.limit, language);
-    let files: Vec<String> = oversize
-        .refused
-        .iter()
-        .map(|(name, bytes)| format!("  {name} ({})", words::size(*bytes, language)))
-        .collect();
-    let files = files.join("\n");
-    let body = match language {
-        Language::En => format!(
-            "Your mail \"{}\" was {size}, more than the {limit} {} takes in. We kept its text and \
-             the files that fit; these did not reach us:\n{files}\n\nPlease send them another way \
-             (smaller files, or a link), replying to this mail.\n\n{}\n",
-            inbound.mail.subject, desk.name, desk.name
+    let files = refused_lines(mail, language).join("\n");
+    let (subject, name) = (&mail.subject, &desk.name);
+    let opening = match (&mail.oversize, language) {
+        (Some(oversize), Language::En) => format!(
+            "Your mail \"{subject}\" was {}, more than the {} {name} takes in. We kept its text \
+             and the files that fit; these did not reach us:",
+            words::size(oversize.size, language),
+            words::size(oversize.limit, language),
         ),
-        Language::Id => format!(
-            "Email Anda \"{}\" berukuran {size}, lebih dari batas {limit} yang diterima {}. Teksnya \
-             dan berkas yang muat sudah kami simpan; berkas ini tidak sampai:\n{files}\n\n\
-             Mohon kirim dengan cara lain (berkas lebih kecil, atau tautan) dengan membalas \
-             email ini.\n\n{}\n",
-            inbound.mail.subject, desk.name, desk.name
+        (Some(oversize), Language::Id) => format!(
+            "Email Anda \"{subject}\" berukuran {}, lebih dari batas {} yang diterima {name}. \
+             Teksnya dan berkas yang muat sudah kami simpan; berkas ini tidak sampai:",
+            words::size(oversize.size, language),
+            words::size(oversize.limit, language),
         ),
+        (None, Language::En) => format!(
+            "Your mail \"{subject}\" reached {name} and its text is kept, but these files were \
+             not taken in:"
+        ),
+        (None, Language::Id) => format!(
+            "Email Anda \"{subject}\" sudah sampai di {name} dan teksnya kami simpan, tetapi \
+             berkas ini tidak kami terima:"
+        ),
+    };
+    let closing = match language {
+        Language::En => "Please send them another way (smaller files, or a link), replying to this mail.",
+        Language::Id => "Mohon kirim dengan cara lain (berkas lebih kecil, atau tautan) dengan membalas email ini.",
     };
     let tag = outgoing::tag(desk, &step.ticket);
     let draft = Draft {
@@ -129,11 +137,33 @@ fn too_large(
         cc: Vec::new(),
         reply_to: None,
         subject: outgoing::reply_subject(&step.ticket.subject, &tag, &policy.tag_prefixes()),
-        body,
+        body: format!("{opening}\n{files}\n\n{closing}\n\n{name}\n"),
         auto_submitted: Some("auto-replied"),
         in_customer_thread: true,
     };
     outgoing::send(step, desk, draft, now);
+}
+
+/// One line per file of `mail` that was not taken in: name, size and why.
+fn refused_lines(mail: &Mail, language: Language) -> Vec<String> {
+    let cut_off = mail.oversize.iter().flat_map(|oversize| {
+        let why = words::cut_off(oversize.limit, language);
+        oversize
+            .refused
+            .iter()
+            .map(move |(name, size)| (name, *size, why.clone()))
+    });
+    let refused = mail.refused.iter().map(|file| {
+        (
+            &file.name,
+            file.size,
+            words::refusal(file.refusal, language),
+        )
+    });
+    cut_off
+        .chain(refused)
+        .map(|(name, size, why)| format!("  {name} ({}): {why}", words::size(size, language)))
+        .collect()
 }
 
 /// A mail to an internal desk from outside the company's domains.
@@ -279,6 +309,7 @@ fn notify(
     let about = About {
         author: mail.from.as_ref(),
         attachments: &mail.attachments,
+        mail: Some(mail),
         reopened,
     };
     let text = Phrase::same(&mail.new_text);
@@ -292,6 +323,8 @@ struct About<'a> {
     author: Option<&'a Contact>,
     /// Its files.
     attachments: &'a [Attachment],
+    /// The mail itself, for the files the intake did not take.
+    mail: Option<&'a Mail>,
     /// Whether it reopened the ticket.
     reopened: bool,
 }
@@ -381,6 +414,9 @@ fn notify_each(
         }
         let carried = carried_files(about.attachments, ATTACH_UP_TO);
         vars.attachments = attachment_lines(about.attachments, &carried, step.ticket.id, language);
+        if let Some(mail) = about.mail {
+            vars.not_received = refused_lines(mail, language).join("\n");
+        }
         vars.reopened = about.reopened;
         let reply_address = super::trust::reply_address(
             &desk.address,

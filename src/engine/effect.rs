@@ -165,6 +165,11 @@ pub enum Happening {
         /// The files that did not fit: name and size.
         refused: Vec<(String, usize)>,
     },
+    /// Files of a mail that the intake's limits refused; they stay in its raw bytes.
+    FilesRefused {
+        /// Each file: name, size and the limit that refused it.
+        files: Vec<crate::mail::parse::RefusedFile>,
+    },
     /// An agent added an internal note.
     NoteAdded {
         /// Who.

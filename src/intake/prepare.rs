@@ -95,12 +95,16 @@ impl Preparer {
             .into_iter()
             .map(|mut arrival| {
                 let limit = self.policy.intake.max_message_size;
+                let files = &self.policy.intake.files;
                 let kept = mail::parse::kept_part(&arrival.raw, limit);
                 let mut reading = catch_unwind(AssertUnwindSafe(|| match kept {
-                    Some(kept) => {
-                        self.classified(mail::parse::parse_oversized(&arrival.raw, kept, limit))
-                    }
-                    None => self.read(&arrival.raw),
+                    Some(kept) => self.classified(mail::parse::parse_oversized(
+                        &arrival.raw,
+                        kept,
+                        limit,
+                        files,
+                    )),
+                    None => self.classified(mail::parse::parse_within(&arrival.raw, files)),
                 }))
                 .map_err(|p| panic_text(&*p));
                 // Only what the limit allows is stored; the whole mail was read above.
@@ -122,10 +126,6 @@ impl Preparer {
                 })
             })
             .collect()
-    }
-
-    fn read(&self, raw: &[u8]) -> Reading {
-        self.classified(mail::parse(raw))
     }
 
     fn classified(&self, mail: mail::Mail) -> Reading {

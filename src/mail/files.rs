@@ -1,8 +1,9 @@
 //! The files a mail carries, read from its raw bytes: what agents and customers send
 //! each other, and what `loket attachment` gives back.
 
+use super::parse::{Limits, Refusal};
 use super::sanitize;
-use mail_parser::{MessageParser, MessagePart, MimeHeaders, PartType};
+use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
 /// One attachment of a mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,24 +24,73 @@ pub fn attachments(raw: &[u8]) -> Vec<File> {
         return Vec::new();
     };
     let ids = std::mem::take(&mut message.attachments);
-    ids.iter()
-        .filter_map(|&id| {
-            let part = message.parts.get_mut(id as usize)?;
-            let name = sanitize::file_name(part.attachment_name().unwrap_or("attachment"));
-            let content_type = content_type(part);
-            let bytes = match std::mem::take(&mut part.body) {
-                PartType::Text(text) | PartType::Html(text) => text.into_owned().into_bytes(),
-                PartType::Binary(bytes) | PartType::InlineBinary(bytes) => bytes.into_owned(),
-                PartType::Message(nested) => nested.raw_message.into_owned(),
-                PartType::Multipart(_) => Vec::new(),
-            };
-            Some(File {
-                name,
-                content_type,
-                bytes,
-            })
-        })
-        .collect()
+    let mut files = Vec::new();
+    for id in ids {
+        let Some(part) = message.parts.get_mut(id as usize) else {
+            continue;
+        };
+        let name = name(part);
+        let content_type = content_type(part);
+        let bytes = match std::mem::take(&mut part.body) {
+            PartType::Text(text) | PartType::Html(text) => text.into_owned().into_bytes(),
+            PartType::Binary(bytes) | PartType::InlineBinary(bytes) => bytes.into_owned(),
+            PartType::Message(nested) => nested.raw_message.into_owned(),
+            PartType::Multipart(_) => Vec::new(),
+        };
+        files.push(File {
+            name,
+            content_type,
+            bytes,
+        });
+    }
+    files
+}
+
+/// Every attachment part of a parsed mail, in order, with the limit that refuses it, if
+/// any: the one judgement both the mail's file list and its notes are made from.
+pub fn judged<'m>(
+    message: &'m Message<'m>,
+    limits: &Limits,
+) -> impl Iterator<Item = (&'m MessagePart<'m>, Option<Refusal>)> {
+    let depths = depths(message);
+    let limits = *limits;
+    message.attachments.iter().filter_map(move |&id| {
+        let part = message.parts.get(id as usize)?;
+        let depth = depths.get(id as usize).copied().unwrap_or(0);
+        let refusal = if id as usize >= limits.max_parts {
+            Some(Refusal::Parts(limits.max_parts))
+        } else if depth > limits.max_depth {
+            Some(Refusal::Depth(limits.max_depth))
+        } else if part.contents().len() > limits.max_attachment_size {
+            Some(Refusal::FileSize(limits.max_attachment_size))
+        } else {
+            None
+        };
+        Some((part, refusal))
+    })
+}
+
+/// How deep each part of a mail sits: the top is 0, a part of a multipart one more than
+/// the multipart. Parts come in document order, so a container precedes its children.
+fn depths(message: &Message<'_>) -> Vec<usize> {
+    let mut depths = vec![0; message.parts.len()];
+    for (id, part) in message.parts.iter().enumerate() {
+        if let PartType::Multipart(children) = &part.body {
+            let below = depths[id] + 1;
+            for &child in children {
+                if let Some(depth) = depths.get_mut(child as usize) {
+                    *depth = below;
+                }
+            }
+        }
+    }
+    depths
+}
+
+/// An attachment's name as shown and saved: decoded, without folders or control
+/// characters; `attachment` when it has none.
+pub fn name(part: &MessagePart<'_>) -> String {
+    sanitize::file_name(part.attachment_name().unwrap_or("attachment"))
 }
 
 /// Whether a part is shown inside the HTML body rather than attached: it has a

@@ -67,6 +67,61 @@ pub struct Mail {
     pub problems: Vec<String>,
     /// Set when the mail was larger than the intake takes in whole.
     pub oversize: Option<Oversize>,
+    /// Files the mail carries that the intake's limits refuse (over the per-file size,
+    /// past the most parts, nested too deep): kept in the raw mail, not in `attachments`.
+    pub refused: Vec<RefusedFile>,
+}
+
+/// What the intake takes of one mail's structure (`intake.max_attachment_size`,
+/// `intake.max_parts`, `intake.max_depth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest file taken, decoded, in bytes.
+    pub max_attachment_size: usize,
+    /// The most MIME parts read; files in later parts are refused.
+    pub max_parts: usize,
+    /// The deepest multipart nesting read; files nested deeper are refused.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_attachment_size: DEFAULT_MAX_ATTACHMENT_SIZE,
+            max_parts: DEFAULT_MAX_PARTS,
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+/// The largest file taken unless the config says otherwise: as large as a whole mail.
+pub const DEFAULT_MAX_ATTACHMENT_SIZE: usize = 25 * 1024 * 1024;
+/// The most MIME parts read unless the config says otherwise.
+pub const DEFAULT_MAX_PARTS: usize = 1000;
+/// The deepest nesting read unless the config says otherwise.
+pub const DEFAULT_MAX_DEPTH: usize = 50;
+
+/// A file of a mail that a limit refused: its name, size and which limit.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RefusedFile {
+    /// File name, made safe.
+    pub name: String,
+    /// Decoded size in bytes.
+    pub size: usize,
+    /// Why it was refused.
+    pub refusal: Refusal,
+}
+
+/// Which limit refused a file, with the limit's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "limit", content = "value")]
+pub enum Refusal {
+    /// Larger than `intake.max_attachment_size` bytes.
+    FileSize(usize),
+    /// In a part after the first `intake.max_parts`.
+    Parts(usize),
+    /// Nested deeper than `intake.max_depth`.
+    Depth(usize),
 }
 
 /// A mail over `intake.max_message_size`: what arrived, what was kept, what was not.
@@ -92,20 +147,30 @@ pub fn kept_part(raw: &[u8], limit: usize) -> Option<usize> {
 
 /// Reads a mail over the limit: the whole mail for its text and file list, and notes
 /// which files the kept bytes (`raw[..kept]`) hold whole.
-pub fn parse_oversized(raw: &[u8], kept: usize, limit: usize) -> Mail {
-    let mut mail = parse(raw);
-    let whole = parse(&raw[..kept]);
-    let refused: Vec<(String, usize)> = mail
-        .attachments
-        .iter()
-        .filter(|file| {
-            !whole
-                .attachments
-                .iter()
-                .any(|k| k.name == file.name && k.size == file.size)
-        })
-        .map(|file| (file.name.clone(), file.size))
-        .collect();
+pub fn parse_oversized(raw: &[u8], kept: usize, limit: usize, limits: &Limits) -> Mail {
+    let mut mail = parse_within(raw, limits);
+    let held = parse_within(&raw[..kept], limits);
+    let is_held = |name: &str, size: usize| {
+        let same = |n: &str, s: usize| n == name && s == size;
+        held.attachments.iter().any(|f| same(&f.name, f.size))
+            || held.refused.iter().any(|f| same(&f.name, f.size))
+    };
+    // A file cut off by the limit is named as such, whatever other limit it is over.
+    let mut cut_off = Vec::new();
+    mail.attachments.retain(|file| {
+        let held = is_held(&file.name, file.size);
+        if !held {
+            cut_off.push((file.name.clone(), file.size));
+        }
+        held
+    });
+    mail.refused.retain(|file| {
+        let held = is_held(&file.name, file.size);
+        if !held {
+            cut_off.push((file.name.clone(), file.size));
+        }
+        held
+    });
     mail.problems.push(format!(
         "{} bytes, over the intake limit of {limit}: the first {kept} bytes are kept",
         raw.len()
@@ -113,7 +178,7 @@ pub fn parse_oversized(raw: &[u8], kept: usize, limit: usize) -> Mail {
     mail.oversize = Some(Oversize {
         size: raw.len(),
         limit,
-        refused,
+        refused: cut_off,
     });
     mail
 }
@@ -151,15 +216,21 @@ pub struct AutomationHeaders {
     pub reported_message_ids: Vec<MessageId>,
 }
 
-/// Parses a raw message. Never fails and never panics on malformed input.
+/// Parses a raw message under the default `Limits`. Never fails and never panics on
+/// malformed input.
 pub fn parse(raw: &[u8]) -> Mail {
+    parse_within(raw, &Limits::default())
+}
+
+/// Parses a raw message, refusing the files that `limits` do not allow.
+pub fn parse_within(raw: &[u8], limits: &Limits) -> Mail {
     match MessageParser::default().parse(raw) {
-        Some(message) => from_message(&message, raw),
+        Some(message) => from_message(&message, raw, limits),
         None => unreadable(raw),
     }
 }
 
-fn from_message(message: &Message<'_>, raw: &[u8]) -> Mail {
+fn from_message(message: &Message<'_>, raw: &[u8], limits: &Limits) -> Mail {
     let mut problems = Vec::new();
     let own_id = message.message_id().and_then(MessageId::parse);
     let from = redecoded_header(message, raw, "From")
@@ -181,6 +252,13 @@ fn from_message(message: &Message<'_>, raw: &[u8]) -> Mail {
     let Body { text, new_text } = body(message, author, &mut problems);
     let subject = subject(message, raw);
     let date = message.date().map(|d| Timestamp(d.to_timestamp()));
+    let (attachments, refused) = attachments(message, limits);
+    if !refused.is_empty() {
+        problems.push(format!(
+            "{} files refused by the intake limits",
+            refused.len()
+        ));
+    }
     Mail {
         has_own_message_id: own_id.is_some(),
         message_id: own_id.unwrap_or_else(|| derived_id(raw)),
@@ -193,7 +271,8 @@ fn from_message(message: &Message<'_>, raw: &[u8]) -> Mail {
         authentication_results: authentication_results(message),
         headers: headers(message, raw),
         calendar: calendar(message, &mut problems),
-        attachments: attachments(message),
+        attachments,
+        refused,
         from,
         subject,
         date,
@@ -226,6 +305,7 @@ fn unreadable(raw: &[u8]) -> Mail {
         fingerprint: hex::encode(Sha256::digest(raw)),
         problems: vec!["not a readable RFC 5322 message; kept as raw text".to_string()],
         oversize: None,
+        refused: Vec::new(),
     }
 }
 
@@ -368,16 +448,28 @@ fn header_value<'a>(message: &Message<'_>, raw: &'a [u8], name: &str) -> Option<
     raw.get(header.offset_start as usize..header.offset_end as usize)
 }
 
-fn attachments(message: &Message<'_>) -> Vec<Attachment> {
-    message
-        .attachments()
-        .map(|part| Attachment {
-            name: sanitize::file_name(part.attachment_name().unwrap_or("attachment")),
-            content_type: super::files::content_type(part),
-            size: part.contents().len(),
-            inline: super::files::is_inline(part),
-        })
-        .collect()
+/// The files the limits take, and those they refuse.
+fn attachments(message: &Message<'_>, limits: &Limits) -> (Vec<Attachment>, Vec<RefusedFile>) {
+    let mut taken = Vec::new();
+    let mut refused = Vec::new();
+    for (part, refusal) in super::files::judged(message, limits) {
+        let name = super::files::name(part);
+        let size = part.contents().len();
+        match refusal {
+            None => taken.push(Attachment {
+                name,
+                content_type: super::files::content_type(part),
+                size,
+                inline: super::files::is_inline(part),
+            }),
+            Some(refusal) => refused.push(RefusedFile {
+                name,
+                size,
+                refusal,
+            }),
+        }
+    }
+    (taken, refused)
 }
 
 fn automation(message: &Message<'_>, raw: &[u8]) -> AutomationHeaders {

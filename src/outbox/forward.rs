@@ -49,7 +49,8 @@ pub fn ticket_files(
 }
 
 /// The files of a stored message, read from its raw bytes: only mail that came in keeps
-/// them, and a message whose record lists none has none to read.
+/// them, and of those only the ones its record lists (the intake's limits refused the
+/// others, which stay in the raw mail).
 pub fn message_files(store: &Store, message: &MessageRecord) -> store::Result<Vec<FileAttachment>> {
     if message.direction != Direction::Inbound || message.attachments.is_empty() {
         return Ok(Vec::new());
@@ -57,7 +58,24 @@ pub fn message_files(store: &Store, message: &MessageRecord) -> store::Result<Ve
     let raw = store
         .raw_message(message.ticket, message.seq)?
         .unwrap_or_default();
-    Ok(files::attachments(&raw))
+    Ok(listed(files::attachments(&raw), &message.attachments))
+}
+
+/// Of a mail's files in order, those that `listed` names (name and size, in the same
+/// order): the record lists the files taken, a subsequence of all.
+fn listed(all: Vec<FileAttachment>, listed: &[(String, usize)]) -> Vec<FileAttachment> {
+    let mut wanted = listed.iter().peekable();
+    all.into_iter()
+        .filter(|file| {
+            let next = wanted.peek();
+            let is_next =
+                next.is_some_and(|(name, size)| *name == file.name && *size == file.bytes.len());
+            if is_next {
+                wanted.next();
+            }
+            is_next
+        })
+        .collect()
 }
 
 /// Files gathered for one outgoing mail, up to `MAX_ATTACHED_BYTES` in all.

@@ -469,3 +469,35 @@ fn sizes_read_as_people_write_them_and_a_bad_one_is_named() {
         "{problems:#?}"
     );
 }
+
+#[test]
+fn intake_limits_default_and_each_bad_one_is_named() {
+    const DESK: &str = "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\n";
+    let policy = compile_toml(&with_desks(DESK)).expect("valid");
+    let files = policy.intake.files;
+    assert_eq!(files.max_attachment_size, DEFAULT_MAX_MESSAGE_SIZE);
+    assert_eq!((files.max_parts, files.max_depth), (1000, 50));
+    let set = with_desks(&format!(
+        "{DESK}[intake]\nmax_message_size = \"10 MiB\"\nmax_parts = 200\nmax_depth = 8\n"
+    ));
+    let files = compile_toml(&set).expect("valid").intake.files;
+    assert_eq!(
+        files.max_attachment_size,
+        10 * 1024 * 1024,
+        "a file is at most as large as its mail unless said otherwise"
+    );
+    assert_eq!((files.max_parts, files.max_depth), (200, 8));
+    let bad = with_desks(&format!(
+        "{DESK}[intake]\nmax_attachment_size = \"1 KiB\"\nmax_parts = 0\nmax_depth = 0\n"
+    ));
+    let problems = compile_toml(&bad).expect_err("three bad limits");
+    assert_eq!(
+        keys(&problems),
+        [
+            "intake.max_attachment_size",
+            "intake.max_parts",
+            "intake.max_depth"
+        ],
+        "{problems:#?}"
+    );
+}
