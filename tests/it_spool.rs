@@ -1489,3 +1489,51 @@ Content-Disposition: attachment; filename=\"big.bin\"\r\nContent-Transfer-Encodi
     deliver_raw(&sandbox, &raw);
     assert_eq!(sandbox.outbox().len(), mails.len());
 }
+
+#[test]
+fn outlooks_winmail_dat_is_unpacked_into_the_tickets_files_and_kept() {
+    let sandbox = Sandbox::new();
+    let raw = support::sample("12-outlook-winmail.eml");
+    sandbox.ingest(&raw);
+    sandbox.run_once();
+    let files = sandbox.json(&["attachment", "list", "1"]);
+    let listed: Vec<(&str, &str, &str)> = files
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|f| {
+            let field = |k: &str| f[k].as_str().unwrap_or("");
+            (field("name"), field("content_type"), field("sha256"))
+        })
+        .collect();
+    assert_eq!(listed.len(), 3, "{files:#}");
+    assert_eq!(listed[0].0, "winmail.dat");
+    assert_eq!(listed[0].1, "application/ms-tnef");
+    assert_eq!(
+        listed[1],
+        (
+            "printer.png",
+            "image/png",
+            "c414cd0e204de974f73753c7e28d7638e7b3691bb8b1a2bab6b25bb7fed7ce77"
+        )
+    );
+    assert_eq!(
+        listed[2],
+        (
+            "Laporan Kerusakan Lantai 3.pdf",
+            "application/pdf",
+            "cfa3181c1ee36e8bce5e39f84959f4558ea7ba32c0e4539a8ab3c8ce8c716ec6"
+        )
+    );
+    let pdf = sandbox.loket(&["attachment", "get", "1", "1", "3"]);
+    assert!(pdf.status.success(), "{}", text(&pdf.stderr));
+    assert_eq!(
+        sha256(&pdf.stdout),
+        "cfa3181c1ee36e8bce5e39f84959f4558ea7ba32c0e4539a8ab3c8ce8c716ec6"
+    );
+    let ticket = sandbox.ticket(1);
+    assert!(
+        str_field(inbound(&ticket)[0], "new_text").starts_with("Selamat pagi"),
+        "{ticket:#}"
+    );
+}

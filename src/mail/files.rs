@@ -2,7 +2,7 @@
 //! each other, and what `loket attachment` gives back.
 
 use super::parse::{Limits, Refusal};
-use super::sanitize;
+use super::{sanitize, tnef};
 use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
 /// One attachment of a mail.
@@ -31,6 +31,7 @@ pub fn attachments(raw: &[u8]) -> Vec<File> {
         };
         let name = name(part);
         let content_type = content_type(part);
+        let packed = packed(part);
         let bytes = match std::mem::take(&mut part.body) {
             PartType::Text(text) | PartType::Html(text) => text.into_owned().into_bytes(),
             PartType::Binary(bytes) | PartType::InlineBinary(bytes) => bytes.into_owned(),
@@ -42,8 +43,69 @@ pub fn attachments(raw: &[u8]) -> Vec<File> {
             content_type,
             bytes,
         });
+        files.extend(packed);
     }
     files
+}
+
+/// The files Outlook packed into a `winmail.dat` part (TNEF), which follow it in a
+/// mail's list; none for any other part.
+pub fn packed(part: &MessagePart<'_>) -> Vec<File> {
+    if !is_tnef(part) {
+        return Vec::new();
+    }
+    let Some(unpacked) = tnef::unpack(part.contents()) else {
+        return Vec::new();
+    };
+    unpacked
+        .files
+        .into_iter()
+        .map(|file| File {
+            name: sanitize::file_name(&file.name),
+            content_type: file
+                .content_type
+                .map(|t| t.trim().to_ascii_lowercase())
+                .unwrap_or_else(|| type_of_name(&file.name).to_string()),
+            bytes: file.bytes,
+        })
+        .collect()
+}
+
+/// The plain text Outlook packed into a `winmail.dat` part, if any.
+pub fn packed_text(part: &MessagePart<'_>) -> Option<String> {
+    is_tnef(part)
+        .then(|| tnef::unpack(part.contents())?.text)
+        .flatten()
+}
+
+/// Whether a part is Outlook's TNEF: declared so (or named `winmail.dat`) and starting
+/// with the TNEF signature.
+fn is_tnef(part: &MessagePart<'_>) -> bool {
+    let declared = matches!(
+        content_type(part).as_str(),
+        "application/ms-tnef" | "application/vnd.ms-tnef"
+    ) || part
+        .attachment_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case("winmail.dat"));
+    declared && tnef::is_tnef(part.contents())
+}
+
+/// A MIME type for a file that came without one, from its name's extension.
+fn type_of_name(name: &str) -> &'static str {
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("pdf") => "application/pdf",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("gif") => "image/gif",
+        Some("txt") => "text/plain",
+        Some("doc") => "application/msword",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("xls") => "application/vnd.ms-excel",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("zip") => "application/zip",
+        _ => "application/octet-stream",
+    }
 }
 
 /// Every attachment part of a parsed mail, in order, with the limit that refuses it, if

@@ -11,6 +11,7 @@ pub mod parse;
 pub mod quote;
 pub mod sanitize;
 pub mod signature;
+pub mod tnef;
 
 pub use classify::{classify, Class};
 pub use parse::{parse, Mail};

@@ -249,7 +249,16 @@ fn from_message(message: &Message<'_>, raw: &[u8], limits: &Limits) -> Mail {
         problems.push("no Message-ID: header; identified by a hash of its bytes".to_string());
     }
     let author = from.as_ref().and_then(|c| c.name.as_deref());
-    let Body { text, new_text } = body(message, author, &mut problems);
+    let Body { text, new_text } = match body(message, author, &mut problems) {
+        body if body.text.trim().is_empty() => match packed_text(message) {
+            Some(text) => Body {
+                new_text: quote::new_text_by(&text, author),
+                text,
+            },
+            None => body,
+        },
+        body => body,
+    };
     let subject = subject(message, raw);
     let date = message.date().map(|d| Timestamp(d.to_timestamp()));
     let (attachments, refused) = attachments(message, limits);
@@ -448,28 +457,54 @@ fn header_value<'a>(message: &Message<'_>, raw: &'a [u8], name: &str) -> Option<
     raw.get(header.offset_start as usize..header.offset_end as usize)
 }
 
-/// The files the limits take, and those they refuse.
+/// The files the limits take, and those they refuse. The files packed in a `winmail.dat`
+/// follow it; each is held to the size limit on its own, and shares the `winmail.dat`'s
+/// fate when that lies past the parts or depth limit.
 fn attachments(message: &Message<'_>, limits: &Limits) -> (Vec<Attachment>, Vec<RefusedFile>) {
     let mut taken = Vec::new();
     let mut refused = Vec::new();
     for (part, refusal) in super::files::judged(message, limits) {
-        let name = super::files::name(part);
-        let size = part.contents().len();
-        match refusal {
-            None => taken.push(Attachment {
-                name,
-                content_type: super::files::content_type(part),
-                size,
-                inline: super::files::is_inline(part),
-            }),
-            Some(refusal) => refused.push(RefusedFile {
-                name,
-                size,
-                refusal,
-            }),
+        let packed = super::files::packed(part).into_iter().map(|file| {
+            let size = file.bytes.len();
+            let too_large = size > limits.max_attachment_size;
+            let shared = refusal.filter(|r| !matches!(r, Refusal::FileSize(_)));
+            let refusal =
+                shared.or(too_large.then_some(Refusal::FileSize(limits.max_attachment_size)));
+            (file.name, file.content_type, size, false, refusal)
+        });
+        let own = (
+            super::files::name(part),
+            super::files::content_type(part),
+            part.contents().len(),
+            super::files::is_inline(part),
+            refusal,
+        );
+        for (name, content_type, size, inline, refusal) in std::iter::once(own).chain(packed) {
+            match refusal {
+                None => taken.push(Attachment {
+                    name,
+                    content_type,
+                    size,
+                    inline,
+                }),
+                Some(refusal) => refused.push(RefusedFile {
+                    name,
+                    size,
+                    refusal,
+                }),
+            }
         }
     }
     (taken, refused)
+}
+
+/// The text of a mail whose only body is inside a `winmail.dat`.
+fn packed_text(message: &Message<'_>) -> Option<String> {
+    message
+        .attachments()
+        .find_map(super::files::packed_text)
+        .map(|text| sanitize::body_text(&text))
+        .filter(|text| !text.trim().is_empty())
 }
 
 fn automation(message: &Message<'_>, raw: &[u8]) -> AutomationHeaders {
@@ -813,5 +848,74 @@ Thu, 10 Sep 2026 04:02:33 +0000",
         assert_eq!(mail.headers[1].0, "X-Long");
         assert_eq!(mail.headers[1].1.len(), MAX_HEADER_VALUE);
         assert_eq!(cut("aéé".to_string(), 4), "aé");
+    }
+
+    #[test]
+    fn a_mail_whose_only_body_is_a_winmail_dat_reads_its_text_and_lists_its_files() {
+        let winmail = crate::mail::tnef::tests::outlook_winmail();
+        let raw = format!(
+            "From: Siti <siti@example.co.id>\r\nMessage-ID: <w1@example.co.id>\r\n\
+MIME-Version: 1.0\r\nContent-Type: application/ms-tnef; name=\"winmail.dat\"\r\n\
+Content-Disposition: attachment; filename=\"winmail.dat\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+            base64_lines(&winmail)
+        );
+        let mail = parse(raw.as_bytes());
+        assert_eq!(mail.text.trim_end(), "Printer di lantai 3 macet lagi.");
+        let names: Vec<&str> = mail.attachments.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "winmail.dat",
+                "FOTO.JPG",
+                "Laporan Kerusakan — Lantai 3.pdf"
+            ]
+        );
+        assert_eq!(mail.attachments[1].content_type, "image/jpeg");
+        let files = crate::mail::files::attachments(raw.as_bytes());
+        assert_eq!(files[2].bytes, b"%PDF-1.4 laporan");
+        assert_eq!(files[0].bytes, winmail, "the original is kept");
+    }
+
+    #[test]
+    fn a_file_inside_a_winmail_dat_over_the_file_limit_is_refused_alone() {
+        let winmail = crate::mail::tnef::tests::outlook_winmail();
+        let raw = format!(
+            "From: Siti <siti@example.co.id>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nHalo\r\n\
+--b\r\nContent-Type: application/ms-tnef\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+            base64_lines(&winmail)
+        );
+        let limits = Limits {
+            max_attachment_size: 12,
+            ..Limits::default()
+        };
+        let mail = parse_within(raw.as_bytes(), &limits);
+        let refused: Vec<(&str, Refusal)> = mail
+            .refused
+            .iter()
+            .map(|f| (f.name.as_str(), f.refusal))
+            .collect();
+        // The winmail.dat itself is larger still; FOTO.JPG (9 bytes) fits.
+        assert_eq!(
+            refused,
+            [
+                ("attachment", Refusal::FileSize(12)),
+                ("Laporan Kerusakan — Lantai 3.pdf", Refusal::FileSize(12))
+            ]
+        );
+        assert_eq!(mail.attachments.len(), 1);
+        assert_eq!(mail.attachments[0].name, "FOTO.JPG");
+    }
+
+    fn base64_lines(bytes: &[u8]) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .encode(bytes)
+            .as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("\r\n")
     }
 }
