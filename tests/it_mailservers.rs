@@ -249,3 +249,79 @@ fn the_daemon_recovers_by_itself_when_dovecot_and_postfix_restart() {
     }
     assert!(daemon.stop());
 }
+
+#[test]
+fn an_oversized_mail_over_imap_is_kept_in_part_told_once_and_not_fetched_again() {
+    let servers = MailServers::start();
+    let sections = format!(
+        "{}[intake]\nmax_message_size = \"64 KiB\"\n",
+        servers.loket_sections("")
+    );
+    let sandbox = Sandbox::with_sections(&sections);
+    let video: Vec<u8> = (0..150_000u32).map(|i| (i % 253) as u8).collect();
+    let raw = format!(
+        "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Rekaman CCTV gudang\r\n\
+Message-ID: <big-imap@example.id>\r\nDate: Fri, 04 Dec 2026 09:00:00 +0700\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nRekaman CCTV semalam terlampir.\r\n\
+--b\r\nContent-Type: video/mp4\r\nContent-Disposition: attachment; filename=\"gudang.mp4\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+        support::base64_lines(&video)
+    );
+    servers.deliver_directly("support@example.com", "1.big.test", raw.as_bytes());
+
+    let daemon = sandbox.daemon();
+    let ticket = ticket_with(&sandbox, 1, 1);
+    assert_eq!(
+        support::happenings(&ticket, "mail-too-large"),
+        1,
+        "{ticket:#}"
+    );
+    assert_eq!(
+        ticket["messages"][0]["new_text"],
+        "Rekaman CCTV semalam terlampir."
+    );
+    let to_budi = servers.wait_for_messages("budi@example.id", 2, WAIT);
+    let notices: Vec<_> = to_budi
+        .iter()
+        .filter(|m| m.text.contains("gudang.mp4"))
+        .collect();
+    assert_eq!(notices.len(), 1, "one notice names the file");
+    assert_eq!(
+        notices[0].header("Auto-Submitted").as_deref(),
+        Some("auto-replied")
+    );
+    wait_for("the mail flagged \\Seen", WAIT, || {
+        let mails = servers.messages("support@example.com");
+        mails.iter().all(|m| m.flags.contains('S')).then_some(())
+    });
+    let messages = |sandbox: &Sandbox| sandbox.ticket(1)["messages"].as_array().map(Vec::len);
+    let before = messages(&sandbox);
+    assert!(
+        daemon.log().contains("big-imap@example.id"),
+        "{}",
+        daemon.log()
+    );
+    assert!(daemon.stop());
+
+    // After a restart the daemon takes new mail but never the big one again.
+    let daemon = sandbox.daemon();
+    submit(
+        &servers,
+        "sari@example.id",
+        "after@example.id",
+        "After the restart",
+    );
+    servers.wait_for_messages("sari@example.id", 1, WAIT);
+    assert_eq!(sandbox.tickets().len(), 2);
+    assert_eq!(messages(&sandbox), before, "ticket 1 is as it was");
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        servers.messages("budi@example.id").len(),
+        2,
+        "no second notice or acknowledgement"
+    );
+    let log = daemon.log();
+    assert!(!log.contains("big-imap@example.id"), "taken again:\n{log}");
+    assert!(daemon.stop());
+}
