@@ -31,13 +31,14 @@ impl fmt::Display for Problem {
     }
 }
 
-const SECTIONS: [&str; 16] = [
+const SECTIONS: [&str; 17] = [
     "store",
     "spool",
     "outbox",
     "control",
     "intake",
     "limits",
+    "notify",
     "templates",
     "desk",
     "mailbox",
@@ -63,7 +64,13 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     let templates = required::<raw::Templates>(cfg, "templates", &mut problems);
     let calendars = sla::check_calendars(cfg, &mut problems);
     let teams = agents::check_teams(cfg, &mut problems);
-    let desks = check_desks(cfg, &calendars, &teams, &mut problems);
+    let notify = optional::<raw::Notify>(cfg, "notify", &mut problems);
+    let attach_up_to =
+        notify.and_then(|n| check_attach_up_to(n.attach_up_to, "notify", &mut problems));
+    let defaults = DeskDefaults {
+        attach_up_to: attach_up_to.unwrap_or(DEFAULT_ATTACH_UP_TO),
+    };
+    let desks = check_desks(cfg, &calendars, &teams, &defaults, &mut problems);
     let agents = agents::check_agents(cfg, &desks, &teams, &mut problems);
     let slas = sla::check_slas(cfg, &desks, &mut problems);
     let known = sla::Known {
@@ -380,10 +387,37 @@ fn at_least_one(value: u32, key: &str, problems: &mut Vec<Problem>) -> Option<u3
     Some(value)
 }
 
+/// What a desk takes from the config's top level unless it says otherwise.
+struct DeskDefaults {
+    attach_up_to: usize,
+}
+
+/// The most bytes of files a notification carries unless the config says otherwise.
+pub const DEFAULT_ATTACH_UP_TO: usize = 10 * 1024 * 1024;
+
+/// `attach_up_to` of `[notify]` or of a desk (`section`): a size, 0 for none.
+fn check_attach_up_to(
+    text: Option<String>,
+    section: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<usize> {
+    match parse_size(text.as_deref()?) {
+        Ok(size) => Some(size),
+        Err(message) => {
+            problems.push(Problem {
+                key: format!("{section}.attach_up_to"),
+                message,
+            });
+            None
+        }
+    }
+}
+
 fn check_desks(
     cfg: &Config,
     calendars: &[(String, crate::calendar::Calendar)],
     teams: &[crate::config::policy::Team],
+    defaults: &DeskDefaults,
     problems: &mut Vec<Problem>,
 ) -> Vec<Desk> {
     let team_ids: Vec<String> = teams.iter().map(|t| t.id.0.clone()).collect();
@@ -404,7 +438,7 @@ fn check_desks(
     };
     let desks: Vec<Desk> = table
         .keys()
-        .filter_map(|id| check_desk(cfg, id, calendars, &team_ids, problems))
+        .filter_map(|id| check_desk(cfg, id, calendars, &team_ids, defaults, problems))
         .collect();
     check_unique_desks(&desks, problems);
     desks
@@ -415,6 +449,7 @@ fn check_desk(
     id: &str,
     calendars: &[(String, crate::calendar::Calendar)],
     team_ids: &[String],
+    defaults: &DeskDefaults,
     problems: &mut Vec<Problem>,
 ) -> Option<Desk> {
     let key = format!("desk.{id}");
@@ -437,6 +472,7 @@ fn check_desk(
     check_tag(&raw.tag, &key, problems);
     check_name(&raw.name, &key, problems);
     let links = sla::check_desk_links(&raw, &key, calendars, team_ids, problems);
+    let attach_up_to = check_attach_up_to(raw.attach_up_to.clone(), &key, problems);
     (problems.len() == before).then(|| {
         let links = links.expect("checked above");
         Desk {
@@ -451,6 +487,7 @@ fn check_desk(
             lead: links.lead,
             staff_domains: links.staff_domains,
             team: links.team,
+            attach_up_to: attach_up_to.unwrap_or(defaults.attach_up_to),
         }
     })
 }

@@ -262,6 +262,8 @@ pub struct Desk {
     pub staff_domains: Vec<String>,
     /// The team that takes new tickets when no rule names one.
     pub team: Option<TeamId>,
+    /// The most bytes of a customer's files one notification carries.
+    pub attach_up_to: usize,
 }
 
 /// A person who answers tickets by mail.
@@ -434,6 +436,7 @@ pub(crate) fn test_policy() -> Policy {
                 address: EmailAddress::parse("lead@example.com").expect("valid"),
             }),
             staff_domains: Vec::new(),
+            attach_up_to: super::check::DEFAULT_ATTACH_UP_TO,
             team: None,
         }],
         agents: vec![

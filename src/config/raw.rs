@@ -94,6 +94,15 @@ pub struct Intake {
     pub max_depth: Option<u32>,
 }
 
+/// `[notify]`: what notifications to agents carry.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notify {
+    /// The most bytes of a customer's files one notification carries, e.g. "10 MiB"; the
+    /// rest are listed with the command that fetches them.
+    pub attach_up_to: Option<String>,
+}
+
 /// `[limits]`: the brakes against mail loops and floods.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,6 +147,9 @@ pub struct Desk {
     pub domains: Option<Vec<String>>,
     /// The team that takes new tickets when no rule names one.
     pub team: Option<String>,
+    /// The most bytes of a customer's files one notification carries, for this desk
+    /// (default: `notify.attach_up_to`).
+    pub attach_up_to: Option<String>,
 }
 
 /// Who writes to a desk.

@@ -329,10 +329,6 @@ struct About<'a> {
     reopened: bool,
 }
 
-/// The most bytes of a customer's files one notification carries; the rest are listed
-/// with the command that fetches them.
-pub const ATTACH_UP_TO: usize = 10 * 1024 * 1024;
-
 /// Which files go with a notification: in order, as long as the total stays within
 /// `limit`.
 fn carried_files(files: &[Attachment], limit: usize) -> Vec<usize> {
@@ -412,7 +408,7 @@ fn notify_each(
                 .as_ref()
                 .is_some_and(|r| r.address == author.address);
         }
-        let carried = carried_files(about.attachments, ATTACH_UP_TO);
+        let carried = carried_files(about.attachments, desk.attach_up_to);
         vars.attachments = attachment_lines(about.attachments, &carried, step.ticket.id, language);
         if let Some(mail) = about.mail {
             vars.not_received = refused_lines(mail, language).join("\n");
@@ -537,7 +533,8 @@ mod tests {
         }
     }
 
-    use super::{attachment_lines, carried_files, Attachment, ATTACH_UP_TO};
+    use super::{attachment_lines, carried_files, Attachment};
+    const ATTACH_UP_TO: usize = crate::config::check::DEFAULT_ATTACH_UP_TO;
     use crate::types::{Language, TicketId};
 
     fn file(name: &str, size: usize) -> Attachment {

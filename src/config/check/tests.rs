@@ -501,3 +501,36 @@ fn intake_limits_default_and_each_bad_one_is_named() {
         "{problems:#?}"
     );
 }
+
+#[test]
+fn how_much_a_notification_carries_is_set_once_and_per_desk() {
+    const DESK: &str = "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\n";
+    let small = "[desk.small]\nname = \"T\"\naddress = \"t@example.com\"\ntag = \"HT\"\nlanguage = \"id\"\nattach_up_to = \"1 MiB\"\n";
+    let policy = compile_toml(&with_desks(DESK)).expect("valid");
+    assert_eq!(policy.desks[0].attach_up_to, DEFAULT_ATTACH_UP_TO);
+    let text = with_desks(&format!(
+        "{DESK}{small}[notify]\nattach_up_to = \"2 MiB\"\n"
+    ));
+    let policy = compile_toml(&text).expect("valid");
+    let by_desk = |id: &str| {
+        policy
+            .desks
+            .iter()
+            .find(|d| d.id.0 == id)
+            .map(|d| d.attach_up_to)
+    };
+    assert_eq!(by_desk("support"), Some(2 * 1024 * 1024));
+    assert_eq!(by_desk("small"), Some(1024 * 1024));
+    let bad = with_desks(&format!(
+        "{}[notify]\nattach_up_to = \"big\"\n",
+        small.replace("1 MiB", "a lot")
+    ));
+    let problems = compile_toml(&bad).expect_err("two bad sizes");
+    let mut found = keys(&problems);
+    found.sort();
+    assert_eq!(
+        found,
+        ["desk.small.attach_up_to", "notify.attach_up_to"],
+        "{problems:#?}"
+    );
+}
