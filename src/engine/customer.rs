@@ -330,12 +330,12 @@ struct About<'a> {
 }
 
 /// Which files go with a notification: in order, as long as the total stays within
-/// `limit`.
+/// `limit`; never the pictures of the quoted history or of a signature.
 fn carried_files(files: &[Attachment], limit: usize) -> Vec<usize> {
     let mut total = 0;
     let mut carried = Vec::new();
     for (at, file) in files.iter().enumerate() {
-        if total + file.size <= limit {
+        if !file.outside_new_text && total + file.size <= limit {
             total += file.size;
             carried.push(at);
         }
@@ -343,8 +343,8 @@ fn carried_files(files: &[Attachment], limit: usize) -> Vec<usize> {
     carried
 }
 
-/// One line per file of the mail: name, type and size, and for a file not carried how
-/// to get it.
+/// One line per file of the mail (but the pictures of its quoted history and signature):
+/// name, type and size, and for a file not carried how to get it.
 fn attachment_lines(
     files: &[Attachment],
     carried: &[usize],
@@ -355,6 +355,7 @@ fn attachment_lines(
     let lines: Vec<String> = files
         .iter()
         .enumerate()
+        .filter(|(_, file)| !file.outside_new_text)
         .map(|(at, file)| {
             let size = words::size(file.size, language);
             let head = format!("  {} ({}, {size})", file.name, file.content_type);
@@ -543,6 +544,7 @@ mod tests {
             content_type: "application/pdf".into(),
             size,
             inline: false,
+            outside_new_text: false,
         }
     }
 
@@ -562,5 +564,20 @@ mod tests {
              video.mp4 (application/pdf, 9,0 MB): terlalu besar untuk dilampirkan; \
              ambil dengan: loket attachment list 42\n  b.pdf (application/pdf, 3,0 MB)"
         );
+    }
+
+    #[test]
+    fn pictures_of_the_quoted_history_or_a_signature_are_neither_carried_nor_listed() {
+        let logo = Attachment {
+            inline: true,
+            outside_new_text: true,
+            ..file("logo.png", 4000)
+        };
+        let files = [file("a.pdf", 1000), logo, file("b.pdf", 1000)];
+        let carried = carried_files(&files, ATTACH_UP_TO);
+        assert_eq!(carried, [0, 2]);
+        let lines = attachment_lines(&files, &carried, TicketId(7), Language::En);
+        assert!(!lines.contains("logo.png"), "{lines}");
+        assert_eq!(lines.lines().count(), 2);
     }
 }

@@ -18,17 +18,45 @@ const WIDTH: usize = 100_000;
 
 /// The whole body as text, structure kept (for the stored text and `ticket show`).
 pub fn to_text(html: &str) -> String {
-    render(html, |_| {})
+    render(html, MailDecorator::default(), |_| {})
 }
 
 /// The body as text without the quote containers and signatures of known clients: what
 /// the new-text extraction reads for an HTML-only mail.
 pub fn without_history(html: &str) -> String {
-    render(html, strip_history)
+    render(html, MailDecorator::default(), strip_history)
 }
 
-fn render(html: &str, prune: impl FnOnce(&Handle)) -> String {
-    let config = html2text::config::with_decorator(MailDecorator).allow_width_overflow();
+/// Like `to_text` (or, with `history` false, `without_history`), with each picture the
+/// mail carries (`<img src="cid:…">`) kept in place as a marker that `pictures` reads: so
+/// that the same rules that find the new text tell which pictures belong to it.
+pub fn marking_pictures(html: &str, history: bool) -> String {
+    let decorator = MailDecorator {
+        mark_pictures: true,
+    };
+    match history {
+        true => render(html, decorator, |_| {}),
+        false => render(html, decorator, strip_history),
+    }
+}
+
+/// The Content-IDs of the pictures marked in a text from `marking_pictures`.
+pub fn pictures(text: &str) -> Vec<String> {
+    text.split(PICTURE)
+        .skip(1)
+        .step_by(2)
+        .map(|id| id.to_ascii_lowercase())
+        .collect()
+}
+
+/// What brackets a picture's Content-ID in `marking_pictures` (the object replacement
+/// character, which no mail text holds for itself).
+const PICTURE: char = '\u{fffc}';
+
+fn render(html: &str, decorator: MailDecorator, prune: impl FnOnce(&Handle)) -> String {
+    let config = html2text::config::with_decorator(decorator)
+        .allow_width_overflow()
+        .empty_img_mode(html2text::config::ImageRenderMode::ShowAlways);
     let Ok(dom) = config.parse_html(html.as_bytes()) else {
         return String::new();
     };
@@ -242,8 +270,11 @@ fn squeezed(style: &str) -> String {
 
 /// Plain text the way a mail reader expects it: no markup signs except `> ` for quotes
 /// and the list bullets.
-#[derive(Clone, Copy)]
-struct MailDecorator;
+#[derive(Clone, Copy, Default)]
+struct MailDecorator {
+    /// Whether pictures the mail carries are kept as markers (`marking_pictures`).
+    mark_pictures: bool,
+}
 
 impl TextDecorator for MailDecorator {
     type Annotation = ();
@@ -280,8 +311,12 @@ impl TextDecorator for MailDecorator {
     }
     fn decorate_preformat_first(&self) {}
     fn decorate_preformat_cont(&self) {}
-    fn decorate_image(&mut self, _src: &str, _title: &str) -> (String, ()) {
-        (String::new(), ())
+    fn decorate_image(&mut self, src: &str, _title: &str) -> (String, ()) {
+        let carried = src.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("cid:"));
+        if !(self.mark_pictures && carried) {
+            return (String::new(), ());
+        }
+        (format!("{PICTURE}{}{PICTURE}", &src[4..]), ())
     }
     fn header_prefix(&self, _level: usize) -> String {
         String::new()
@@ -296,7 +331,7 @@ impl TextDecorator for MailDecorator {
         format!("{i}. ")
     }
     fn make_subblock_decorator(&self) -> Self {
-        MailDecorator
+        *self
     }
     fn finalise(&mut self, _urls: Vec<String>) -> Vec<TaggedLine<()>> {
         Vec::new()

@@ -195,6 +195,9 @@ pub struct Attachment {
     /// Whether it is an image shown inside the HTML body (a Content-ID, not marked as an
     /// attachment): a signature's logo, a picture in the quoted history.
     pub inline: bool,
+    /// Whether it is such a picture shown only outside the author's new text (in the
+    /// quoted history or a signature): not passed on to the people who read that text.
+    pub outside_new_text: bool,
 }
 
 /// Headers by which automatic mail and bounces announce themselves.
@@ -261,7 +264,7 @@ fn from_message(message: &Message<'_>, raw: &[u8], limits: &Limits) -> Mail {
     };
     let subject = subject(message, raw);
     let date = message.date().map(|d| Timestamp(d.to_timestamp()));
-    let (attachments, refused) = attachments(message, limits);
+    let (attachments, refused) = attachments(message, limits, author);
     if !refused.is_empty() {
         problems.push(format!(
             "{} files refused by the intake limits",
@@ -460,32 +463,46 @@ fn header_value<'a>(message: &Message<'_>, raw: &'a [u8], name: &str) -> Option<
 /// The files the limits take, and those they refuse. The files packed in a `winmail.dat`
 /// follow it; each is held to the size limit on its own, and shares the `winmail.dat`'s
 /// fate when that lies past the parts or depth limit.
-fn attachments(message: &Message<'_>, limits: &Limits) -> (Vec<Attachment>, Vec<RefusedFile>) {
+fn attachments(
+    message: &Message<'_>,
+    limits: &Limits,
+    author: Option<&str>,
+) -> (Vec<Attachment>, Vec<RefusedFile>) {
     let mut taken = Vec::new();
     let mut refused = Vec::new();
+    let mut outside = None;
     for (part, refusal) in super::files::judged(message, limits) {
+        let inline = super::files::is_inline(part);
+        let outside_new_text = inline && {
+            let outside = outside.get_or_insert_with(|| pictures_outside_new_text(message, author));
+            part.content_id()
+                .is_some_and(|id| outside.contains(&id.to_ascii_lowercase()))
+        };
         let packed = super::files::packed(part).into_iter().map(|file| {
             let size = file.bytes.len();
             let too_large = size > limits.max_attachment_size;
             let shared = refusal.filter(|r| !matches!(r, Refusal::FileSize(_)));
             let refusal =
                 shared.or(too_large.then_some(Refusal::FileSize(limits.max_attachment_size)));
-            (file.name, file.content_type, size, false, refusal)
+            (file.name, file.content_type, size, false, false, refusal)
         });
         let own = (
             super::files::name(part),
             super::files::content_type(part),
             part.contents().len(),
-            super::files::is_inline(part),
+            inline,
+            outside_new_text,
             refusal,
         );
-        for (name, content_type, size, inline, refusal) in std::iter::once(own).chain(packed) {
+        let files = std::iter::once(own).chain(packed);
+        for (name, content_type, size, inline, outside_new_text, refusal) in files {
             match refusal {
                 None => taken.push(Attachment {
                     name,
                     content_type,
                     size,
                     inline,
+                    outside_new_text,
                 }),
                 Some(refusal) => refused.push(RefusedFile {
                     name,
@@ -496,6 +513,33 @@ fn attachments(message: &Message<'_>, limits: &Limits) -> (Vec<Attachment>, Vec<
         }
     }
     (taken, refused)
+}
+
+/// The Content-IDs of the pictures an HTML mail shows only outside its author's new
+/// text: found by the same rules that find the new text, on the HTML with each picture
+/// marked in place. A picture the HTML does not show at all is not among them.
+fn pictures_outside_new_text(message: &Message<'_>, author: Option<&str>) -> Vec<String> {
+    let html = message
+        .html_body
+        .iter()
+        .filter_map(|&id| message.parts.get(id as usize))
+        .find_map(|part| match &part.body {
+            PartType::Html(html) => Some(html),
+            _ => None,
+        });
+    let Some(html) = html else {
+        return Vec::new();
+    };
+    let shown = html::pictures(&html::marking_pictures(html, true));
+    if shown.is_empty() {
+        return Vec::new();
+    }
+    let new_text = quote::new_text_by(&html::marking_pictures(html, false), author);
+    let in_new_text = html::pictures(&new_text);
+    shown
+        .into_iter()
+        .filter(|id| !in_new_text.contains(id))
+        .collect()
 }
 
 /// The text of a mail whose only body is inside a `winmail.dat`.
@@ -917,5 +961,46 @@ Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain
             .map(|c| String::from_utf8_lossy(c).into_owned())
             .collect::<Vec<_>>()
             .join("\r\n")
+    }
+
+    #[test]
+    fn pictures_only_in_the_quoted_history_or_a_signature_are_told_apart() {
+        let picture = |cid: &str, name: &str| {
+            format!(
+                "--r\r\nContent-Type: image/png; name=\"{name}\"\r\nContent-ID: <{cid}>\r\n\
+Content-Disposition: inline; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+iVBORw0KGgo=\r\n"
+            )
+        };
+        let html = "<div dir=\"ltr\">Halo, ini tangkapan layarnya:<br><img src=\"cid:shot@x\"><br>\
+<div class=\"gmail_signature\">Budi<br><img src=\"cid:LOGO@x\"></div></div>\
+<div class=\"gmail_quote\">On Mon, Support wrote:<blockquote class=\"gmail_quote\">\
+<img src=\"cid:old@x\">Tiket lama</blockquote></div>";
+        let raw = format!(
+            "From: Budi <budi@example.id>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/related; boundary=r\r\n\r\n\
+--r\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n{}{}{}{}--r--\r\n",
+            picture("shot@x", "shot.png"),
+            picture("logo@x", "logo.png"),
+            picture("old@x", "old.png"),
+            picture("unused@x", "unused.png"),
+        );
+        let mail = parse(raw.as_bytes());
+        let outside: Vec<(&str, bool)> = mail
+            .attachments
+            .iter()
+            .map(|f| (f.name.as_str(), f.outside_new_text))
+            .collect();
+        assert_eq!(
+            outside,
+            [
+                ("shot.png", false),
+                ("logo.png", true),
+                ("old.png", true),
+                ("unused.png", false)
+            ]
+        );
+        assert!(mail.attachments.iter().all(|f| f.inline));
+        assert!(!mail.text.contains('\u{fffc}'), "{}", mail.text);
     }
 }
