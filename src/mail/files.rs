@@ -212,4 +212,34 @@ mod tests {
         assert_eq!(&names[2..], ["same.pdf", "same.pdf"]);
         assert_ne!(files[2].bytes, files[3].bytes);
     }
+
+    #[test]
+    fn archives_stay_one_file_each_byte_for_byte() {
+        // A zip holding a.txt, and a gzip of "halo": never expanded.
+        let zip = b"PK\x03\x04\x14\x00\x00\x00\x00\x00a.txtPK\x05\x06\x00\x00";
+        let gz = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcbH\xcc\xc9\x07\x00";
+        use base64::Engine;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let raw = format!(
+            "From: a@example.id\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nLog terlampir\r\n\
+--b\r\nContent-Type: application/zip; name=log.zip\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+--b\r\nContent-Type: application/gzip; name=log.gz\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+--b--\r\n",
+            b64(zip),
+            b64(gz)
+        );
+        let files = attachments(raw.as_bytes());
+        let got: Vec<(&str, &str, &[u8])> = files
+            .iter()
+            .map(|f| (f.name.as_str(), f.content_type.as_str(), f.bytes.as_slice()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("log.zip", "application/zip", &zip[..]),
+                ("log.gz", "application/gzip", &gz[..])
+            ]
+        );
+    }
 }
