@@ -129,6 +129,21 @@ fn over_limits(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy, now: Tim
         Language::En => "Please send them another way (smaller files, or a link), replying to this mail.",
         Language::Id => "Mohon kirim dengan cara lain (berkas lebih kecil, atau tautan) dengan membalas email ini.",
     };
+    let (dear, regards, automatic) = match language {
+        Language::En => ("Dear", "Kind regards,", "This is an automatic message."),
+        Language::Id => (
+            "Yth.",
+            "Salam hormat,",
+            "Pesan ini dikirim secara otomatis.",
+        ),
+    };
+    let reader = sender
+        .name
+        .clone()
+        .unwrap_or_else(|| sender.address.to_string());
+    let body = format!(
+        "{dear} {reader},\n\n{opening}\n{files}\n\n{closing}\n\n{regards}\n{name}\n\n{automatic}\n"
+    );
     let tag = outgoing::tag(desk, &step.ticket);
     let draft = Draft {
         kind: OutgoingKind::Acknowledgement,
@@ -137,7 +152,7 @@ fn over_limits(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy, now: Tim
         cc: Vec::new(),
         reply_to: None,
         subject: outgoing::reply_subject(&step.ticket.subject, &tag, &policy.tag_prefixes()),
-        body: format!("{opening}\n{files}\n\n{closing}\n\n{name}\n"),
+        body,
         auto_submitted: Some("auto-replied"),
         in_customer_thread: true,
     };
@@ -330,12 +345,12 @@ struct About<'a> {
 }
 
 /// Which files go with a notification: in order, as long as the total stays within
-/// `limit`; never the pictures of the quoted history or of a signature.
+/// `limit`; only files passed on (`Attachment::is_passed_on`).
 fn carried_files(files: &[Attachment], limit: usize) -> Vec<usize> {
     let mut total = 0;
     let mut carried = Vec::new();
     for (at, file) in files.iter().enumerate() {
-        if !file.outside_new_text && total + file.size <= limit {
+        if file.is_passed_on() && total + file.size <= limit {
             total += file.size;
             carried.push(at);
         }
@@ -343,7 +358,7 @@ fn carried_files(files: &[Attachment], limit: usize) -> Vec<usize> {
     carried
 }
 
-/// One line per file of the mail (but the pictures of its quoted history and signature):
+/// One line per file of the mail that is passed on (`Attachment::is_passed_on`):
 /// name, type and size, and for a file not carried how to get it.
 fn attachment_lines(
     files: &[Attachment],
@@ -355,7 +370,7 @@ fn attachment_lines(
     let lines: Vec<String> = files
         .iter()
         .enumerate()
-        .filter(|(_, file)| !file.outside_new_text)
+        .filter(|(_, file)| file.is_passed_on())
         .map(|(at, file)| {
             let size = words::size(file.size, language);
             let head = format!("  {} ({}, {size})", file.name, file.content_type);
@@ -545,6 +560,7 @@ mod tests {
             size,
             inline: false,
             outside_new_text: false,
+            unpacked: false,
         }
     }
 

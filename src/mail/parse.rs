@@ -198,6 +198,18 @@ pub struct Attachment {
     /// Whether it is such a picture shown only outside the author's new text (in the
     /// quoted history or a signature): not passed on to the people who read that text.
     pub outside_new_text: bool,
+    /// Whether it is a `winmail.dat` whose files were unpacked (they follow it): kept,
+    /// but only its files are passed on.
+    pub unpacked: bool,
+}
+
+impl Attachment {
+    /// Whether the file is passed on to the people who read the mail (agents in their
+    /// notification): not a picture of the quoted history or a signature, not a
+    /// `winmail.dat` already unpacked.
+    pub fn is_passed_on(&self) -> bool {
+        !self.outside_new_text && !self.unpacked
+    }
 }
 
 /// Headers by which automatic mail and bounces announce themselves.
@@ -478,35 +490,37 @@ fn attachments(
             part.content_id()
                 .is_some_and(|id| outside.contains(&id.to_ascii_lowercase()))
         };
-        let packed = super::files::packed(part).into_iter().map(|file| {
-            let size = file.bytes.len();
-            let too_large = size > limits.max_attachment_size;
-            let shared = refusal.filter(|r| !matches!(r, Refusal::FileSize(_)));
-            let refusal =
-                shared.or(too_large.then_some(Refusal::FileSize(limits.max_attachment_size)));
-            (file.name, file.content_type, size, false, false, refusal)
-        });
-        let own = (
-            super::files::name(part),
-            super::files::content_type(part),
-            part.contents().len(),
+        let packed = super::files::packed(part);
+        let own = Attachment {
+            name: super::files::name(part),
+            content_type: super::files::content_type(part),
+            size: part.contents().len(),
             inline,
             outside_new_text,
-            refusal,
-        );
-        let files = std::iter::once(own).chain(packed);
-        for (name, content_type, size, inline, outside_new_text, refusal) in files {
+            unpacked: !packed.is_empty(),
+        };
+        let shared = refusal.filter(|r| !matches!(r, Refusal::FileSize(_)));
+        let packed = packed.into_iter().map(|file| {
+            let size = file.bytes.len();
+            let too_large = size > limits.max_attachment_size;
+            let refusal =
+                shared.or(too_large.then_some(Refusal::FileSize(limits.max_attachment_size)));
+            let file = Attachment {
+                name: file.name,
+                content_type: file.content_type,
+                size,
+                inline: false,
+                outside_new_text: false,
+                unpacked: false,
+            };
+            (file, refusal)
+        });
+        for (file, refusal) in std::iter::once((own, refusal)).chain(packed) {
             match refusal {
-                None => taken.push(Attachment {
-                    name,
-                    content_type,
-                    size,
-                    inline,
-                    outside_new_text,
-                }),
+                None => taken.push(file),
                 Some(refusal) => refused.push(RefusedFile {
-                    name,
-                    size,
+                    name: file.name,
+                    size: file.size,
                     refusal,
                 }),
             }
@@ -916,6 +930,16 @@ Content-Transfer-Encoding: base64\r\n\r\n{}\r\n",
             ]
         );
         assert_eq!(mail.attachments[1].content_type, "image/jpeg");
+        let passed_on: Vec<bool> = mail
+            .attachments
+            .iter()
+            .map(Attachment::is_passed_on)
+            .collect();
+        assert_eq!(
+            passed_on,
+            [false, true, true],
+            "agents get the files, not the package"
+        );
         let files = crate::mail::files::attachments(raw.as_bytes());
         assert_eq!(files[2].bytes, b"%PDF-1.4 laporan");
         assert_eq!(files[0].bytes, winmail, "the original is kept");
