@@ -1537,3 +1537,47 @@ fn outlooks_winmail_dat_is_unpacked_into_the_tickets_files_and_kept() {
         "{ticket:#}"
     );
 }
+
+#[test]
+fn a_forged_pass_below_the_boundarys_own_authentication_results_is_not_trusted() {
+    let sandbox = Sandbox::with_sections(
+        r#"team = "front"
+[outbox]
+transport = "file"
+path = "@VAR@/outbox"
+[team.front]
+name = "Front desk"
+tier = 1
+[agent.andi]
+name = "Andi"
+addresses = ["andi@staff.example"]
+tier = 1
+teams = ["front"]
+[security]
+secret = "a test secret, 16+ characters"
+trusted_authserv_ids = ["mx.example.com"]
+"#,
+    );
+    deliver(&sandbox, &["01-new-ticket.eml"]);
+    let forged = "Authentication-Results: mx.example.com; spf=fail smtp.mailfrom=evil.example; \
+dmarc=fail header.from=staff.example\r\n\
+Received: from evil.example (evil.example [192.0.2.66]) by mx.example.com\r\n\
+Authentication-Results: mx.example.com; dmarc=pass header.from=staff.example\r\n\
+From: Andi <andi@staff.example>\r\nTo: support@example.com\r\nSubject: Re: [HD #1] Printer\r\n\
+Message-ID: <forged1@evil.example>\r\n\r\n#close\r\nAll fixed, closing.\r\n";
+    sandbox.ingest(forged.as_bytes());
+    let log = sandbox.run_once();
+    let ticket = sandbox.ticket(1);
+    assert_ne!(ticket["status"], "resolved", "{ticket:#}");
+    assert_ne!(ticket["status"], "closed", "{ticket:#}");
+    let to_customer = sandbox
+        .outbox()
+        .into_iter()
+        .filter(|m| m.contains("All fixed"))
+        .count();
+    assert_eq!(to_customer, 0, "nothing sent in the agent's name");
+    assert!(
+        log.contains("WARN") && log.contains("probable forgery"),
+        "{log}"
+    );
+}

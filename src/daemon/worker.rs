@@ -242,6 +242,10 @@ impl Worker {
             let problems = mail.problems.join("; ");
             info!(message_id = %mail.message_id, problems = %problems, "message partly unreadable; stored raw");
         }
+        let forged = trust::forged_results(mail, &policy.security.trusted_authserv_ids);
+        if forged > 0 {
+            warn!(message_id = %mail.message_id, headers = forged, "Authentication-Results naming our own server below its topmost one; ignored as a probable forgery");
+        }
         log_author(&decided.placed.ticket, &decided.inbound);
         let conversation = load::conversation_for(&self.store, &decided.step, &self.policy)?;
         let drafting = Drafting {

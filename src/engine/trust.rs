@@ -4,7 +4,10 @@
 //! notification that agent received: the notification's Reply-To carries a token
 //! (`support+t42.andi.<mac>@example.com`) signed with the config's secret, and the reply
 //! comes back to it. A DKIM or DMARC pass for the agent's domain, reported in an
-//! `Authentication-Results` header by a server the config trusts, counts too.
+//! `Authentication-Results` header by a server the config trusts, counts too; of the
+//! headers that name a trusted server only the topmost is believed (RFC 8601 section 5:
+//! the boundary adds its own on top and removes the copies that came from outside, so a
+//! lower one with the same name was written by someone else).
 
 use crate::mail::Mail;
 use crate::types::{AgentId, EmailAddress, TicketId};
@@ -66,17 +69,36 @@ pub fn has_reply_token(
 /// domain, or DKIM pass with a signing domain equal to it).
 pub fn authenticated(mail: &Mail, agent_address: &EmailAddress, trusted: &[String]) -> bool {
     let domain = agent_address.domain();
-    mail.authentication_results
+    believed(mail, trusted).any(|header| {
+        passes(header, "dmarc", "header.from", domain) || passes(header, "dkim", "header.d", domain)
+    })
+}
+
+/// The `Authentication-Results` headers Loket believes: for each trusted server, the
+/// topmost one that names it.
+fn believed<'a>(mail: &'a Mail, trusted: &'a [String]) -> impl Iterator<Item = &'a str> {
+    trusted.iter().filter_map(|id| {
+        mail.authentication_results
+            .iter()
+            .find(|header| authserv_id(header).eq_ignore_ascii_case(id))
+            .map(String::as_str)
+    })
+}
+
+/// How many `Authentication-Results` headers name a trusted server below its topmost
+/// one: probable forgeries, never believed.
+pub fn forged_results(mail: &Mail, trusted: &[String]) -> usize {
+    trusted
         .iter()
-        .filter(|header| {
-            trusted
+        .map(|id| {
+            let naming = mail
+                .authentication_results
                 .iter()
-                .any(|id| authserv_id(header).eq_ignore_ascii_case(id))
+                .filter(|header| authserv_id(header).eq_ignore_ascii_case(id))
+                .count();
+            naming.saturating_sub(1)
         })
-        .any(|header| {
-            passes(header, "dmarc", "header.from", domain)
-                || passes(header, "dkim", "header.d", domain)
-        })
+        .sum()
 }
 
 /// Decides how a mail from `agent_address` (agent `agent`) on `ticket` is verified.
@@ -251,5 +273,28 @@ mod tests {
         assert!(!authenticated(&other, &andi_address(), &trusted));
         let failed = parse(b"Authentication-Results: mx.example.com; dmarc=fail header.from=staff.example\r\nFrom: andi@staff.example\r\n\r\nx\r\n");
         assert!(!authenticated(&failed, &andi_address(), &trusted));
+    }
+
+    #[test]
+    fn a_pass_below_the_boundarys_own_header_is_a_forgery_and_not_believed() {
+        let trusted = vec!["mx.example.com".to_string()];
+        // The boundary's own verdict on top says fail; the sender put a "pass" below.
+        let forged = parse(
+            b"Authentication-Results: mx.example.com; dmarc=fail header.from=staff.example\r\n\
+Received: from evil.example by mx.example.com\r\n\
+Authentication-Results: mx.example.com; dmarc=pass header.from=staff.example\r\n\
+From: andi@staff.example\r\n\r\n#close\r\n",
+        );
+        assert!(!authenticated(&forged, &andi_address(), &trusted));
+        assert_eq!(forged_results(&forged, &trusted), 1);
+        // The boundary's pass on top is believed, whatever lies below it.
+        let real = parse(
+            b"Authentication-Results: mx.example.com; dmarc=pass header.from=staff.example\r\n\
+Authentication-Results: mx.example.com; dmarc=fail header.from=staff.example\r\n\
+From: andi@staff.example\r\n\r\nx\r\n",
+        );
+        assert!(authenticated(&real, &andi_address(), &trusted));
+        let honest = parse(b"Authentication-Results: mx.example.com; dmarc=pass header.from=staff.example\r\nFrom: andi@staff.example\r\n\r\nx\r\n");
+        assert_eq!(forged_results(&honest, &trusted), 0);
     }
 }
