@@ -174,7 +174,7 @@ pub fn attachment_get(
 
 fn nth_message(store: &Store, id: TicketId, number: usize) -> Result<MessageRecord, String> {
     if store.load_ticket(id).map_err(|e| e.to_string())?.is_none() {
-        return Err(format!("there is no ticket {id}"));
+        return Err(format!("no ticket #{id}"));
     }
     let messages = store.messages(id).map_err(|e| e.to_string())?;
     let count = messages.len();

@@ -837,7 +837,7 @@ fn check_config_accepts_the_sandbox_config_and_the_shipped_file() {
 }
 
 #[test]
-fn check_config_reports_every_problem_with_its_key_and_exits_64() {
+fn check_config_reports_every_problem_with_its_key_and_exits_78() {
     let sandbox = Sandbox::new();
     sandbox.edit_config(|config| {
         config
@@ -849,7 +849,7 @@ fn check_config_reports_every_problem_with_its_key_and_exits_64() {
             .replace("language = \"en\"", "language = \"fr\"")
     });
     let (status, _, stderr) = sandbox.exec(&["check-config"]);
-    assert_eq!(status.code(), Some(64), "{stderr}");
+    assert_eq!(status.code(), Some(78), "EX_CONFIG: {stderr}");
     let lines: Vec<&str> = stderr.lines().collect();
     let find = |what: &str, matches: &dyn Fn(&str) -> bool| {
         assert!(
@@ -869,7 +869,7 @@ fn check_config_reports_every_problem_with_its_key_and_exits_64() {
     );
 
     let (status, _, _) = sandbox.exec(&["run", "--once"]);
-    assert_eq!(status.code(), Some(64), "run refuses the config too");
+    assert_eq!(status.code(), Some(78), "run refuses the config too");
 }
 
 #[test]
@@ -1051,7 +1051,7 @@ fn a_fail_task_naming_no_task_is_a_config_error() {
     let sandbox = Sandbox::new();
     sandbox.edit_config(|c| format!("{c}[testing]\nfail_task = \"mailman\"\n"));
     let (status, _, stderr) = sandbox.exec(&["check-config"]);
-    assert_eq!(status.code(), Some(64), "{stderr}");
+    assert_eq!(status.code(), Some(78), "{stderr}");
     assert!(
         stderr.contains("testing.fail_task") && stderr.contains("scheduler"),
         "{stderr}"
@@ -1580,4 +1580,46 @@ Message-ID: <forged1@evil.example>\r\n\r\n#close\r\nAll fixed, closing.\r\n";
         log.contains("WARN") && log.contains("probable forgery"),
         "{log}"
     );
+}
+
+#[test]
+fn the_command_line_speaks_sysexits_and_a_closed_pipe_is_no_error() {
+    let sandbox = Sandbox::new();
+    deliver(&sandbox, &["01-new-ticket.eml"]);
+    let (status, _, stderr) = sandbox.exec(&["ticket", "show", "999"]);
+    assert_eq!(status.code(), Some(66), "EX_NOINPUT: {stderr}");
+    assert!(stderr.contains("no ticket #999"), "{stderr}");
+    let (status, _, stderr) = sandbox.exec(&["attachment", "list", "999"]);
+    assert_eq!(status.code(), Some(66), "{stderr}");
+    assert!(stderr.contains("no ticket #999"), "{stderr}");
+    for wrong in [
+        &["ticket", "show"][..],
+        &["ticket", "shout", "1"],
+        &["--bogus"],
+    ] {
+        let (status, _, stderr) = sandbox.exec(wrong);
+        assert_eq!(status.code(), Some(64), "EX_USAGE for {wrong:?}: {stderr}");
+    }
+    let (status, stdout, _) = sandbox.exec(&["--help"]);
+    assert_eq!(status.code(), Some(0));
+    assert!(stdout.contains("Usage"), "{stdout}");
+
+    // `loket ticket show 1 | head -0`: the reader is gone before loket writes.
+    for args in [
+        &["ticket", "show", "1"][..],
+        &["ticket", "list"],
+        &["message", "raw", "1", "1"],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = sandbox
+            .command(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("loket runs");
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
 }

@@ -10,19 +10,19 @@ pub fn run(explicit: Option<&Path>) -> u8 {
         Ok(path) => path,
         Err(e) => {
             eprintln!("loket: {e}");
-            return exit::USAGE;
+            return exit::CONFIG;
         }
     };
     match config::load(&path) {
         Ok(policy) => {
-            println!("{}: ok ({} desk(s))", path.display(), policy.desks.len());
+            say!("{}: ok ({} desk(s))", path.display(), policy.desks.len());
             0
         }
         Err(e) => {
             for line in e.lines() {
                 eprintln!("{line}");
             }
-            exit::USAGE
+            exit::CONFIG
         }
     }
 }

@@ -46,22 +46,26 @@ pub fn attachment(policy: Policy, command: AttachmentCommand) -> u8 {
 fn list(policy: &Policy, ticket: u64, json: bool) -> u8 {
     let files = match ask(policy, &Request::AttachmentList { id: ticket }) {
         Ok(Value::Null) => {
-            eprintln!("loket: there is no ticket {ticket}");
+            eprintln!("loket: no ticket #{ticket}");
             return exit::NO_INPUT;
         }
         Ok(files) => files,
         Err(e) => return fail(&e, exit::SOFTWARE),
     };
     if json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&files).expect("JSON values print")
         );
         return 0;
     }
-    println!(
+    say!(
         "{:>3}  {:>3}  {:>10}  {:<28}  {:<16}  NAME",
-        "MSG", "IDX", "SIZE", "TYPE", "SHA256"
+        "MSG",
+        "IDX",
+        "SIZE",
+        "TYPE",
+        "SHA256"
     );
     for file in files.as_array().into_iter().flatten() {
         let sha256: String = file["sha256"]
@@ -70,7 +74,7 @@ fn list(policy: &Policy, ticket: u64, json: bool) -> u8 {
             .chars()
             .take(16)
             .collect();
-        println!(
+        say!(
             "{:>3}  {:>3}  {:>10}  {:<28}  {:<16}  {}",
             file["message"],
             file["index"],
@@ -107,6 +111,7 @@ fn write_out(bytes: &[u8], path: Option<&Path>) -> u8 {
     match written {
         Ok(()) => 0,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) if path.is_none() => super::output::gone(&e),
         Err(e) => {
             let target = path.map_or("standard output".to_string(), |p| p.display().to_string());
             eprintln!("loket: cannot write to {target}: {e}");

@@ -11,7 +11,7 @@ use crate::store::FsckReport;
 pub fn run(policy: Policy, repair: bool) -> u8 {
     if repair {
         match daemon::repair_journal(policy.clone()) {
-            Ok(taken) => println!(
+            Ok(taken) => say!(
                 "repair: {} mail taken in from the journal, {} of it already stored",
                 taken.stored + taken.duplicates + taken.quarantined,
                 taken.duplicates
@@ -32,41 +32,42 @@ pub fn run(policy: Policy, repair: bool) -> u8 {
 }
 
 fn print(report: &FsckReport) {
-    println!(
+    say!(
         "journal: {} files read and checked, {} references from records",
-        report.files, report.references
+        report.files,
+        report.references
     );
-    println!(
+    say!(
         "orphans: {} (mail in the journal that no record refers to: `loket fsck --repair` takes it in)",
         report.orphans.len()
     );
     for hash in &report.orphans {
-        println!("  {hash}");
+        say!("  {hash}");
     }
-    println!(
+    say!(
         "missing: {} (records whose journal file is gone: restore the file from a backup)",
         report.missing.len()
     );
     for (tree, hash) in &report.missing {
-        println!("  {hash} (referred to from {tree})");
+        say!("  {hash} (referred to from {tree})");
     }
-    println!("damaged: {}", report.damaged.len());
+    say!("damaged: {}", report.damaged.len());
     for (hash, why) in &report.damaged {
-        println!("  {hash}: {why}");
+        say!("  {hash}: {why}");
     }
     if !report.unsettled.is_empty() {
-        println!(
+        say!(
             "not yet in place: {} (committed; moved into place at the next start)",
             report.unsettled.len()
         );
     }
     if report.unreferenced > 0 {
-        println!(
+        say!(
             "unreferenced: {} (written for a commit that a crash stopped; harmless)",
             report.unreferenced
         );
     }
-    println!(
+    say!(
         "{}",
         if report.is_clean() {
             "store ok"

@@ -1,12 +1,26 @@
 //! The `loket` command line: argument definitions and dispatch to one file per command.
 //!
-//! Exit codes follow sysexits: 0 ok, 64 bad usage or config, 65 bad input data,
-//! 70 internal error, 75 temporary failure (an MTA retries the delivery).
+//! Exit codes follow sysexits: 0 ok, 64 bad usage, 65 bad input data, 66 no such ticket,
+//! message or file, 70 internal error, 73 an output file that cannot be made, 74 output
+//! that cannot be written, 75 temporary failure (an MTA retries the delivery), 78 a bad
+//! config.
+
+/// Prints a line to standard output like `println!`, except that a reader who went away
+/// (`loket ticket list | head`) ends the command quietly with exit 0, as Unix tools do.
+macro_rules! say {
+    () => {
+        $crate::cli::output::line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::line(format_args!($($arg)*))
+    };
+}
 
 mod check_config;
 mod files;
 mod fsck;
 mod ingest;
+mod output;
 mod query;
 mod run;
 
@@ -190,7 +204,7 @@ pub enum ListCommand {
 
 /// sysexits codes Loket uses.
 pub mod exit {
-    /// Bad arguments or config.
+    /// Bad arguments.
     pub const USAGE: u8 = 64;
     /// The input was not usable.
     pub const DATA: u8 = 65;
@@ -200,13 +214,20 @@ pub mod exit {
     pub const CANT_CREATE: u8 = 73;
     /// Internal error.
     pub const SOFTWARE: u8 = 70;
+    /// Standard output cannot be written.
+    pub const IO_ERROR: u8 = 74;
+    /// The config is missing or invalid.
+    pub const CONFIG: u8 = 78;
     /// Try again later.
     pub const TEMPFAIL: u8 = 75;
 }
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => return usage_error(&e),
+    };
     telemetry::init(args.log_format);
     telemetry::log_panics();
     let code = match args.command {
@@ -233,7 +254,20 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Loads the config and runs `command` with it; an invalid config exits 64 with every problem.
+/// Prints clap's word on bad arguments (or the help and version it was asked for) and
+/// returns 64, EX_USAGE, for a mistake; 0 for help and version.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let _ = error.print();
+    match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => ExitCode::SUCCESS,
+        _ => ExitCode::from(exit::USAGE),
+    }
+}
+
+/// Loads the config and runs `command` with it; an invalid config exits 78 with every problem.
 fn with_policy(explicit: Option<&std::path::Path>, command: impl FnOnce(Policy) -> u8) -> u8 {
     match load(explicit) {
         Ok(policy) => command(policy),
@@ -247,7 +281,7 @@ fn load(explicit: Option<&std::path::Path>) -> Result<Policy, u8> {
         for line in e.lines() {
             eprintln!("loket: {line}");
         }
-        exit::USAGE
+        exit::CONFIG
     })
 }
 

@@ -33,7 +33,7 @@ fn list(policy: &Policy, filter: &TicketFilter, json: bool) -> u8 {
         .collect();
     let chosen = Value::Array(chosen);
     if json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&chosen).expect("JSON values print")
         );
@@ -59,11 +59,14 @@ fn show(policy: &Policy, request: &Request, json: bool, print: fn(&Value)) -> u8
         Err(e) => return fail(&e, exit::SOFTWARE),
     };
     if value.is_null() {
-        eprintln!("loket: no such ticket");
-        return 1;
+        match request {
+            Request::TicketShow { id } => eprintln!("loket: no ticket #{id}"),
+            _ => eprintln!("loket: nothing found"),
+        }
+        return exit::NO_INPUT;
     }
     if json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&value).expect("JSON values print")
         );
@@ -111,9 +114,14 @@ fn text(value: &Value, key: &str) -> String {
 }
 
 fn print_ticket_list(value: &Value) {
-    println!(
+    say!(
         "{:>6}  {:<8}  {:>4}  {:<8}  {:>4}  {:<30}  SUBJECT",
-        "ID", "STATUS", "TIER", "SLA", "MSGS", "REQUESTER"
+        "ID",
+        "STATUS",
+        "TIER",
+        "SLA",
+        "MSGS",
+        "REQUESTER"
     );
     for ticket in value.as_array().into_iter().flatten() {
         let sla = if ticket["breached"] == Value::Bool(true) {
@@ -123,7 +131,7 @@ fn print_ticket_list(value: &Value) {
         } else {
             "ok"
         };
-        println!(
+        say!(
             "{:>6}  {:<8}  {:>4}  {:<8}  {:>4}  {:<30}  {}",
             text(ticket, "id"),
             text(ticket, "status"),
@@ -137,7 +145,7 @@ fn print_ticket_list(value: &Value) {
 }
 
 fn print_ticket(ticket: &Value) {
-    println!(
+    say!(
         "Ticket #{}: {}",
         text(ticket, "id"),
         text(ticket, "subject")
@@ -155,16 +163,16 @@ fn print_ticket(ticket: &Value) {
         "created_at",
         "updated_at",
     ] {
-        println!("  {key:<11} {}", text(ticket, key));
+        say!("  {key:<11} {}", text(ticket, key));
     }
     print_sla(&ticket["sla"]);
     for note in ticket["history"].as_array().into_iter().flatten() {
         if let Some(line) = limit_note(note) {
-            println!("  note        {line}");
+            say!("  note        {line}");
         }
     }
     for visit in ticket["visits"].as_array().into_iter().flatten() {
-        println!(
+        say!(
             "  visit       #{} {} to {} by {} ({})",
             text(visit, "visit"),
             text(visit, "start"),
@@ -174,8 +182,8 @@ fn print_ticket(ticket: &Value) {
         );
     }
     for message in ticket["messages"].as_array().into_iter().flatten() {
-        println!();
-        println!(
+        say!();
+        say!(
             "--- {} {} from {} ({}, matched by {})",
             text(message, "date"),
             text(message, "direction"),
@@ -183,8 +191,8 @@ fn print_ticket(ticket: &Value) {
             text(message, "kind"),
             text(message, "matched_by")
         );
-        println!("Subject: {}", text(message, "subject"));
-        println!("{}", shown_text(message));
+        say!("Subject: {}", text(message, "subject"));
+        say!("{}", shown_text(message));
     }
 }
 
@@ -245,18 +253,18 @@ fn shown_text(message: &Value) -> String {
 
 fn print_sla(sla: &Value) {
     if sla.is_null() {
-        println!("  sla         -");
+        say!("  sla         -");
         return;
     }
-    println!("  sla         {}", text(sla, "policy"));
+    say!("  sla         {}", text(sla, "policy"));
     for (metric, due) in sla["due"].as_object().into_iter().flatten() {
-        println!("    {metric:<15} due {}", due.as_str().unwrap_or("-"));
+        say!("    {metric:<15} due {}", due.as_str().unwrap_or("-"));
     }
     if let Some(since) = sla["paused_since"].as_str() {
-        println!("    paused since {since} (pending)");
+        say!("    paused since {since} (pending)");
     }
     for breach in sla["breaches"].as_array().into_iter().flatten() {
-        println!(
+        say!(
             "    BREACHED {} at tier {} ({})",
             text(breach, "metric"),
             text(breach, "tier"),
@@ -268,9 +276,9 @@ fn print_sla(sla: &Value) {
 fn print_rows(value: &Value) {
     let rows = value.as_array().map_or(&[][..], |a| a.as_slice());
     if rows.is_empty() {
-        println!("(none)");
+        say!("(none)");
     }
     for row in rows {
-        println!("{row}");
+        say!("{row}");
     }
 }

@@ -22,7 +22,7 @@ pub fn run(policy: Policy, once: bool) -> u8 {
         match runtime.block_on(daemon::run_once(policy)) {
             Ok(report) => {
                 let i = report.intake;
-                println!(
+                say!(
                     "stored {}, duplicates {}, quarantined {}, left for retry {}, timers fired {}, mail sent {}, not sent {}",
                     i.stored, i.duplicates, i.quarantined, i.retried, report.timers_fired, report.sent, report.not_sent
                 );
