@@ -1623,3 +1623,57 @@ fn the_command_line_speaks_sysexits_and_a_closed_pipe_is_no_error() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// A sendmail program that reads the mail and answers with `code` and a line on standard
+/// error, as an MTA's sendmail does.
+fn sendmail_exiting(folder: &std::path::Path, code: i32) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = folder.join(format!("sendmail-{code}"));
+    let script =
+        format!("#!/bin/sh\ncat > /dev/null\necho \"sendmail: answer {code}\" >&2\nexit {code}\n");
+    std::fs::write(&path, script).expect("write the script");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path.display().to_string()
+}
+
+#[test]
+fn sendmail_exit_codes_are_read_as_sysexits() {
+    let scripts = tempfile::tempdir().expect("a folder");
+    for (code, permanent) in [(67, true), (65, true), (75, false), (1, false)] {
+        let script = sendmail_exiting(scripts.path(), code);
+        let sandbox = Sandbox::with_sections(&format!(
+            "[outbox]\ntransport = \"sendmail\"\ncommand = \"{script}\"\n"
+        ));
+        deliver(&sandbox, &["01-new-ticket.eml"]);
+        let records = sandbox.outbox_records();
+        let state = records[0]["state"]["state"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let ticket = sandbox.ticket(1);
+        let failed = ticket["history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .any(|h| h["what"] == "delivery-failed");
+        if permanent {
+            assert_eq!(state, "failed", "exit {code} is final: {records:#?}");
+            assert_eq!(records[0]["attempts"], 1, "exit {code} is never retried");
+            assert!(failed, "exit {code} is on the ticket: {ticket:#}");
+        } else {
+            assert_ne!(state, "failed", "exit {code} is retried: {records:#?}");
+            assert!(!failed, "{ticket:#}");
+        }
+        assert!(
+            records[0]["last_error"]
+                .as_str()
+                .unwrap_or("")
+                .contains("answer")
+                || records[0]["state"]["error"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("answer"),
+            "what sendmail said is kept: {records:#?}"
+        );
+    }
+}
