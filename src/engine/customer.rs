@@ -502,26 +502,117 @@ pub(super) fn transition(step: &mut Step, transition: Transition, by: &str, now:
     }));
 }
 
-/// A short mail that only thanks ("thanks!", "terima kasih", "makasih", "ok sip"): every
-/// word is a word of thanks or politeness, and one of them is thanks itself.
+/// A short mail that only thanks ("thanks!", "Terima kasih, Pak Budi 🙏", "Thanks John,
+/// that did it!"): every word is thanks, politeness, a confirmation that it works now, or
+/// a name (after an honorific, or capitalised right after the thanks), one of them is
+/// thanks itself, and nothing is asked.
 pub fn is_thanks(text: &str) -> bool {
-    const CORE: [&str; 11] = [
-        "thanks", "thank", "thx", "ty", "cheers", "kasih", "makasih", "makasi", "trims", "tq",
-        "sip",
-    ];
-    const POLITE: [&str; 22] = [
-        "you", "very", "much", "so", "a", "lot", "again", "all", "terima", "banyak", "ya", "yah",
-        "ok", "oke", "okay", "mantap", "pak", "bu", "mas", "mbak", "great", "nya",
-    ];
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
+    if text.contains('?') {
+        return false;
+    }
+    let words: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let only_polite = words.iter().all(|w| CORE.contains(w) || POLITE.contains(w));
-    let thanks = words.iter().any(|w| CORE.contains(w));
-    !words.is_empty() && words.len() <= 8 && only_polite && thanks
+    if words.is_empty() || words.len() > 14 {
+        return false;
+    }
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let is = |list: &[&str], at: usize| lower.get(at).is_some_and(|w| list.contains(&w.as_str()));
+    let mut thanked = false;
+    for (at, word) in words.iter().enumerate() {
+        if is(&THANKS, at) {
+            thanked = true;
+            continue;
+        }
+        if is(&HONORIFICS, at) || is(&POLITE, at) {
+            continue;
+        }
+        let after_honorific = (1..=2).any(|back| at >= back && is(&HONORIFICS, at - back));
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+        let after_thanks = at >= 1 && (is(&THANKS, at - 1) || is(&["you"], at - 1));
+        if after_honorific || (capitalised && after_thanks) {
+            continue;
+        }
+        return false;
+    }
+    thanked
 }
+
+/// Words that thank, in English and Indonesian.
+const THANKS: [&str; 12] = [
+    "thanks", "thank", "thx", "ty", "cheers", "kasih", "makasih", "makasi", "trims", "tq", "sip",
+    "thankyou",
+];
+
+/// How Indonesians address someone, before the name.
+const HONORIFICS: [&str; 11] = [
+    "pak", "bu", "mas", "mbak", "kak", "bapak", "ibu", "bang", "dik", "sir", "mr",
+];
+
+/// Words that go with thanks without asking or telling anything new: politeness, and
+/// the confirmation that the problem is gone.
+const POLITE: [&str; 59] = [
+    "you",
+    "very",
+    "much",
+    "so",
+    "a",
+    "lot",
+    "again",
+    "all",
+    "terima",
+    "banyak",
+    "ya",
+    "yah",
+    "ok",
+    "oke",
+    "okay",
+    "mantap",
+    "great",
+    "nya",
+    "sekali",
+    "atas",
+    "bantuannya",
+    "bantuan",
+    "for",
+    "your",
+    "the",
+    "help",
+    "that",
+    "did",
+    "it",
+    "worked",
+    "works",
+    "now",
+    "is",
+    "fixed",
+    "solved",
+    "perfect",
+    "awesome",
+    "sudah",
+    "udah",
+    "beres",
+    "bisa",
+    "berhasil",
+    "aman",
+    "lancar",
+    "normal",
+    "kembali",
+    "semua",
+    "tim",
+    "team",
+    "guys",
+    "hi",
+    "halo",
+    "salam",
+    "regards",
+    "best",
+    "kind",
+    "dear",
+    "lagi",
+    "many",
+];
 
 #[cfg(test)]
 mod tests {
@@ -546,6 +637,66 @@ mod tests {
             "ok",
         ] {
             assert!(!is_thanks(text), "{text}");
+        }
+    }
+
+    /// Mails that only thank stay resolved; a thanks with a question or a new problem
+    /// reopens. Half of each, in both languages, as customers write them.
+    #[test]
+    fn thanks_with_names_honorifics_and_emoji_but_not_with_a_new_problem() {
+        let only_thanks = [
+            "Terima kasih, Pak Budi",
+            "Thanks John, that did it!",
+            "Makasih kak 🙏",
+            "Terima kasih banyak, Bu Sari 😊",
+            "thank you so much Mbak Rina!!",
+            "Trims pak",
+            "makasih mas, sudah beres",
+            "Terima kasih atas bantuannya, Pak Andi",
+            "Thanks, it works now 👍",
+            "Thank you, Dewi. Perfect!",
+            "Cheers Andi",
+            "Terima kasih, sudah bisa lagi.",
+            "thx!",
+            "Oke, terima kasih banyak ya Bu",
+            "Thanks a lot, team",
+            "Terima kasih Bapak Eko Prasetyo",
+            "Makasih banyak ya kak, mantap 👌",
+            "Thank you for your help!",
+            "Terima kasih, sudah normal kembali",
+            "TERIMA KASIH PAK BUDI!!!",
+            "Sip, makasih Mas Joko",
+            "Many thanks, Rina",
+        ];
+        let reopen = [
+            "Terima kasih, tapi printernya masih macet",
+            "Thanks John, but it broke again this morning",
+            "Makasih pak, sekarang scanner yang error",
+            "Thanks. Can you also check the scanner?",
+            "Terima kasih, Pak Budi. Apakah bisa dicek lagi besok?",
+            "Thank you, however the VPN still drops every hour",
+            "makasih kak, tapi belum bisa login",
+            "Thanks! One more thing: my password expired",
+            "Terima kasih, tetapi muncul error baru",
+            "thanks but no",
+            "Thanks, the printer works but the scanner does not",
+            "Terima kasih, boleh minta tolong reset email saya juga",
+            "Thank you Andi, could you send the invoice too",
+            "Makasih, masalahnya muncul lagi",
+            "Thanks for nothing, it is still broken",
+            "Terima kasih. Printer lantai 2 juga rusak",
+            "ok",
+            "Hi, the printer is broken",
+            "Terima kasih, kapan teknisi datang?",
+            "Thanks, please call me back",
+            "Makasih pak 🙏 tapi masih lemot",
+        ];
+        assert!(only_thanks.len() + reopen.len() >= 40);
+        for text in only_thanks {
+            assert!(is_thanks(text), "only thanks: {text}");
+        }
+        for text in reopen {
+            assert!(!is_thanks(text), "reopens: {text}");
         }
     }
 
