@@ -325,3 +325,24 @@ Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
     assert!(!log.contains("big-imap@example.id"), "taken again:\n{log}");
     assert!(daemon.stop());
 }
+
+#[test]
+fn mail_that_arrives_just_before_idle_does_not_wait_for_the_next_one() {
+    let servers = MailServers::start();
+    // The mailbox pauses between its last search and IDLE: a mail delivered then must
+    // be taken without waiting for another one (whether the server tells of it before
+    // or after its "+ idling").
+    let sections = format!(
+        "{}[testing]\nidle_pause_ms = 1500\n",
+        servers.loket_sections("")
+    );
+    let sandbox = Sandbox::with_sections(&sections);
+    let first = customer_mail("a@example.id", "race1@example.id", "First", "");
+    servers.deliver_directly("support@example.com", "1.race.test", &first);
+    let _daemon = sandbox.daemon();
+    ticket_with(&sandbox, 1, 1);
+    let second = customer_mail("b@example.id", "race2@example.id", "Second", "");
+    servers.deliver_directly("support@example.com", "2.race.test", &second);
+    let ticket = ticket_with(&sandbox, 2, 1);
+    assert_eq!(ticket["subject"], "Second");
+}

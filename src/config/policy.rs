@@ -56,6 +56,8 @@ pub struct TestingPolicy {
     pub fail_task: Option<String>,
     /// A wait between writing a batch to the journal and submitting it (a crash test).
     pub journal_pause: Option<std::time::Duration>,
+    /// A wait between an IMAP mailbox's last search and IDLE (a race test).
+    pub idle_pause: Option<std::time::Duration>,
 }
 
 /// Response and resolution targets for a kind of ticket, in the desk's working time.

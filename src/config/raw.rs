@@ -258,6 +258,9 @@ pub struct Testing {
     /// Milliseconds to wait between writing a batch to the journal and submitting it,
     /// so that a test's kill lands between the two.
     pub journal_pause_ms: Option<u64>,
+    /// Milliseconds an IMAP mailbox waits between its last search and IDLE, so that a
+    /// test's mail arrives in between.
+    pub idle_pause_ms: Option<u64>,
 }
 
 /// `[team.<id>]`: a group of agents, such as the IT specialists at level 2.

@@ -505,6 +505,7 @@ pub(super) fn check_testing(cfg: &Config, problems: &mut Vec<Problem>) -> Option
         ("clock_offset_file", raw.clock_offset_file.is_some()),
         ("fail_task", raw.fail_task.is_some()),
         ("journal_pause_ms", raw.journal_pause_ms.is_some()),
+        ("idle_pause_ms", raw.idle_pause_ms.is_some()),
     ];
     if let Some((key, _)) = used
         .iter()
@@ -538,5 +539,6 @@ pub(super) fn check_testing(cfg: &Config, problems: &mut Vec<Problem>) -> Option
         clock_offset_file: raw.clock_offset_file,
         fail_task: raw.fail_task,
         journal_pause: raw.journal_pause_ms.map(std::time::Duration::from_millis),
+        idle_pause: raw.idle_pause_ms.map(std::time::Duration::from_millis),
     })
 }

@@ -5,6 +5,7 @@ use super::drain;
 use crate::config::policy::{ImapAuth, MailboxPolicy, Security};
 use crate::store;
 use async_imap::extensions::idle::IdleResponse;
+use async_imap::types::UnsolicitedResponse;
 use futures_util::TryStreamExt;
 use std::future::Future;
 use std::pin::Pin;
@@ -335,15 +336,26 @@ impl Session {
         timed("UID STORE", drain(stream), protocol("UID STORE")).await
     }
 
+    /// Whether the server reported new mail (EXISTS, RECENT) beside the answers to the
+    /// commands since the last look; takes every such report out, so that the queue of
+    /// them (which drops what does not fit) never fills.
+    pub fn heard_of_new_mail(&mut self) -> bool {
+        let news = &self.session().unsolicited_responses;
+        tells_of_new_mail(std::iter::from_fn(|| news.try_recv().ok()))
+    }
+
     /// Waits in IDLE until the server reports a change, `renew` passes, or `stop` fires.
     pub async fn idle(&mut self, renew: Duration, stop: &CancellationToken) -> Result<(), Error> {
         let session = self
             .inner
             .take()
             .expect("a session is present between commands");
+        let news = session.unsolicited_responses.clone();
         let mut handle = session.idle();
         timed("IDLE", handle.init(), protocol("IDLE")).await?;
-        {
+        // What arrived before IDLE began is told before the server's "+ idling", and
+        // async-imap files that beside the answers, not as the end of the wait.
+        if !tells_of_new_mail(std::iter::from_fn(|| news.try_recv().ok())) {
             let (wait, interrupt) = handle.wait_with_timeout(renew);
             tokio::select! {
                 result = wait => { result.map_err(protocol("IDLE")).map(|_: IdleResponse| ())?; }
@@ -375,6 +387,18 @@ impl async_imap::Authenticator for PlainAuth {
     fn process(&mut self, _challenge: &[u8]) -> String {
         format!("\0{}\0{}", self.user, self.password)
     }
+}
+
+/// Reads every report out; true when one told of new mail.
+fn tells_of_new_mail(reports: impl Iterator<Item = UnsolicitedResponse>) -> bool {
+    let mut heard = false;
+    for report in reports {
+        heard |= matches!(
+            report,
+            UnsolicitedResponse::Exists(_) | UnsolicitedResponse::Recent(_)
+        );
+    }
+    heard
 }
 
 async fn greeting(client: &mut async_imap::Client<Stream>) -> Result<(), Error> {
@@ -494,5 +518,17 @@ mod tests {
     fn uid_sets_are_compact() {
         assert_eq!(uid_set(&[1, 2, 3, 7, 9, 10]), "1:3,7,9:10");
         assert_eq!(uid_set(&[5]), "5");
+    }
+
+    #[test]
+    fn only_exists_and_recent_tell_of_new_mail() {
+        use super::{
+            tells_of_new_mail,
+            UnsolicitedResponse::{Exists, Expunge, Recent},
+        };
+        assert!(tells_of_new_mail([Expunge(3), Exists(4)].into_iter()));
+        assert!(tells_of_new_mail([Recent(1)].into_iter()));
+        assert!(!tells_of_new_mail([Expunge(3)].into_iter()));
+        assert!(!tells_of_new_mail(std::iter::empty()));
     }
 }

@@ -209,6 +209,15 @@ impl<I: From<Batch> + Send + 'static> MailboxTask<I> {
 
     /// Waits for new mail: IDLE when possible, else a poll interval.
     async fn wait_for_news(&self, session: &mut Session, caps: &Capabilities) -> Result<(), Error> {
+        // The server may have told of new mail in its answer to the last command (an
+        // EXISTS beside the STORE's reply): then there is no waiting, or that mail would
+        // wait for the next one.
+        if session.heard_of_new_mail() {
+            return Ok(());
+        }
+        if let Some(pause) = self.preparer.policy.testing.idle_pause {
+            tokio::time::sleep(pause).await;
+        }
         if caps.idle && self.policy.idle {
             session.idle(IDLE_RENEW, &self.stop).await
         } else {
