@@ -349,9 +349,19 @@ impl Policy {
         self.desks.iter().find(|d| &d.address == address)
     }
 
-    /// Whether an address belongs to Loket itself (a desk), so mail from it is never answered.
+    /// Whether an address belongs to Loket itself: a desk's address, its comment address,
+    /// or either with a `+` suffix (the signed reply addresses). Mail from it is never
+    /// answered, and never a ticket.
     pub fn is_own_address(&self, address: &EmailAddress) -> bool {
-        self.desk_by_address(address).is_some()
+        let local = address.local_part();
+        let base = local.split_once('+').map_or(local, |(base, _)| base);
+        let same = |own: &EmailAddress| {
+            own.domain() == address.domain()
+                && (own.local_part() == local || own.local_part() == base)
+        };
+        self.desks
+            .iter()
+            .any(|d| same(&d.address) || d.comment_address.as_ref().is_some_and(same))
     }
 
     /// The agent who writes from this address.

@@ -15,6 +15,7 @@ use super::change::{self, Drafting};
 use super::decide::{self, TimerStep};
 use super::load::{self, Conversation};
 use crate::config::Policy;
+use crate::engine::loops::SetAside;
 use crate::engine::{
     trust, AgentMail, Author, DeliveryFailure, Happening, HistoryEntry, Inbound, Ticket,
 };
@@ -106,6 +107,7 @@ enum Outcome {
 enum Handled {
     Duplicate,
     Stored { queued: usize },
+    SetAside,
 }
 
 impl Worker {
@@ -179,6 +181,7 @@ impl Worker {
                 report.stored += 1;
                 report.queued_mail += queued;
             }
+            Ok(Ok(Handled::SetAside)) => report.quarantined += 1,
             Ok(Err(e)) => return Err(e),
             Err(panic) => return self.on_panic(prepared, panic_text(&*panic), now, report),
         }
@@ -216,6 +219,30 @@ impl Worker {
         Ok(Outcome::Done)
     }
 
+    /// A mail that must not become a ticket, kept in the quarantine with why; the same
+    /// bytes again change nothing.
+    fn set_aside(
+        &self,
+        prepared: &Prepared,
+        aside: &SetAside,
+        now: Timestamp,
+    ) -> store::Result<Handled> {
+        if self.store.refers_to(&prepared.staged.hash)? {
+            return Ok(Handled::Duplicate);
+        }
+        let arrival = &prepared.arrival;
+        let record = self.store.quarantine(
+            &arrival.receipt.to_string(),
+            &aside.reason(),
+            0,
+            &prepared.staged.hash,
+            arrival.raw.len(),
+            now,
+        )?;
+        info!(receipt = %arrival.receipt, quarantine_id = record.id, kind = aside.kind, "{}; set aside, not a ticket", aside.why);
+        Ok(Handled::SetAside)
+    }
+
     /// One mail: load, decide, apply.
     fn handle_mail(&self, prepared: &Prepared, now: Timestamp) -> store::Result<Handled> {
         #[cfg(test)]
@@ -225,6 +252,9 @@ impl Worker {
         };
         let (mail, class) = (&reading.mail, &reading.class);
         let policy = &self.policy;
+        if let Some(aside) = crate::engine::loops::set_aside(mail, class, policy) {
+            return self.set_aside(prepared, &aside, now);
+        }
         let snapshot = load::for_mail(&self.store, mail, class, policy, now)?;
         let desk = prepared.arrival.desk.clone();
         let Some(decided) = decide::mail(mail, class, desk, &snapshot, policy, now) else {

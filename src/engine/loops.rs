@@ -1,8 +1,51 @@
 //! The rules that keep Loket from feeding mail loops or floods (RFC 3834 section 2).
 
-use crate::config::policy::Limits;
-use crate::mail::Class;
+use crate::config::policy::{Limits, Policy};
+use crate::mail::{Class, Mail};
 use crate::types::Contact;
+
+/// Why a mail is set aside in the quarantine instead of becoming a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    /// The quarantine's word for it: `loop` or `no-sender`.
+    pub kind: &'static str,
+    /// One sentence for the log and `loket quarantine list`.
+    pub why: String,
+}
+
+impl SetAside {
+    /// The quarantine record's reason: the kind, then why.
+    pub fn reason(&self) -> String {
+        format!("{}: {}", self.kind, self.why)
+    }
+}
+
+/// Whether a mail must not become a ticket: it comes from Loket itself (a desk's own
+/// address: an acknowledgement echoed back, a loop between two desks), or it names no
+/// one who could be answered or held to an SLA. A delivery report is neither: it is
+/// filed on the ticket of the mail that bounced.
+pub fn set_aside(mail: &Mail, class: &Class, policy: &Policy) -> Option<SetAside> {
+    if matches!(class, Class::Bounce(_)) {
+        return None;
+    }
+    if let Some(from) = mail
+        .from
+        .as_ref()
+        .filter(|f| policy.is_own_address(&f.address))
+    {
+        return Some(SetAside {
+            kind: "loop",
+            why: format!("from {}, an address of Loket's own desks", from.address),
+        });
+    }
+    if mail.from.is_none() && mail.reply_to.is_none() {
+        return Some(SetAside {
+            kind: "no-sender",
+            why: "no usable From, Sender or Reply-To address; nobody to answer".into(),
+        });
+    }
+    None
+}
 
 /// How many automatic replies went out recently, counted by the caller from the store.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

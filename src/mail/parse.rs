@@ -34,6 +34,8 @@ pub struct Mail {
     pub references: Vec<MessageId>,
     /// The author (From:, else Sender:).
     pub from: Option<Contact>,
+    /// The first Reply-To: address.
+    pub reply_to: Option<Contact>,
     /// To: addresses.
     pub to: Vec<Contact>,
     /// Cc: addresses.
@@ -288,6 +290,7 @@ fn from_message(message: &Message<'_>, raw: &[u8], limits: &Limits) -> Mail {
         message_id: own_id.unwrap_or_else(|| derived_id(raw)),
         in_reply_to: ids(message.in_reply_to()),
         references: ids(message.references()),
+        reply_to: first_contact(message.reply_to()),
         to: contacts(message.to()),
         cc: contacts(message.cc()),
         fingerprint: fingerprint(&from, date, &subject, body_bytes(raw)),
@@ -316,6 +319,7 @@ fn unreadable(raw: &[u8]) -> Mail {
         in_reply_to: Vec::new(),
         references: Vec::new(),
         from: None,
+        reply_to: None,
         to: Vec::new(),
         cc: Vec::new(),
         subject: String::new(),
