@@ -1721,3 +1721,56 @@ fn mail_from_a_desk_address_or_with_no_sender_is_set_aside_not_a_ticket() {
         "the spool is emptied: nothing is lost"
     );
 }
+
+#[test]
+fn what_loket_creates_is_private_and_an_exposed_password_stops_the_daemon() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+    deliver(&sandbox, &["01-new-ticket.eml"]);
+    let mode = |path: std::path::PathBuf| {
+        std::fs::metadata(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode(sandbox.var().join("store")), 0o700);
+    assert_eq!(mode(sandbox.spool_path()), 0o700);
+    for entry in std::fs::read_dir(sandbox.var().join("store"))
+        .expect("the store")
+        .flatten()
+    {
+        assert_eq!(
+            mode(entry.path()) & 0o077,
+            0,
+            "{} is private",
+            entry.path().display()
+        );
+    }
+    for entry in std::fs::read_dir(sandbox.outbox_path())
+        .expect("the outbox")
+        .flatten()
+    {
+        assert_eq!(mode(entry.path()) & 0o077, 0, "{}", entry.path().display());
+    }
+
+    sandbox.edit_config(|c| format!("{c}[security]\nsecret = \"an inline secret, 16+ chars\"\n"));
+    std::fs::set_permissions(
+        sandbox.config_path(),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .expect("chmod");
+    let (status, _, stderr) = sandbox.exec(&["run", "--once"]);
+    assert_eq!(status.code(), Some(78), "{stderr}");
+    assert!(
+        stderr.contains("security.secret") && stderr.contains("chmod 600"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    std::fs::set_permissions(
+        sandbox.config_path(),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .expect("chmod");
+    sandbox.run_once();
+}

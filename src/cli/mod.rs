@@ -229,11 +229,15 @@ pub fn main() -> ExitCode {
         Err(e) => return usage_error(&e),
     };
     telemetry::init(args.log_format);
+    private_files();
     telemetry::log_panics();
     let code = match args.command {
         Command::CheckConfig => check_config::run(args.config.as_deref()),
         Command::Ingest => ingest::run(args.config.as_deref()),
-        Command::Run { once } => with_policy(args.config.as_deref(), |p| run::run(p, once)),
+        Command::Run { once } => match private_config(args.config.as_deref()) {
+            Ok(()) => with_policy(args.config.as_deref(), |p| run::run(p, once)),
+            Err(code) => code,
+        },
         Command::Ticket(command) => {
             with_policy(args.config.as_deref(), |p| query::ticket(p, command))
         }
@@ -264,6 +268,29 @@ fn usage_error(error: &clap::Error) -> ExitCode {
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => ExitCode::SUCCESS,
         _ => ExitCode::from(exit::USAGE),
+    }
+}
+
+/// Refuses a config file that every user can read while it holds passwords.
+fn private_config(explicit: Option<&std::path::Path>) -> Result<(), u8> {
+    let Ok(path) = config::locate(explicit) else {
+        return Ok(()); // `load` says what is missing.
+    };
+    match config::exposed_secrets(&path) {
+        Some(why) => {
+            eprintln!("loket: {why}");
+            Err(exit::CONFIG)
+        }
+        None => Ok(()),
+    }
+}
+
+/// Files and folders Loket creates (store, spool, journal, socket, outbox files) are
+/// readable by its own user only (umask 077).
+fn private_files() {
+    // SAFETY: umask only sets the process's file mode mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
     }
 }
 

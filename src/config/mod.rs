@@ -72,6 +72,42 @@ pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Error> {
         })
 }
 
+/// Why the daemon must not start on a config file that others can read: the passwords it
+/// holds in plain text, named by key; `None` when it is private or holds none.
+pub fn exposed_secrets(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    if mode & 0o004 == 0 {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    let mut keys = Vec::new();
+    inline_secrets(&table, "", &mut keys);
+    if keys.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} can be read by every user of this machine and holds {} in plain text; \
+         run `chmod 600 {}` (or 640 with the daemon's group), or use password_env / secret_env",
+        path.display(),
+        keys.join(", "),
+        path.display()
+    ))
+}
+
+/// The dotted keys of `password` and `secret` values written into the file.
+fn inline_secrets(table: &toml::Table, prefix: &str, keys: &mut Vec<String>) {
+    for (key, value) in table {
+        let dotted = format!("{prefix}{key}");
+        match value {
+            toml::Value::Table(inner) => inline_secrets(inner, &format!("{dotted}."), keys),
+            toml::Value::String(_) if key == "password" || key == "secret" => keys.push(dotted),
+            _ => {}
+        }
+    }
+}
+
 /// Reads and checks the config file at `path`, with environment overrides applied.
 pub fn load(path: &Path) -> Result<Policy, Error> {
     let unreadable = |message: String| Error::Unreadable {

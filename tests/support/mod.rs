@@ -104,7 +104,11 @@ language = "en"
 
     /// Replaces the config file.
     pub fn write_config(&self, config: &str) {
+        use std::os::unix::fs::PermissionsExt;
         std::fs::write(self.config_path(), config).expect("writing the sandbox config");
+        // It holds a secret: the daemon refuses a file others can read.
+        std::fs::set_permissions(self.config_path(), std::fs::Permissions::from_mode(0o600))
+            .expect("chmod the sandbox config");
     }
 
     /// Rewrites the config with `edit`; fails when `edit` changed nothing (a stale pattern).
