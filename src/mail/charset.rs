@@ -124,7 +124,10 @@ pub fn decode_words(value: &str) -> String {
                 rest = &rest[len..];
             }
             None => {
-                let next = rest[1..].find("=?").map_or(rest.len(), |i| i + 1);
+                // Past the first character (which may be more than one byte), to the
+                // next encoded-word or the end.
+                let first = rest.chars().next().map_or(1, char::len_utf8);
+                let next = rest[first..].find("=?").map_or(rest.len(), |i| i + first);
                 let text = &rest[..next];
                 let between_words = pending.is_some()
                     && text.trim().is_empty()
@@ -334,5 +337,12 @@ mod word_tests {
     fn short_raw_headers_read_as_windows_1252() {
         assert_eq!(header_bytes(b"J\xfcrgen M\xfcller"), "Jürgen Müller");
         assert_eq!(header_bytes("Jürgen".as_bytes()), "Jürgen");
+    }
+
+    #[test]
+    fn a_subject_that_starts_with_a_wide_character_is_read_not_a_panic() {
+        // Found by the fuzzer: a header whose text begins with a two-byte character.
+        assert_eq!(decode_words("®Khóa =?UTF-8?Q?x?="), "®Khóa x");
+        assert_eq!(decode_words("é"), "é");
     }
 }
