@@ -109,12 +109,14 @@ impl EmailAddress {
     pub fn parse(text: &str) -> Option<EmailAddress> {
         let text = text.trim().to_lowercase();
         let (local, domain) = text.rsplit_once('@')?;
-        let plausible = !local.is_empty()
-            && !domain.is_empty()
-            && text.len() <= 254
-            && !text
-                .chars()
-                .any(|c| c.is_control() || c.is_whitespace() || "<>\"".contains(c));
+        let plausible = text.len() <= 254
+            && dotted(local, |c| {
+                c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c)
+            })
+            && dotted(domain, |c| c.is_alphanumeric() || c == '-')
+            && domain
+                .split('.')
+                .all(|label| !label.starts_with('-') && !label.ends_with('-'));
         plausible.then_some(EmailAddress(text))
     }
 
@@ -132,6 +134,13 @@ impl EmailAddress {
     pub fn local_part(&self) -> &str {
         self.0.rsplit_once('@').map_or("", |(l, _)| l)
     }
+}
+
+/// Whether `text` is one or more non-empty runs of `allowed` characters joined by single
+/// dots (RFC 5322's dot-atom, with the non-ASCII letters of RFC 6531).
+fn dotted(text: &str, allowed: impl Fn(char) -> bool) -> bool {
+    text.split('.')
+        .all(|run| !run.is_empty() && run.chars().all(&allowed))
 }
 
 impl fmt::Display for EmailAddress {
@@ -227,6 +236,27 @@ mod tests {
         assert_eq!(EmailAddress::parse("no-at-sign"), None);
         assert_eq!(EmailAddress::parse("a b@example.com"), None);
         assert_eq!(EmailAddress::parse("a@b\r\nBcc: x@y"), None);
+        for wrong in [
+            "it@@example.com",
+            "it@example..com",
+            ".it@example.com",
+            "it.@example.com",
+            "it@-example.com",
+            "it@example.com.",
+            "it,ops@example.com",
+            "@example.com",
+            "it@",
+        ] {
+            assert_eq!(EmailAddress::parse(wrong), None, "{wrong}");
+        }
+        for right in [
+            "o'brien+hd@example.com",
+            "budi.santoso@mail.example.co.id",
+            "siti@münchen.example",
+            "support@localhost",
+        ] {
+            assert!(EmailAddress::parse(right).is_some(), "{right}");
+        }
     }
 
     #[test]
