@@ -27,7 +27,7 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.key, self.message)
+        write!(f, "{}: {}", self.key, in_words(&self.message))
     }
 }
 
@@ -254,6 +254,56 @@ fn problem_from(section: &str, error: ConfigError) -> Problem {
         },
     }
 }
+
+/// serde's messages said for people: `unknown variant `hgh`, expected one of `low`,
+/// `high`` becomes `"hgh" is not one of: low, high`; other messages stay as they are.
+fn in_words(message: &str) -> String {
+    let ticked = |text: &str| -> Vec<String> {
+        text.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    for (start, what) in [
+        ("unknown variant `", "one of"),
+        ("unknown field `", "a key here; the keys are"),
+    ] {
+        let Some(rest) = message.strip_prefix(start) else {
+            continue;
+        };
+        let Some((given, expected)) = rest.split_once('`') else {
+            continue;
+        };
+        let choices = ticked(expected);
+        if choices.is_empty() {
+            return format!("\"{given}\" is not {what} allowed here");
+        }
+        return format!("\"{given}\" is not {what}: {}", choices.join(", "));
+    }
+    // The config crate's own words for a value no variant has.
+    if let Some((kind, given)) = message
+        .strip_prefix("enum ")
+        .and_then(|rest| rest.split_once(" does not have variant constructor "))
+    {
+        let choices = ENUM_CHOICES
+            .iter()
+            .find(|(name, _)| *name == kind)
+            .map_or("", |(_, choices)| choices);
+        return format!("\"{given}\" is not one of: {choices}");
+    }
+    message.to_string()
+}
+
+/// The values each enum of the config file takes, for `in_words`.
+const ENUM_CHOICES: [(&str, &str); 6] = [
+    ("DeskKind", "external, internal"),
+    ("Security", "tls, starttls, plain"),
+    ("ImapAuth", "login, plain"),
+    ("Priority", "low, normal, high, urgent"),
+    ("Language", "en, id"),
+    ("Outbox", "file, smtp, sendmail"),
+];
 
 fn check_poll(spool: &raw::Spool, problems: &mut Vec<Problem>) -> Option<Duration> {
     let text = spool.poll_interval.as_deref().unwrap_or("500ms");

@@ -534,3 +534,34 @@ fn how_much_a_notification_carries_is_set_once_and_per_desk() {
         "{problems:#?}"
     );
 }
+
+#[test]
+fn serde_words_are_said_for_people() {
+    assert_eq!(
+        in_words("unknown variant `hgh`, expected one of `low`, `normal`, `high`, `urgent`"),
+        "\"hgh\" is not one of: low, normal, high, urgent"
+    );
+    assert_eq!(
+        in_words("unknown variant `lead`, expected `round-robin` or `least-open`"),
+        "\"lead\" is not one of: round-robin, least-open"
+    );
+    assert_eq!(
+        in_words("unknown field `colour`, expected one of `name`, `address`"),
+        "\"colour\" is not a key here; the keys are: name, address"
+    );
+    assert_eq!(in_words("something else"), "something else");
+    let text = with_desks(
+        "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\nkind = \"extrnal\"\n",
+    );
+    let problems = compile_toml(&text).expect_err("a bad kind");
+    let said = problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        said.contains("\"extrnal\" is not one of: external, internal"),
+        "{said}"
+    );
+    assert!(!said.contains("variant"), "{said}");
+}
