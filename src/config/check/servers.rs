@@ -83,7 +83,20 @@ pub(super) fn secret(
         });
         return None;
     }
-    Some(given.pop().unwrap_or(Secret::None))
+    let secret = given.pop().unwrap_or(Secret::None);
+    if let Secret::Env(name) = &secret {
+        if std::env::var_os(name).is_none() {
+            problems.push(Problem {
+                key: format!("{section}.password_env"),
+                message: format!(
+                    "the environment variable {name} is not set; set it where loket starts \
+                     (for systemd: Environment= or EnvironmentFile=)"
+                ),
+            });
+            return None;
+        }
+    }
+    Some(secret)
 }
 
 pub(super) fn check_mailboxes(

@@ -229,7 +229,7 @@ poll_interval = "soon"
 #[test]
 fn a_good_mailbox_gets_its_defaults() {
     let text = with_desks(
-        "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\n[mailbox.main]\nhost = \"127.0.0.1\"\nuser = \"s\"\npassword_env = \"P\"\n",
+        "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\n[mailbox.main]\nhost = \"127.0.0.1\"\nuser = \"s\"\npassword_env = \"HOME\"\n",
     );
     let policy = compile_toml(&text).expect("valid");
     let mailbox = &policy.mailboxes[0];
@@ -564,4 +564,20 @@ fn serde_words_are_said_for_people() {
         "{said}"
     );
     assert!(!said.contains("variant"), "{said}");
+}
+
+#[test]
+fn a_password_env_that_is_not_set_is_named() {
+    let text = with_desks(
+        "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\n[mailbox.main]\nhost = \"127.0.0.1\"\nuser = \"s\"\npassword_env = \"LOKET_TEST_NEVER_SET\"\n",
+    );
+    let problems = compile_toml(&text).expect_err("an unset variable");
+    assert_eq!(
+        keys(&problems),
+        ["mailbox.main.password_env"],
+        "{problems:#?}"
+    );
+    assert!(problems[0]
+        .message
+        .contains("LOKET_TEST_NEVER_SET is not set"));
 }
