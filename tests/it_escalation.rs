@@ -235,6 +235,28 @@ fn attachment(message: &MaildirMessage, name: &str) -> Option<Vec<u8>> {
     Some(part.contents().to_vec())
 }
 
+/// No agent's or engineer's own address appears anywhere in `person`'s mail: headers,
+/// text, calendar objects and attachments, decoded.
+fn no_staff_address_reaches(mail: &Mail, person: &str) {
+    for message in mail.of(person) {
+        let parsed = parsed(message);
+        let mut seen = vec![message.text.clone(), texts(message)];
+        seen.extend(
+            parsed
+                .parts
+                .iter()
+                .map(|p| String::from_utf8_lossy(p.contents()).into_owned()),
+        );
+        for staff in [ANDI, RINA, EKO] {
+            assert!(
+                !seen.iter().any(|s| s.to_lowercase().contains(staff)),
+                "{staff} is shown to {person} in:\n{}",
+                message.text
+            );
+        }
+    }
+}
+
 /// `agent` answers `notification` from their mail client: to its Reply-To, in its thread.
 fn answer(desk: &Desk, agent: &str, notification: &MaildirMessage, body: &str) {
     let reply_to = notification.header("Reply-To").expect("a Reply-To");
@@ -423,22 +445,32 @@ fn an_unanswered_ticket_climbs_to_the_engineers_who_schedule_a_visit_the_custome
         ics.one("ORGANIZER").to_lowercase(),
         format!("mailto:{DESK}")
     );
-    let mut attendees: Vec<String> = ics
-        .all("ATTENDEE")
-        .iter()
-        .map(|a| a.to_lowercase())
-        .collect();
-    attendees.sort();
-    assert_eq!(
-        attendees,
-        [format!("mailto:{CUSTOMER}"), format!("mailto:{EKO}")]
+    // The customer's copy names the engineer by name only; Eko's lists both of them.
+    let attendees = |ics: &Invitation| {
+        let mut all: Vec<String> = ics
+            .all("ATTENDEE")
+            .iter()
+            .map(|a| a.to_lowercase())
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(attendees(&ics), [format!("mailto:{CUSTOMER}")]);
+    assert!(
+        ics.one("DESCRIPTION").contains("Engineer: Eko"),
+        "{calendar}"
     );
     let uid = ics.one("UID").to_string();
 
     let for_eko = mail.with(EKO, "Visit scheduled");
     let (method, eko_calendar) = calendar_part(for_eko);
     assert_eq!(method, "REQUEST");
-    assert_eq!(eko_calendar, calendar, "Eko gets the same invitation");
+    let eko_ics = Invitation::read(&eko_calendar);
+    assert_eq!(eko_ics.one("UID"), uid, "one event for both");
+    assert_eq!(
+        attendees(&eko_ics),
+        [format!("mailto:{CUSTOMER}"), format!("mailto:{EKO}")]
+    );
     let ticket = desk.sandbox.ticket(1);
     assert_eq!(ticket["visits"][0]["status"], "scheduled", "{ticket:#}");
     assert_eq!(ticket["visits"][0]["uid"], uid.as_str(), "{ticket:#}");
@@ -456,6 +488,7 @@ fn an_unanswered_ticket_climbs_to_the_engineers_who_schedule_a_visit_the_custome
     let told = texts(mail.with(EKO, "accepted the visit"));
     assert!(told.contains(CUSTOMER), "{told}");
 
+    no_staff_address_reaches(&mail, CUSTOMER);
     for (what, count) in [
         ("sla-warning", 1),
         ("sla-breached", 3),
@@ -603,6 +636,7 @@ fn an_indonesian_desk_writes_indonesian_from_the_first_mail_to_the_visit() {
         texts(invitation)
     );
     mail.with(EKO, "Kunjungan dijadwalkan");
+    no_staff_address_reaches(&mail, CUSTOMER);
 
     let mut english = Vec::new();
     for person in PEOPLE {

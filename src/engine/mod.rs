@@ -118,7 +118,9 @@ fn record_mail(step: &mut Step, inbound: &Inbound<'_>, now: Timestamp) {
     let ticket = &mut step.ticket;
     ticket.message_count += 1;
     ticket.updated_at = now;
-    if mail.has_own_message_id {
+    // Staff mail is not part of the customer's thread: its id, which names the staff
+    // member's own mail server, never goes into a customer's References.
+    if mail.has_own_message_id && matches!(inbound.author, Author::Customer) {
         ticket.remember_in_thread(&mail.message_id);
     }
     step.effects.push(Effect::Record(Happening::MailReceived {

@@ -201,7 +201,8 @@ fn announce(
         vars.reminder = reminder;
         vars
     };
-    let invitation = invitation(step, visit, engineer, desk, now);
+    let for_customer = invitation(step, visit, engineer, desk, now, Reader::Customer);
+    let for_engineer = invitation(step, visit, engineer, desk, now, Reader::Engineer);
     if let Some(customer) = step.ticket.requester.clone() {
         let vars = vars_in(desk.language);
         let subject = match (desk.language, reminder) {
@@ -222,7 +223,7 @@ fn announce(
             in_customer_thread: true,
         };
         outgoing::send(step, desk, draft, now);
-        attach_to_last_mail(step, &invitation);
+        attach_to_last_mail(step, &for_customer);
     }
     let text = Phrase::new(|language| {
         let vars = vars_in(language);
@@ -243,16 +244,41 @@ fn announce(
         )
     });
     notify_with(step, &text, &[engineer], policy, now);
-    attach_to_last_mail(step, &invitation);
+    attach_to_last_mail(step, &for_engineer);
 }
 
-fn invitation(step: &Step, visit: &Visit, engineer: &Agent, desk: &Desk, now: Timestamp) -> String {
+/// Whose copy of an invitation: the customer's names the engineer only in its text, so
+/// that no private address of staff reaches a customer; the engineer's lists them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    Customer,
+    Engineer,
+}
+
+fn invitation(
+    step: &Step,
+    visit: &Visit,
+    engineer: &Agent,
+    desk: &Desk,
+    now: Timestamp,
+    reader: Reader,
+) -> String {
     let tag = outgoing::tag(desk, &step.ticket);
     let mut attendees = Vec::new();
     if let Some(customer) = &step.ticket.requester {
         attendees.push(customer.clone());
     }
-    attendees.push(agent_contact(engineer));
+    if reader == Reader::Engineer {
+        attendees.push(agent_contact(engineer));
+    }
+    let who = match desk.language {
+        Language::En => format!("Engineer: {}", engineer.name),
+        Language::Id => format!("Teknisi: {}", engineer.name),
+    };
+    let description = match visit.note.is_empty() {
+        true => who,
+        false => format!("{}\n{who}", visit.note),
+    };
     ics::request(&Invitation {
         uid: visit.uid.clone(),
         sequence: 0,
@@ -263,7 +289,7 @@ fn invitation(step: &Step, visit: &Visit, engineer: &Agent, desk: &Desk, now: Ti
             Language::En => format!("{} visit: {} {tag}", desk.name, step.ticket.subject),
             Language::Id => format!("Kunjungan {}: {} {tag}", desk.name, step.ticket.subject),
         },
-        description: visit.note.clone(),
+        description,
         location: String::new(),
         organizer: crate::types::Contact {
             name: Some(desk.name.clone()),

@@ -513,8 +513,48 @@ impl MailServers {
     }
 }
 
+impl MailServers {
+    /// Fails the test when a staff address (`@staff.example`, where every test's agents
+    /// and engineers write from) appears in any mail a customer received: in a header,
+    /// the text or a file, decoded. Customers are everyone but staff, the desks and their
+    /// leads (`@example.com`) and outside specialists (`@vendor.example`).
+    pub fn assert_no_staff_address_reached_a_customer(&self) {
+        let Ok(users) = std::fs::read_dir(&self.maildir_root) else {
+            return;
+        };
+        for user in users.flatten() {
+            let name = user.file_name().to_string_lossy().into_owned();
+            let not_customer = ["@staff.example", "@example.com", "@vendor.example"];
+            if !name.contains('@') || not_customer.iter().any(|d| name.ends_with(d)) {
+                continue;
+            }
+            for message in self.messages(&name) {
+                let mut seen = vec![message.text.to_lowercase()];
+                seen.push(
+                    loket::mail::parse(message.text.as_bytes())
+                        .text
+                        .to_lowercase(),
+                );
+                for file in loket::mail::files::attachments(message.text.as_bytes()) {
+                    seen.push(String::from_utf8_lossy(&file.bytes).to_lowercase());
+                }
+                assert!(
+                    !seen.iter().any(|s| s.contains("@staff.example")),
+                    "a staff address reached the customer {name} in:\n{}",
+                    message.text
+                );
+            }
+        }
+    }
+}
+
 impl Drop for MailServers {
     fn drop(&mut self) {
+        // Every end-to-end test proves, on its way out, that no private address of staff
+        // reached a customer.
+        if !std::thread::panicking() {
+            self.assert_no_staff_address_reached_a_customer();
+        }
         let _ = Command::new(repo().join("contrib/test-servers/stop"))
             .arg(self.dir.path())
             .status();
