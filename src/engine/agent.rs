@@ -215,7 +215,6 @@ fn unverified(
     let draft = to_agent(
         agent,
         OutgoingKind::Unverified,
-        &vars.tag,
         TemplateKind::Unverified,
         &vars,
         desk,
@@ -261,7 +260,6 @@ fn refuse(
     let draft = to_agent(
         agent,
         OutgoingKind::CommandError,
-        &vars.tag,
         TemplateKind::CommandError,
         &vars,
         desk,
@@ -270,10 +268,10 @@ fn refuse(
     outgoing::send(step, desk, draft, now);
 }
 
+/// A mail to an agent about a ticket, answerable: its Reply-To is signed for them.
 fn to_agent(
     agent: &Agent,
     kind: OutgoingKind,
-    tag: &str,
     template: TemplateKind,
     vars: &crate::templates::MailVars,
     desk: &Desk,
@@ -284,8 +282,13 @@ fn to_agent(
         from_name: desk.name.clone(),
         to: agent_contact(agent),
         cc: Vec::new(),
-        reply_to: None,
-        subject: format!("{tag} {}", vars.subject),
+        reply_to: Some(outgoing::agent_reply_to(
+            desk,
+            TicketId(vars.ticket),
+            agent,
+            policy,
+        )),
+        subject: format!("{} {}", vars.tag, vars.subject),
         body: outgoing::render(policy, template, agent_language(agent, desk), vars),
         auto_submitted: Some("auto-replied"),
         in_customer_thread: false,
@@ -515,7 +518,12 @@ fn send_files(step: &mut Step, agent: &Agent, policy: &Policy, now: Timestamp) {
         from_name: desk.name.clone(),
         to: agent_contact(agent),
         cc: Vec::new(),
-        reply_to: None,
+        reply_to: Some(outgoing::agent_reply_to(
+            desk,
+            step.ticket.id,
+            agent,
+            policy,
+        )),
         subject,
         body,
         auto_submitted: Some("auto-replied"),

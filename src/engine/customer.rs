@@ -430,21 +430,17 @@ fn notify_each(
             vars.not_received = refused_lines(mail, language).join("\n");
         }
         vars.reopened = about.reopened;
-        let reply_address = super::trust::reply_address(
-            &desk.address,
-            step.ticket.id,
-            &agent.id,
-            &policy.security.reply_key,
-        );
         let draft = Draft {
             kind: OutgoingKind::Notification,
             from_name: desk.name.clone(),
             to: agent_contact(agent),
             cc: Vec::new(),
-            reply_to: Some(Contact {
-                name: Some(desk.name.clone()),
-                address: reply_address,
-            }),
+            reply_to: Some(outgoing::agent_reply_to(
+                desk,
+                step.ticket.id,
+                agent,
+                policy,
+            )),
             subject: format!("{} {}", vars.tag, step.ticket.subject),
             body: outgoing::render(policy, TemplateKind::Notification, language, &vars),
             auto_submitted: Some("auto-generated"),

@@ -5,7 +5,7 @@ use crate::config::policy::{Agent, Desk, Policy};
 use crate::mail::sanitize;
 use crate::templates::{MailVars, TemplateKind};
 use crate::types::Language;
-use crate::types::{Contact, MessageId, Timestamp};
+use crate::types::{Contact, MessageId, TicketId, Timestamp};
 use crate::words;
 
 /// The subject tag of a ticket at its desk: `[HD #42]`.
@@ -160,6 +160,17 @@ pub struct Draft {
     pub auto_submitted: Option<&'static str>,
     /// Whether to thread it into the customer's conversation.
     pub in_customer_thread: bool,
+}
+
+/// The Reply-To of a mail to `agent` about `ticket`: the desk's address signed for that
+/// ticket and agent, so that the agent's answer to it is verified (`trust`).
+pub fn agent_reply_to(desk: &Desk, ticket: TicketId, agent: &Agent, policy: &Policy) -> Contact {
+    let address =
+        super::trust::reply_address(&desk.address, ticket, &agent.id, &policy.security.reply_key);
+    Contact {
+        name: Some(desk.name.clone()),
+        address,
+    }
 }
 
 /// Turns a draft into an effect: gives it the next Message-ID of the ticket, threads it.

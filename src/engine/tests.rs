@@ -379,6 +379,31 @@ fn a_bad_command_applies_nothing_and_tells_the_agent() {
     );
     let error = only_to_andi(&step, OutgoingKind::CommandError);
     assert!(error.body.contains("#tier 9"), "{}", error.body);
+    assert_signed_reply_to(error);
+}
+
+/// A mail to Andi about ticket 42 that invites an answer carries his signed Reply-To, so
+/// that the corrected answer is verified.
+fn assert_signed_reply_to(mail: &OutgoingMail) {
+    let policy = policy();
+    let andi = policy
+        .agents
+        .iter()
+        .find(|a| a.id.0 == "andi")
+        .expect("andi");
+    let desk = &policy.desks[0];
+    let signed = super::trust::reply_address(
+        &desk.address,
+        TicketId(42),
+        &andi.id,
+        &policy.security.reply_key,
+    );
+    assert_eq!(
+        mail.reply_to.as_ref().map(|c| &c.address),
+        Some(&signed),
+        "{:?} has the signed Reply-To",
+        mail.kind
+    );
 }
 
 #[test]
@@ -389,7 +414,7 @@ fn an_unverified_agent_mail_executes_nothing_and_warns_the_real_agent() {
         "support@example.com",
     );
     assert_eq!(step.ticket.status, Status::New);
-    only_to_andi(&step, OutgoingKind::Unverified);
+    assert_signed_reply_to(only_to_andi(&step, OutgoingKind::Unverified));
 }
 
 #[test]
