@@ -346,3 +346,24 @@ fn mail_that_arrives_just_before_idle_does_not_wait_for_the_next_one() {
     let ticket = ticket_with(&sandbox, 2, 1);
     assert_eq!(ticket["subject"], "Second");
 }
+
+#[test]
+fn a_nested_move_to_is_written_with_the_servers_own_separator() {
+    let servers = MailServers::start();
+    // The shipped example; this Dovecot separates levels with "." and refuses "/".
+    let sandbox = Sandbox::with_sections(&servers.loket_sections("move_to = \"Loket/Processed\""));
+    let daemon = sandbox.daemon();
+    submit(
+        &servers,
+        "budi@example.id",
+        "nested1@example.id",
+        "Nested folder",
+    );
+    ticket_with(&sandbox, 1, 1);
+    let moved = wait_for("the mail in Loket.Processed", WAIT, || {
+        let moved = servers.folder_messages("support@example.com", "Loket.Processed");
+        (moved.len() == 1 && servers.messages("support@example.com").is_empty()).then_some(moved)
+    });
+    assert!(moved[0].text.contains("Nested folder"));
+    assert!(!daemon.log().contains("reconnecting"), "{}", daemon.log());
+}

@@ -218,12 +218,19 @@ impl Session {
         })
     }
 
-    /// Creates a folder unless it exists.
-    pub async fn ensure_folder(&mut self, folder: &str) -> Result<(), Error> {
+    /// Creates a folder unless it exists, and returns its name on this server: the
+    /// config writes levels with `/` (`Loket/Processed`), the server may separate them
+    /// with another character (`Loket.Processed`), which `LIST "" ""` tells.
+    pub async fn ensure_folder(&mut self, folder: &str) -> Result<String, Error> {
+        let delimiter = self.delimiter().await?;
+        let name = match delimiter.as_deref() {
+            Some(delimiter) if delimiter != "/" => folder.replace('/', delimiter),
+            _ => folder.to_string(),
+        };
         let listed = {
             let list = timed(
                 "LIST",
-                self.session().list(None, Some(folder)),
+                self.session().list(None, Some(&name)),
                 protocol("LIST"),
             )
             .await?;
@@ -232,9 +239,35 @@ impl Session {
             !names.is_empty()
         };
         if !listed {
-            timed("CREATE", self.session().create(folder), protocol("CREATE")).await?;
+            let created = timed("CREATE", self.session().create(&name), protocol("CREATE")).await;
+            if let Err(Error::Protocol { error, .. }) = created {
+                return Err(Error::Folder {
+                    folder: name,
+                    message: format!("the server refused to create it: {error}"),
+                });
+            }
+            created?;
         }
-        Ok(())
+        Ok(name)
+    }
+
+    /// The server's hierarchy delimiter: what `LIST "" ""` tells (RFC 3501 6.3.8), or
+    /// else what INBOX is listed with.
+    async fn delimiter(&mut self) -> Result<Option<String>, Error> {
+        for pattern in ["", "INBOX"] {
+            let list = timed(
+                "LIST",
+                self.session().list(Some(""), Some(pattern)),
+                protocol("LIST"),
+            )
+            .await?;
+            let names: Vec<_> =
+                timed("LIST", list.try_collect::<Vec<_>>(), protocol("LIST")).await?;
+            if let Some(delimiter) = names.iter().find_map(|n| n.delimiter()) {
+                return Ok(Some(delimiter.to_string()));
+            }
+        }
+        Ok(None)
     }
 
     /// The UIDs above `last`, ascending.

@@ -69,7 +69,9 @@ impl<I: From<Batch> + Send + 'static> MailboxTask<I> {
     /// Logs a problem only when it differs from the last one logged.
     fn report(&self, problem: &Error, last: &mut Option<String>) {
         let text = problem.to_string();
-        if last.as_deref() == Some(text.as_str()) {
+        // Dovecot ends its answers with how long they took: "(0.001 + 0.000 secs)".
+        let gist = without_timings(&text);
+        if last.as_deref() == Some(gist.as_str()) {
             return;
         }
         let mailbox = &self.policy.id;
@@ -78,23 +80,31 @@ impl<I: From<Batch> + Send + 'static> MailboxTask<I> {
         } else {
             warn!(mailbox = %mailbox, error = %text, "mailbox disconnected; reconnecting");
         }
-        *last = Some(text);
+        *last = Some(gist);
     }
 
     async fn session(&self, failures: &mut u32, last: &mut Option<String>) -> Result<Ended, Error> {
         let mut session = Session::connect(&self.policy).await?;
         let uidvalidity = session.select(&self.policy.folder).await?;
         let caps = session.capabilities().await?;
-        if let Some(folder) = &self.policy.move_to {
-            session.ensure_folder(folder).await?;
-        }
+        let move_to = match &self.policy.move_to {
+            Some(folder) => Some(session.ensure_folder(folder).await.map_err(|e| match e {
+                Error::Folder { folder, message } => Error::Folder {
+                    folder,
+                    message: format!("{message} (mailbox.{}.move_to)", self.policy.id),
+                },
+                other => other,
+            })?),
+            None => None,
+        };
         info!(mailbox = %self.policy.id, folder = %self.policy.folder, uidvalidity,
             idle = caps.idle && self.policy.idle, "mailbox connected");
         *failures = 0;
         *last = None;
         let mut sync = self.start_state(uidvalidity)?;
         loop {
-            self.take_new(&mut session, &caps, &mut sync).await?;
+            self.take_new(&mut session, &caps, move_to.as_deref(), &mut sync)
+                .await?;
             if self.stop.is_cancelled() {
                 session.logout().await;
                 return Ok(Ended::Stopped);
@@ -129,6 +139,7 @@ impl<I: From<Batch> + Send + 'static> MailboxTask<I> {
         &self,
         session: &mut Session,
         caps: &Capabilities,
+        move_to: Option<&str>,
         sync: &mut SyncState,
     ) -> Result<(), Error> {
         loop {
@@ -141,9 +152,7 @@ impl<I: From<Batch> + Send + 'static> MailboxTask<I> {
                 let Some(safe) = self.hand_over(session, chunk).await? else {
                     return Ok(());
                 };
-                session
-                    .acknowledge(&safe, self.policy.move_to.as_deref(), caps)
-                    .await?;
+                session.acknowledge(&safe, move_to, caps).await?;
                 let advanced = self.advance(sync, chunk, &safe)?;
                 progressed |= advanced.moved;
                 if !advanced.whole_chunk {
@@ -229,6 +238,14 @@ impl<I: From<Batch> + Send + 'static> MailboxTask<I> {
     }
 }
 
+/// A server's answer without the timings some servers add to it, so that one problem
+/// told twice reads the same.
+fn without_timings(text: &str) -> String {
+    let timing =
+        regex::Regex::new(r"\s*\(\d+\.\d+( \+ \d+\.\d+)* secs\)").expect("a valid pattern");
+    timing.replace_all(text, "").into_owned()
+}
+
 /// How far a chunk's safe messages moved the last UID.
 struct Advanced {
     /// It moved.
@@ -312,5 +329,14 @@ mod tests {
         assert!(backoff(4) >= Duration::from_secs(8));
         let capped = backoff(50);
         assert!(capped >= Duration::from_secs(300) && capped <= Duration::from_secs(375));
+    }
+
+    #[test]
+    fn one_problem_told_twice_reads_the_same_without_the_servers_timings() {
+        let first = "CREATE: No Response: Name must not have '/' characters. (0.001 + 0.000 secs).";
+        let again =
+            "CREATE: No Response: Name must not have '/' characters. (0.002 + 0.000 + 0.001 secs).";
+        assert_eq!(super::without_timings(first), super::without_timings(again));
+        assert!(!super::without_timings(first).contains("secs"));
     }
 }
