@@ -100,7 +100,7 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     let templates =
         templates.and_then(|t| load_templates(&t, config_dir, &readers, &variants, &mut problems));
     if !problems.is_empty() {
-        return Err(problems);
+        return Err(one_word_per_name(cfg, problems));
     }
     let missing = "every section was read when there are no problems";
     Ok(Policy {
@@ -255,6 +255,61 @@ fn problem_from(section: &str, error: ConfigError) -> Problem {
     }
 }
 
+/// The problems with each unknown name said once: a name that several keys use is one
+/// problem listing them, and a name whose section exists (it has problems of its own,
+/// already said) is no problem of the keys that use it.
+fn one_word_per_name(cfg: &Config, problems: Vec<Problem>) -> Vec<Problem> {
+    let pattern = regex::Regex::new(
+        r#"^(?:unknown \w+ "[^"]+"|no \w+ named "[^"]+"); add \[(\w+)\.([^\]]+)\] or fix the name$"#,
+    )
+    .expect("a valid pattern");
+    let mut out: Vec<Problem> = Vec::new();
+    // Per unknown name: its section, the name, where its problem is, the other keys.
+    let mut named: Vec<(String, String, usize, Vec<String>)> = Vec::new();
+    for problem in problems {
+        let Some(found) = pattern.captures(&problem.message) else {
+            out.push(problem);
+            continue;
+        };
+        let (section, name) = (found[1].to_string(), found[2].to_string());
+        let defined = cfg
+            .get_table(&section)
+            .map(|t| t.contains_key(&name))
+            .unwrap_or(false);
+        if defined {
+            continue;
+        }
+        match named
+            .iter_mut()
+            .find(|(s, n, _, _)| *s == section && *n == name)
+        {
+            Some((_, _, _, others)) => others.push(problem.key),
+            None => {
+                named.push((section, name, out.len(), Vec::new()));
+                out.push(problem);
+            }
+        }
+    }
+    for (section, name, at, others) in named {
+        let defined: Vec<String> = cfg
+            .get_table(&section)
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default();
+        let also = match others.is_empty() {
+            true => String::new(),
+            false => format!(" (also named by {})", others.join(", ")),
+        };
+        let known = match defined.is_empty() {
+            true => String::new(),
+            false => format!("; the {section}s are: {}", defined.join(", ")),
+        };
+        out[at].message = format!(
+            "unknown {section} \"{name}\"{also}; add [{section}.{name}] or fix the name{known}"
+        );
+    }
+    out
+}
+
 /// serde's messages said for people: `unknown variant `hgh`, expected one of `low`,
 /// `high`` becomes `"hgh" is not one of: low, high`; other messages stay as they are.
 fn in_words(message: &str) -> String {
@@ -280,6 +335,22 @@ fn in_words(message: &str) -> String {
             return format!("\"{given}\" is not {what} allowed here");
         }
         return format!("\"{given}\" is not {what}: {}", choices.join(", "));
+    }
+    if let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        let needed = match expected.trim() {
+            "a sequence" => "a list, such as [\"a\", \"b\"]",
+            "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" | "an integer" => {
+                "a whole number, without quotes"
+            }
+            "a boolean" => "true or false, without quotes",
+            "a string" => "text in quotes",
+            other => other,
+        };
+        let found = found.replacen("string ", "the text ", 1);
+        return format!("{found} is written here, where {needed} belongs");
     }
     // The config crate's own words for a value no variant has.
     if let Some((kind, given)) = message

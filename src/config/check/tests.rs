@@ -550,6 +550,10 @@ fn serde_words_are_said_for_people() {
         "\"colour\" is not a key here; the keys are: name, address"
     );
     assert_eq!(in_words("something else"), "something else");
+    assert_eq!(
+        in_words("invalid type: string \"hgh\", expected a sequence"),
+        "the text \"hgh\" is written here, where a list, such as [\"a\", \"b\"] belongs"
+    );
     let text = with_desks(
         "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\nkind = \"extrnal\"\n",
     );
@@ -580,4 +584,28 @@ fn a_password_env_that_is_not_set_is_named() {
     assert!(problems[0]
         .message
         .contains("LOKET_TEST_NEVER_SET is not set"));
+}
+
+#[test]
+fn an_unknown_name_is_said_once_with_every_key_that_uses_it() {
+    let text = with_desks(
+        "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\n\
+         [sla.std]\ndesk = \"suport\"\nfirst_response = \"1h\"\n\
+         [rule.r1]\ndesk = \"suport\"\nsubject = \"x\"\npriority = \"urgent\"\n",
+    );
+    let problems = compile_toml(&text).expect_err("an unknown desk");
+    assert_eq!(keys(&problems), ["sla.std.desk"], "{problems:#?}");
+    let said = problems[0].to_string();
+    assert!(said.contains("also named by rule.r1.desk"), "{said}");
+    assert!(said.contains("the desks are: support"), "{said}");
+}
+
+#[test]
+fn a_broken_team_is_not_also_an_unknown_one() {
+    let text = with_desks(
+        "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\nteam = \"front\"\n\
+         [team.front]\nname = \"Front\"\ntier = 4\n",
+    );
+    let problems = compile_toml(&text).expect_err("a bad tier");
+    assert_eq!(keys(&problems), ["team.front.tier"], "{problems:#?}");
 }
