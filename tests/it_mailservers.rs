@@ -367,3 +367,124 @@ fn a_nested_move_to_is_written_with_the_servers_own_separator() {
     assert!(moved[0].text.contains("Nested folder"));
     assert!(!daemon.log().contains("reconnecting"), "{}", daemon.log());
 }
+
+/// Mail arrives while a proxy between Loket and Dovecot delays, drops and cuts the
+/// connection at random points; every mail is taken exactly once, none is lost, and
+/// none waits long. `CHAOS_SEED` repeats a run.
+#[test]
+fn through_a_connection_that_breaks_at_random_every_mail_is_taken_exactly_once() {
+    let servers = MailServers::start();
+    let seed: u64 = std::env::var("CHAOS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(7, |d| d.as_nanos() as u64)
+        });
+    eprintln!("CHAOS_SEED={seed}");
+    let proxy = support::ChaosProxy::start(servers.imap_port, seed);
+    let sections = servers.loket_sections("").replace(
+        &format!("port = {}\n", servers.imap_port),
+        &format!("port = {}\n", proxy.port),
+    );
+    assert!(
+        sections.contains(&format!("port = {}", proxy.port)),
+        "{sections}"
+    );
+    let sandbox = Sandbox::with_sections(&sections);
+    let daemon = sandbox.daemon();
+    const MAILS: usize = 24;
+    let mut delivered = Vec::new();
+    let mut waited = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    // Notes when each mail's ticket first shows, measured from its delivery.
+    let mut observe = |delivered: &[std::time::Instant]| {
+        let tickets = sandbox.tickets();
+        for ticket in &tickets {
+            let number = ticket["subject"]
+                .as_str()
+                .and_then(|s| s.strip_prefix("Chaos "))
+                .and_then(|n| n.parse::<usize>().ok());
+            if let Some(n) = number.filter(|n| *n < delivered.len()) {
+                if seen.insert(n) {
+                    waited.push(delivered[n].elapsed());
+                }
+            }
+        }
+        tickets
+    };
+    for n in 0..MAILS {
+        let raw = customer_mail(
+            &format!("c{n}@example.id"),
+            &format!("chaos{n}@example.id"),
+            &format!("Chaos {n}"),
+            "",
+        );
+        servers.deliver_directly("support@example.com", &format!("{n}.chaos.test"), &raw);
+        delivered.push(std::time::Instant::now());
+        let pause =
+            std::time::Instant::now() + Duration::from_millis(400 + (seed >> (n % 32)) % 400);
+        while std::time::Instant::now() < pause {
+            observe(&delivered);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    // The storm ends; what is left must come in through calm connections.
+    proxy.calm_down();
+    let tickets = wait_for("every mail a ticket", Duration::from_secs(120), || {
+        let tickets = observe(&delivered);
+        (tickets.len() >= MAILS).then_some(tickets)
+    });
+    assert!(
+        proxy.cuts() > 0,
+        "the proxy cut nothing: no chaos was tested"
+    );
+    assert_eq!(tickets.len(), MAILS, "one ticket per mail");
+    let subjects: std::collections::BTreeSet<&str> = tickets
+        .iter()
+        .filter_map(|t| t["subject"].as_str())
+        .collect();
+    assert_eq!(
+        subjects.len(),
+        MAILS,
+        "no mail twice, none missing: {subjects:?}"
+    );
+    for ticket in &tickets {
+        let id = ticket["id"].as_u64().expect("an id");
+        let inbound = sandbox.ticket(id)["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .filter(|m| m["direction"] == "inbound")
+            .count();
+        assert_eq!(inbound, 1, "ticket {id} holds its mail once");
+    }
+    let unflagged = || {
+        servers
+            .messages("support@example.com")
+            .into_iter()
+            .filter(|m| !m.flags.contains('S'))
+            .map(|m| m.header("Subject").unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    let settled = (0..600).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        unflagged().is_empty()
+    });
+    assert!(
+        settled,
+        "still not flagged \\Seen: {:?}\n{}",
+        unflagged(),
+        daemon.log()
+    );
+    let mut sorted = waited.clone();
+    sorted.sort();
+    let longest = sorted.last().copied().unwrap_or_default();
+    eprintln!("chaos: {} cuts, waits {sorted:?}", proxy.cuts());
+    assert!(
+        longest < Duration::from_secs(90),
+        "a mail waited {longest:?}"
+    );
+    assert!(daemon.stop());
+}

@@ -705,3 +705,161 @@ pub fn happenings(ticket: &Value, what: &str) -> usize {
         .filter(|h| h["what"] == what)
         .count()
 }
+
+/// A TCP proxy on loopback that forwards to a server and, until it is calmed, breaks
+/// connections: it delays each chunk, and cuts most connections after a random number
+/// of bytes or a random time, so that a cut lands in login, SELECT, FETCH, IDLE or the
+/// STORE/MOVE after a commit.
+pub struct ChaosProxy {
+    pub port: u16,
+    calm: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    cuts: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl ChaosProxy {
+    /// Starts forwarding 127.0.0.1:`port` (a free port) to 127.0.0.1:`target`.
+    pub fn start(target: u16, seed: u64) -> ChaosProxy {
+        use std::sync::atomic::{AtomicBool, AtomicUsize};
+        use std::sync::Arc;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a proxy port");
+        let port = listener.local_addr().expect("bound").port();
+        let calm = Arc::new(AtomicBool::new(false));
+        let cuts = Arc::new(AtomicUsize::new(0));
+        let (calm2, cuts2) = (calm.clone(), cuts.clone());
+        std::thread::spawn(move || {
+            let mut rng = seed | 1;
+            for client in listener.incoming().flatten() {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", target)) else {
+                    continue;
+                };
+                let plan = Plan::from(rng, calm2.load(std::sync::atomic::Ordering::SeqCst));
+                plan.run(client, server, cuts2.clone(), calm2.clone());
+            }
+        });
+        ChaosProxy { port, calm, cuts }
+    }
+
+    /// From now on connections pass untouched.
+    pub fn calm_down(&self) {
+        self.calm.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// How many connections it cut.
+    pub fn cuts(&self) -> usize {
+        self.cuts.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// What the proxy does to one connection.
+struct Plan {
+    /// Cut after this many bytes in both directions together.
+    bytes: usize,
+    /// Cut after this long.
+    after: Duration,
+    /// Longest delay before forwarding a chunk, in milliseconds.
+    delay_ms: u64,
+    /// Numbers for the delays.
+    seed: u64,
+}
+
+impl Plan {
+    fn from(rng: u64, calm: bool) -> Plan {
+        let cut = !calm;
+        Plan {
+            bytes: if cut {
+                (rng >> 8) as usize % 8000 + 1
+            } else {
+                usize::MAX
+            },
+            after: if cut {
+                Duration::from_millis((rng >> 16) % 2700 + 300)
+            } else {
+                Duration::from_secs(3600)
+            },
+            delay_ms: if calm { 0 } else { (rng >> 24) % 30 },
+            seed: rng,
+        }
+    }
+
+    fn run(
+        self,
+        client: std::net::TcpStream,
+        server: std::net::TcpStream,
+        cuts: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+        calm: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let moved = Arc::new(AtomicUsize::new(0));
+        let cut = Arc::new(AtomicBool::new(false));
+        let streams = [client, server];
+        let cut_both = {
+            let (a, b) = (
+                streams[0].try_clone().expect("clone"),
+                streams[1].try_clone().expect("clone"),
+            );
+            let (cut, cuts) = (cut.clone(), cuts.clone());
+            move || {
+                if !cut.swap(true, Ordering::SeqCst) {
+                    cuts.fetch_add(1, Ordering::SeqCst);
+                }
+                let _ = a.shutdown(std::net::Shutdown::Both);
+                let _ = b.shutdown(std::net::Shutdown::Both);
+            }
+        };
+        let cut_both = Arc::new(cut_both);
+        // The timer: a cut in the middle of a quiet IDLE, too.
+        {
+            let (cut_both, calm, after) = (cut_both.clone(), calm.clone(), self.after);
+            let cut = cut.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(after.min(Duration::from_secs(60)));
+                if after < Duration::from_secs(3600)
+                    && !calm.load(Ordering::SeqCst)
+                    && !cut.load(Ordering::SeqCst)
+                {
+                    cut_both();
+                }
+            });
+        }
+        for (from, to, mut rng) in [
+            (0usize, 1usize, self.seed),
+            (1, 0, self.seed.rotate_left(17)),
+        ] {
+            let mut reader = streams[from].try_clone().expect("clone");
+            let mut writer = streams[to].try_clone().expect("clone");
+            let (moved, cut_both, calm) = (moved.clone(), cut_both.clone(), calm.clone());
+            let (limit, delay_ms) = (self.bytes, self.delay_ms);
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut buffer = [0u8; 512];
+                while let Ok(n) = reader.read(&mut buffer) {
+                    if n == 0 {
+                        break;
+                    }
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    if delay_ms > 0 && !calm.load(Ordering::SeqCst) {
+                        std::thread::sleep(Duration::from_millis(rng % (delay_ms + 1)));
+                    }
+                    let total = moved.fetch_add(n, Ordering::SeqCst) + n;
+                    if total > limit && !calm.load(Ordering::SeqCst) {
+                        // Forward part of the chunk, then cut: the cut lands mid-answer.
+                        let part = (limit.saturating_sub(total - n)).min(n);
+                        let _ = writer.write_all(&buffer[..part]);
+                        cut_both();
+                        break;
+                    }
+                    if writer.write_all(&buffer[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = writer.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    }
+}

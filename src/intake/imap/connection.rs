@@ -163,9 +163,18 @@ impl Session {
                 message,
             })?;
         let password = password.unwrap_or_default();
-        let refused = |(error, _): (async_imap::error::Error, _)| Error::Login {
-            user: policy.user.clone(),
-            message: error.to_string(),
+        // A broken connection is no refusal: only the server's own No or Bad is.
+        let refused = |(error, _): (async_imap::error::Error, _)| match error {
+            async_imap::error::Error::Io(_) | async_imap::error::Error::ConnectionLost => {
+                Error::Protocol {
+                    command: "LOGIN",
+                    error,
+                }
+            }
+            error => Error::Login {
+                user: policy.user.clone(),
+                message: error.to_string(),
+            },
         };
         let session = match policy.auth {
             ImapAuth::Login => {
@@ -192,9 +201,17 @@ impl Session {
 
     /// Selects a folder; returns its UIDVALIDITY.
     pub async fn select(&mut self, folder: &str) -> Result<u32, Error> {
-        let missing = |error: async_imap::error::Error| Error::Folder {
-            folder: folder.to_string(),
-            message: error.to_string(),
+        let missing = |error: async_imap::error::Error| match error {
+            async_imap::error::Error::Io(_) | async_imap::error::Error::ConnectionLost => {
+                Error::Protocol {
+                    command: "SELECT",
+                    error,
+                }
+            }
+            error => Error::Folder {
+                folder: folder.to_string(),
+                message: error.to_string(),
+            },
         };
         let mailbox = timed("SELECT", self.session().select(folder), missing).await?;
         mailbox.uid_validity.ok_or_else(|| Error::Folder {
@@ -329,7 +346,10 @@ impl Session {
             }
             Some(folder) => self.copy_and_delete(&set, folder, caps).await,
             None => self.flag(&set, "+FLAGS.SILENT (\\Seen)").await,
-        }
+        }?;
+        // async-imap ends a command's answer quietly when the connection closes before
+        // the server's tagged OK; an answered NOOP after it proves the server had it.
+        timed("NOOP", self.session().noop(), protocol("NOOP")).await
     }
 
     /// MOVE without the MOVE extension. Without UIDPLUS there is no way to expunge only
