@@ -27,10 +27,21 @@ pub use crate::mail::files::File as FileAttachment;
 
 /// Formats an outgoing mail with its attachments; `Err` names what lettre refused.
 pub fn compose(mail: &OutgoingMail, attachments: &[FileAttachment]) -> Result<Composed, String> {
-    let mut builder = Message::builder()
+    let subject = sanitize::subject(&mail.subject);
+    let builder = Message::builder()
         .from(mailbox(&mail.from)?)
-        .to(mailbox(&mail.to)?)
-        .subject(sanitize::subject(&mail.subject))
+        .to(mailbox(&mail.to)?);
+    // lettre leaves text that looks like an encoded-word ("=?UTF-8?B?...") as it is, so a
+    // reader would decode it into something else: such a subject is encoded here, whole.
+    let builder = match subject.is_ascii() && !subject.contains("=?") {
+        true => builder.subject(subject),
+        false => builder.raw_header(HeaderValue::dangerous_new_pre_encoded(
+            HeaderName::new_from_ascii_str("Subject"),
+            subject.clone(),
+            encoded_words(&subject),
+        )),
+    };
+    let mut builder = builder
         .message_id(Some(mail.message_id.bracketed()))
         .date(mail.date.to_system_time())
         .raw_header(raw_header("X-Auto-Response-Suppress", "All"));
@@ -122,6 +133,29 @@ fn mailbox(contact: &Contact) -> Result<Mailbox, String> {
     Ok(Mailbox::new(name, address))
 }
 
+/// `text` as RFC 2047 B encoded-words of whole characters, each short enough for a
+/// folded line (RFC 2047 section 2: at most 75 characters a word).
+fn encoded_words(text: &str) -> String {
+    use base64::Engine;
+    let mut words = Vec::new();
+    let mut chunk = String::new();
+    for c in text.chars() {
+        if chunk.len() + c.len_utf8() > 45 {
+            words.push(std::mem::take(&mut chunk));
+        }
+        chunk.push(c);
+    }
+    words.push(chunk);
+    words
+        .iter()
+        .map(|w| {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(w.as_bytes());
+            format!("=?utf-8?b?{b64}?=")
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n ")
+}
+
 fn raw_header(name: &'static str, value: &str) -> HeaderValue {
     HeaderValue::new(
         HeaderName::new_from_ascii_str(name),
@@ -193,6 +227,106 @@ mod tests {
         );
         assert!(!out.contains('\u{1b}'));
         assert!(out.lines().all(|l| l.len() <= 998));
+    }
+
+    /// A random string of what breaks headers: control characters, CR and LF, NUL, bidi
+    /// marks, U+FFFD, Latin-1 letters, quotes and specials, sometimes 2,000 characters.
+    fn hostile(rng: &mut u64) -> String {
+        const PIECES: [&str; 22] = [
+            "\r",
+            "\n",
+            "\r\n",
+            "\0",
+            "\u{202e}",
+            "\u{200f}",
+            "\u{fffd}",
+            "é",
+            "ñ",
+            "\u{ff}",
+            "\"",
+            "\\",
+            "<",
+            ">",
+            ",",
+            ";",
+            ":",
+            "=?UTF-8?B?",
+            "?=",
+            "Budi",
+            " ",
+            "\t",
+        ];
+        let mut next = || {
+            *rng ^= *rng << 13;
+            *rng ^= *rng >> 7;
+            *rng ^= *rng << 17;
+            *rng
+        };
+        let length = if next() % 20 == 0 {
+            2000
+        } else {
+            (next() % 40) as usize
+        };
+        let mut text = String::new();
+        while text.chars().count() < length {
+            match next() % 3 {
+                0 => text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]),
+                1 => text.push(char::from_u32((next() % 0x2ff) as u32).unwrap_or('x')),
+                _ => text.push_str("Santoso"),
+            }
+        }
+        text
+    }
+
+    /// 10,000 hostile display names and subjects: every header Loket writes stays one
+    /// logical header, is plain ASCII (RFC 2047 words for the rest), and reads back with
+    /// mail-parser as the text Loket meant to write.
+    #[test]
+    fn hostile_names_and_subjects_stay_one_header_and_read_back() {
+        let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..10_000 {
+            let (name, subject) = (hostile(&mut rng), hostile(&mut rng));
+            let meant_name = crate::mail::sanitize::display_name(&name);
+            let meant_subject = crate::mail::sanitize::subject(&subject);
+            let mut mail = sample("x", &meant_subject);
+            mail.to.name = meant_name.clone();
+            let raw = compose(&mail, &[]).expect("composes").raw;
+            let end = raw
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .expect("a header block");
+            let head = std::str::from_utf8(&raw[..end]).expect("headers are ASCII");
+            assert!(head.is_ascii(), "{head}");
+            let lines: Vec<&str> = head.split("\r\n").collect();
+            assert!(
+                lines
+                    .iter()
+                    .all(|l| !l.contains(['\r', '\n', '\0']) && l.len() <= 998),
+                "{head:?}"
+            );
+            let count = |name: &str| {
+                lines
+                    .iter()
+                    .filter(|l| l.to_ascii_lowercase().starts_with(&format!("{name}:")))
+                    .count()
+            };
+            assert_eq!(
+                (count("subject"), count("to"), count("bcc")),
+                (1, 1, 0),
+                "{head}"
+            );
+            let parsed = mail_parser::MessageParser::default()
+                .parse(&raw)
+                .expect("parses");
+            assert_eq!(parsed.subject().unwrap_or(""), meant_subject, "{head}");
+            let to = parsed.to().and_then(|a| a.first()).expect("a To address");
+            assert_eq!(to.address.as_deref(), Some("budi@example.id"), "{head}");
+            assert_eq!(
+                to.name.as_deref().map(str::trim),
+                meant_name.as_deref(),
+                "{head}"
+            );
+        }
     }
 
     fn visit() -> ics::Invitation {
