@@ -79,6 +79,7 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
         agents: &agents,
     };
     let rules = sla::check_rules(cfg, &known, &mut problems);
+    check_priorities_have_slas(&rules, &slas, &mut problems);
     let testing = sla::check_testing(cfg, &mut problems);
     let security = agents::check_security(cfg, !agents.is_empty(), &mut problems);
     let mailboxes = servers::check_mailboxes(cfg, &desks, &mut problems);
@@ -252,6 +253,47 @@ fn problem_from(section: &str, error: ConfigError) -> Problem {
             key: section.to_string(),
             message: other.to_string(),
         },
+    }
+}
+
+/// A rule that sets a priority no SLA of its desk covers gives tickets without any
+/// deadline, which is never what was meant (when there are SLAs at all).
+fn check_priorities_have_slas(
+    rules: &[crate::config::policy::Rule],
+    slas: &[crate::config::policy::SlaPolicy],
+    problems: &mut Vec<Problem>,
+) {
+    if slas.is_empty() {
+        return;
+    }
+    for rule in rules {
+        let Some(priority) = rule.actions.priority else {
+            continue;
+        };
+        let covered = slas.iter().any(|sla| {
+            let desk = match (&sla.desk, &rule.desk) {
+                (None, _) => true,
+                (Some(sla_desk), Some(rule_desk)) => sla_desk == rule_desk,
+                (Some(_), None) => false,
+            };
+            desk && (sla.priorities.is_empty() || sla.priorities.contains(&priority))
+        });
+        if !covered {
+            let mut listed: Vec<String> = Vec::new();
+            for p in slas.iter().flat_map(|s| &s.priorities) {
+                if !listed.contains(&p.to_string()) {
+                    listed.push(p.to_string());
+                }
+            }
+            problems.push(Problem {
+                key: format!("rule.{}.priority", rule.id),
+                message: format!(
+                    "no SLA covers priority {priority}, so its tickets would get no deadline; \
+                     the SLAs define {}: add {priority} to one, or pick one of those",
+                    listed.join(", ")
+                ),
+            });
+        }
     }
 }
 

@@ -609,3 +609,20 @@ fn a_broken_team_is_not_also_an_unknown_one() {
     let problems = compile_toml(&text).expect_err("a bad tier");
     assert_eq!(keys(&problems), ["team.front.tier"], "{problems:#?}");
 }
+
+#[test]
+fn a_rule_priority_that_no_sla_covers_is_named() {
+    let text = with_desks(
+        "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\n\
+         [sla.std]\npriority = [\"low\", \"normal\", \"high\"]\nfirst_response = \"1h\"\n\
+         [rule.vip]\nfrom = [\"*@vip.example\"]\npriority = \"urgent\"\n",
+    );
+    let problems = compile_toml(&text).expect_err("urgent has no SLA");
+    assert_eq!(keys(&problems), ["rule.vip.priority"], "{problems:#?}");
+    assert!(
+        problems[0].message.contains("define low, normal, high"),
+        "{problems:#?}"
+    );
+    let fixed = text.replace("\"high\"]", "\"high\", \"urgent\"]");
+    assert!(compile_toml(&fixed).is_ok());
+}
