@@ -128,8 +128,83 @@ pub fn load(path: &Path) -> Result<Policy, Error> {
         .build()
         .map_err(|e| unreadable(e.to_string()))?;
     let config_dir = path.parent().unwrap_or(Path::new("."));
-    check::compile(&cfg, config_dir).map_err(|problems| Error::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })
+    let quoted = quoted_numbers(path);
+    match check::compile(&cfg, config_dir) {
+        Ok(_) if !quoted.is_empty() => Err(Error::Invalid {
+            path: path.to_path_buf(),
+            problems: quoted,
+        }),
+        Ok(policy) => Ok(policy),
+        Err(problems) => Err(Error::Invalid {
+            path: path.to_path_buf(),
+            problems: quoted.into_iter().chain(problems).collect(),
+        }),
+    }
+}
+
+/// Numbers written in quotes in the file (`tier = "3"`): the loader would read them,
+/// but a number in quotes is usually a sign of a copy from somewhere else, and a typo
+/// like `"3 "` would not be. Environment overrides are text by nature and not checked.
+fn quoted_numbers(path: &Path) -> Vec<check::Problem> {
+    const NUMBERS: [&str; 6] = [
+        "tier",
+        "port",
+        "batch_size",
+        "max_attempts",
+        "max_parts",
+        "max_depth",
+    ];
+    let Ok(table) = std::fs::read_to_string(path).map(|t| t.parse::<toml::Table>()) else {
+        return Vec::new();
+    };
+    let Ok(table) = table else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    walk_quoted(&table, "", &NUMBERS, &mut problems);
+    problems
+}
+
+fn walk_quoted(
+    table: &toml::Table,
+    prefix: &str,
+    numbers: &[&str],
+    problems: &mut Vec<check::Problem>,
+) {
+    for (key, value) in table {
+        let dotted = format!("{prefix}{key}");
+        match value {
+            toml::Value::Table(inner) => {
+                walk_quoted(inner, &format!("{dotted}."), numbers, problems)
+            }
+            toml::Value::String(text) if numbers.contains(&key.as_str()) => {
+                problems.push(check::Problem {
+                    key: dotted,
+                    message: format!(
+                        "{text:?} is text; write the number without quotes: {key} = {}",
+                        text.trim()
+                    ),
+                })
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod quoted_tests {
+    #[test]
+    fn a_number_in_quotes_is_named_with_how_to_write_it() {
+        let folder = tempfile::tempdir().expect("a folder");
+        let path = folder.path().join("loket.toml");
+        std::fs::write(
+            &path,
+            "[agent.andi]\nname = \"Andi\"\ntier = \"3\"\n[mailbox.m]\nport = 993\n",
+        )
+        .expect("write");
+        let problems = super::quoted_numbers(&path);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].key, "agent.andi.tier");
+        assert!(problems[0].message.contains("tier = 3"), "{problems:?}");
+    }
 }
