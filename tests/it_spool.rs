@@ -1355,28 +1355,22 @@ Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
     assert_eq!(sandbox.tickets().len(), 1);
 }
 
+/// A sandbox whose desk has one agent, Andi, at tier 1 in the front team; `sections`
+/// come after the file outbox, `security` continues `[security]`.
+fn with_andi(sections: &str, security: &str) -> Sandbox {
+    Sandbox::with_sections(&format!(
+        "team = \"front\"\n[outbox]\ntransport = \"file\"\npath = \"@VAR@/outbox\"\n{sections}\
+         [team.front]\nname = \"Front desk\"\ntier = 1\n\
+         [agent.andi]\nname = \"Andi\"\naddresses = [\"andi@staff.example\"]\ntier = 1\nteams = [\"front\"]\n\
+         [security]\nsecret = \"a test secret, 16+ characters\"\n{security}"
+    ))
+}
+
 #[test]
 fn files_over_the_per_file_parts_and_depth_limits_are_named_kept_raw_and_told_once() {
-    let sandbox = Sandbox::with_sections(
-        r#"team = "front"
-[outbox]
-transport = "file"
-path = "@VAR@/outbox"
-[intake]
-max_attachment_size = "64 KiB"
-max_parts = 8
-max_depth = 3
-[team.front]
-name = "Front desk"
-tier = 1
-[agent.andi]
-name = "Andi"
-addresses = ["andi@staff.example"]
-tier = 1
-teams = ["front"]
-[security]
-secret = "a test secret, 16+ characters"
-"#,
+    let sandbox = with_andi(
+        "[intake]\nmax_attachment_size = \"64 KiB\"\nmax_parts = 8\nmax_depth = 3\n",
+        "",
     );
     let big: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
     let file = |name: &str, body: &str| {
@@ -1529,24 +1523,7 @@ fn outlooks_winmail_dat_is_unpacked_into_the_tickets_files_and_kept() {
 
 #[test]
 fn a_forged_pass_below_the_boundarys_own_authentication_results_is_not_trusted() {
-    let sandbox = Sandbox::with_sections(
-        r#"team = "front"
-[outbox]
-transport = "file"
-path = "@VAR@/outbox"
-[team.front]
-name = "Front desk"
-tier = 1
-[agent.andi]
-name = "Andi"
-addresses = ["andi@staff.example"]
-tier = 1
-teams = ["front"]
-[security]
-secret = "a test secret, 16+ characters"
-trusted_authserv_ids = ["mx.example.com"]
-"#,
-    );
+    let sandbox = with_andi("", "trusted_authserv_ids = [\"mx.example.com\"]\n");
     deliver(&sandbox, &["01-new-ticket.eml"]);
     let forged = "Authentication-Results: mx.example.com; spf=fail smtp.mailfrom=evil.example; \
 dmarc=fail header.from=staff.example\r\n\
