@@ -1751,3 +1751,44 @@ fn what_loket_creates_is_private_and_an_exposed_password_stops_the_daemon() {
     .expect("chmod");
     sandbox.run_once();
 }
+
+#[test]
+fn the_control_socket_is_private_or_shared_with_the_configured_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let socket_mode = |sandbox: &Sandbox| {
+        let daemon = sandbox.daemon();
+        let meta = std::fs::metadata(sandbox.var().join("loket.sock")).expect("the socket");
+        drop(daemon);
+        (meta.permissions().mode() & 0o777, meta.gid())
+    };
+    let (mode, _) = socket_mode(&Sandbox::new());
+    assert_eq!(mode & 0o077, 0, "only Loket's user: {mode:o}");
+
+    let group = std::process::Command::new("id")
+        .arg("-gn")
+        .output()
+        .expect("id -gn");
+    let group = String::from_utf8_lossy(&group.stdout).trim().to_string();
+    let sandbox = Sandbox::new();
+    sandbox.edit_config(|c| c.replace("[control]\n", &format!("[control]\ngroup = \"{group}\"\n")));
+    let (mode, gid) = socket_mode(&sandbox);
+    assert_eq!(mode, 0o660, "{mode:o}");
+    let own = std::process::Command::new("id")
+        .arg("-g")
+        .output()
+        .expect("id -g");
+    assert_eq!(gid.to_string(), String::from_utf8_lossy(&own.stdout).trim());
+
+    sandbox.edit_config(|c| {
+        c.replace(
+            &format!("group = \"{group}\""),
+            "group = \"no-such-group-here\"",
+        )
+    });
+    let (status, _, stderr) = sandbox.exec(&["check-config"]);
+    assert_eq!(status.code(), Some(78));
+    assert!(
+        stderr.contains("control.group") && stderr.contains("no-such-group-here"),
+        "{stderr}"
+    );
+}

@@ -89,6 +89,9 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     let transport = outbox.and_then(|o| servers::check_transport(o, &mut problems));
     let poll = spool.as_ref().and_then(|s| check_poll(s, &mut problems));
     let intake = intake.and_then(|i| check_intake(i, &mut problems));
+    let control_group = control
+        .as_ref()
+        .map(|c| check_group(c.group.as_deref(), &mut problems));
     let limits = limits.and_then(|l| check_limits(l, &mut problems));
     let variants: Vec<String> = rules
         .iter()
@@ -116,7 +119,8 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
         agents,
         teams,
         security: security.expect(missing),
-        control_socket: control.expect(missing).socket,
+        control_socket: control.as_ref().expect(missing).socket.clone(),
+        control_group: control_group.expect(missing),
         intake: intake.expect(missing),
         limits: limits.expect(missing),
         desks,
@@ -472,6 +476,24 @@ fn check_intake(raw: raw::Intake, problems: &mut Vec<Problem>) -> Option<IntakeP
             max_depth: max_depth? as usize,
         },
     })
+}
+
+/// The id of `control.group`, which must exist on this machine.
+fn check_group(name: Option<&str>, problems: &mut Vec<Problem>) -> Option<u32> {
+    let name = name?;
+    let gid = std::ffi::CString::new(name).ok().and_then(|c| {
+        // SAFETY: getgrnam reads the group database; the pointer is read at once, before
+        // any other call could reuse its static buffer.
+        let group = unsafe { libc::getgrnam(c.as_ptr()) };
+        (!group.is_null()).then(|| unsafe { (*group).gr_gid })
+    });
+    if gid.is_none() {
+        problems.push(Problem {
+            key: "control.group".into(),
+            message: format!("there is no group named {name:?} on this machine"),
+        });
+    }
+    gid
 }
 
 /// A size setting of the intake: `default` when absent, and at least 64 KiB.

@@ -25,6 +25,8 @@ pub struct Policy {
     pub retry_after: Duration,
     /// Unix socket of a running daemon.
     pub control_socket: PathBuf,
+    /// The group id that may use the control socket besides Loket's user.
+    pub control_group: Option<u32>,
     /// Batching and retry of intake.
     pub intake: IntakePolicy,
     /// Loop and flood brakes.
@@ -424,6 +426,7 @@ pub(crate) fn test_policy() -> Policy {
         },
         retry_after: Duration::from_secs(30),
         control_socket: PathBuf::new(),
+        control_group: None,
         intake: IntakePolicy {
             batch_size: 16,
             max_attempts: 3,

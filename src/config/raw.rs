@@ -72,6 +72,8 @@ pub enum Outbox {
 pub struct Control {
     /// Path of the Unix socket.
     pub socket: PathBuf,
+    /// A group whose members may use the socket too (it is then 0660).
+    pub group: Option<String>,
 }
 
 /// `[intake]`: how the daemon takes in mail.

@@ -86,15 +86,22 @@ pub async fn serve(listener: UnixListener, store: Store, stop: CancellationToken
     }
 }
 
-/// Binds the socket, replacing a stale one (the caller holds the store, so no daemon uses it).
-pub fn bind(path: &Path) -> io::Result<UnixListener> {
+/// Binds the socket, replacing a stale one (the caller holds the store, so no daemon uses
+/// it). It is Loket's user's alone, or also `group`'s (mode 0660) when one is given.
+pub fn bind(path: &Path, group: Option<u32>) -> io::Result<UnixListener> {
     if path.exists() {
         std::fs::remove_file(path)?;
     }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
-    UnixListener::bind(path)
+    let listener = UnixListener::bind(path)?;
+    if let Some(gid) = group {
+        use std::os::unix::fs::PermissionsExt;
+        std::os::unix::fs::chown(path, None, Some(gid))?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))?;
+    }
+    Ok(listener)
 }
 
 async fn handle(stream: UnixStream, store: Store) {

@@ -313,7 +313,7 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
         policy,
         clock,
     } = parts;
-    let listener = control::bind(&policy.control_socket)
+    let listener = control::bind(&policy.control_socket, policy.control_group)
         .with_context(|| format!("cannot listen on {}", policy.control_socket.display()))?;
     let tasks = Tasks::new();
     let (batches, inbox) = mpsc::channel(4);
