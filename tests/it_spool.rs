@@ -1792,3 +1792,40 @@ fn the_control_socket_is_private_or_shared_with_the_configured_group() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_answer_to_loketss_own_automatic_mail_with_no_text_of_its_own_is_a_loop() {
+    let sandbox = Sandbox::new();
+    deliver(&sandbox, &["01-new-ticket.eml"]);
+    let ack = sandbox.outbox().pop().expect("the acknowledgement");
+    let ack_id = header(&ack, "Message-ID").expect("its id");
+    // A forwarding rule or a robot sends the acknowledgement back, quoted, nothing else.
+    let echo = format!(
+        "From: Budi Santoso <budi@example.id>\r\nTo: support@example.com\r\n\
+Subject: Re: Printer [HD #1]\r\nMessage-ID: <echo1@example.id>\r\nIn-Reply-To: {ack_id}\r\n\r\n\
+> Thank you for contacting Support.\r\n> This is an automatic message.\r\n"
+    );
+    deliver_raw(&sandbox, &echo);
+    let ticket = sandbox.ticket(1);
+    assert_eq!(
+        inbound(&ticket).len(),
+        1,
+        "the echo is not on the ticket: {ticket:#}"
+    );
+    let reasons: Vec<String> = sandbox
+        .quarantine()
+        .iter()
+        .map(|q| q["reason"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(
+        reasons[0].starts_with("loop: answers Loket's own automatic mail"),
+        "{reasons:?}"
+    );
+    // A person's answer to the same mail is the customer's mail, as ever.
+    let answer = echo
+        .replace("echo1@", "answer1@")
+        .replace("> Thank you", "It still jams.\r\n\r\n> Thank you");
+    deliver_raw(&sandbox, &answer);
+    assert_eq!(inbound(&sandbox.ticket(1)).len(), 2);
+}

@@ -275,7 +275,10 @@ fn outbound_record(ticket: TicketId, seq: u32, mail: &OutgoingMail) -> MessageRe
         new_text: None,
         attachments: Vec::new(),
         problems: Vec::new(),
-        fingerprint: String::new(),
+        fingerprint: match mail.auto_submitted {
+            Some(_) => crate::engine::snapshot::OWN_AUTOMATIC.to_string(),
+            None => String::new(),
+        },
     }
 }
 

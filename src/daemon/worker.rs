@@ -252,10 +252,10 @@ impl Worker {
         };
         let (mail, class) = (&reading.mail, &reading.class);
         let policy = &self.policy;
-        if let Some(aside) = crate::engine::loops::set_aside(mail, class, policy) {
+        let snapshot = load::for_mail(&self.store, mail, class, policy, now)?;
+        if let Some(aside) = crate::engine::loops::set_aside(mail, class, policy, &snapshot) {
             return self.set_aside(prepared, &aside, now);
         }
-        let snapshot = load::for_mail(&self.store, mail, class, policy, now)?;
         let desk = prepared.arrival.desk.clone();
         let Some(decided) = decide::mail(mail, class, desk, &snapshot, policy, now) else {
             debug!(message_id = %mail.message_id, "duplicate delivery ignored");

@@ -1,6 +1,7 @@
 //! The rules that keep Loket from feeding mail loops or floods (RFC 3834 section 2).
 
 use crate::config::policy::{Limits, Policy};
+use crate::engine::snapshot::Snapshot;
 use crate::mail::{Class, Mail};
 use crate::types::Contact;
 
@@ -21,10 +22,16 @@ impl SetAside {
 }
 
 /// Whether a mail must not become a ticket: it comes from Loket itself (a desk's own
-/// address: an acknowledgement echoed back, a loop between two desks), or it names no
-/// one who could be answered or held to an SLA. A delivery report is neither: it is
+/// address: an acknowledgement echoed back, a loop between two desks), it answers one of
+/// Loket's automatic mails with nothing written by a person, or it names no one who
+/// could be answered or held to an SLA. A delivery report is neither: it is
 /// filed on the ticket of the mail that bounced.
-pub fn set_aside(mail: &Mail, class: &Class, policy: &Policy) -> Option<SetAside> {
+pub fn set_aside(
+    mail: &Mail,
+    class: &Class,
+    policy: &Policy,
+    snapshot: &Snapshot,
+) -> Option<SetAside> {
     if matches!(class, Class::Bounce(_)) {
         return None;
     }
@@ -36,6 +43,25 @@ pub fn set_aside(mail: &Mail, class: &Class, policy: &Policy) -> Option<SetAside
         return Some(SetAside {
             kind: "loop",
             why: format!("from {}, an address of Loket's own desks", from.address),
+        });
+    }
+    let answered = mail.in_reply_to.iter().find(|id| {
+        snapshot
+            .messages
+            .get(*id)
+            .is_some_and(|copies| copies.iter().any(|k| k.is_own_automatic()))
+    });
+    // An agent answers notifications, automatic mails themselves, with files or commands
+    // alone; that is the agent's word, never a loop.
+    let from_agent = mail
+        .from
+        .as_ref()
+        .is_some_and(|f| policy.agent_by_address(&f.address).is_some());
+    let empty = mail.new_text.trim().is_empty();
+    if let Some(id) = answered.filter(|_| empty && !from_agent) {
+        return Some(SetAside {
+            kind: "loop",
+            why: format!("answers Loket's own automatic mail <{id}> with no text of its own"),
         });
     }
     if mail.from.is_none() && mail.reply_to.is_none() {

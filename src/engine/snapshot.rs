@@ -40,6 +40,17 @@ pub struct KnownMessage {
     pub fingerprint: String,
 }
 
+/// The fingerprint recorded for a mail Loket wrote itself and sent as automatic
+/// (acknowledgement, notice, error reply): no inbound mail hashes to it.
+pub const OWN_AUTOMATIC: &str = "loket:automatic";
+
+impl KnownMessage {
+    /// Whether it is an automatic mail of Loket's own.
+    pub fn is_own_automatic(&self) -> bool {
+        self.fingerprint == OWN_AUTOMATIC
+    }
+}
+
 impl Default for Snapshot {
     /// Nothing known: an empty store, whose first ticket is number 1.
     fn default() -> Snapshot {
