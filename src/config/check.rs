@@ -80,6 +80,7 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     };
     let rules = sla::check_rules(cfg, &known, &mut problems);
     check_priorities_have_slas(&rules, &slas, &mut problems);
+    check_tiers_reach_the_last(&desks, &teams, &agents, &mut problems);
     let testing = sla::check_testing(cfg, &mut problems);
     let security = agents::check_security(cfg, !agents.is_empty(), &mut problems);
     let mailboxes = servers::check_mailboxes(cfg, &desks, &mut problems);
@@ -257,6 +258,41 @@ fn problem_from(section: &str, error: ConfigError) -> Problem {
             key: section.to_string(),
             message: other.to_string(),
         },
+    }
+}
+
+/// Once tiers are modelled with teams (a desk's team, and a team above tier 1), the chain
+/// must reach the last tier: a ticket escalated to a tier with no team and no agent would
+/// reach nobody.
+fn check_tiers_reach_the_last(
+    desks: &[Desk],
+    teams: &[crate::config::policy::Team],
+    agents: &[Agent],
+    problems: &mut Vec<Problem>,
+) {
+    if !teams.iter().any(|t| t.tier.0 > 1) {
+        return;
+    }
+    let last = crate::engine::escalation::LAST_TIER.0;
+    let missing: Vec<u8> = (1..=last)
+        .filter(|tier| {
+            !teams.iter().any(|t| t.tier.0 == *tier) && !agents.iter().any(|a| a.tier.0 == *tier)
+        })
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    for desk in desks.iter().filter(|d| d.team.is_some()) {
+        let tiers: Vec<String> = missing.iter().map(u8::to_string).collect();
+        problems.push(Problem {
+            key: format!("desk.{}", desk.id),
+            message: format!(
+                "no team or agent works at tier {}, so a ticket escalated there would reach \
+                 nobody; add a [team.<name>] with tier = {} or give an agent that tier",
+                tiers.join(" or "),
+                missing[0]
+            ),
+        });
     }
 }
 

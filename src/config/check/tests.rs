@@ -626,3 +626,19 @@ fn a_rule_priority_that_no_sla_covers_is_named() {
     let fixed = text.replace("\"high\"]", "\"high\", \"urgent\"]");
     assert!(compile_toml(&fixed).is_ok());
 }
+
+#[test]
+fn tiers_modelled_with_teams_must_reach_the_last_one() {
+    let text = with_desks(
+        "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"en\"\nteam = \"front\"\n\
+         [team.front]\nname = \"Front\"\ntier = 1\n[team.senior]\nname = \"Senior\"\ntier = 2\n",
+    );
+    let problems = compile_toml(&text).expect_err("no tier 3");
+    assert_eq!(keys(&problems), ["desk.support"], "{problems:#?}");
+    assert!(problems[0].message.contains("tier 3"), "{problems:#?}");
+    let fixed = format!("{text}[team.engineers]\nname = \"Engineers\"\ntier = 3\n");
+    assert!(compile_toml(&fixed).is_ok());
+    // One team at tier 1 and nothing else is a small desk, not a broken chain.
+    let small = text.replace("[team.senior]\nname = \"Senior\"\ntier = 2\n", "");
+    assert!(compile_toml(&small).is_ok());
+}
