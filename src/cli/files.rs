@@ -76,9 +76,9 @@ fn list(policy: &Policy, ticket: u64, json: bool) -> u8 {
             .collect();
         say!(
             "{:>3}  {:>3}  {:>10}  {:<28}  {:<16}  {}",
-            file["message"],
-            file["index"],
-            file["size"],
+            file["message"].as_u64().unwrap_or(0),
+            file["index"].as_u64().unwrap_or(0),
+            file["size"].as_u64().unwrap_or(0),
             file["content_type"].as_str().unwrap_or("-"),
             sha256,
             file["name"].as_str().unwrap_or("-"),
