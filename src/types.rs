@@ -59,6 +59,8 @@ pub struct Tier(pub u8);
 impl Tier {
     /// Where every ticket starts: the front desk.
     pub const FIRST: Tier = Tier(1);
+    /// The last tier: engineers, who may visit the customer.
+    pub const LAST: Tier = Tier(3);
 }
 
 /// An RFC 5322 Message-ID without its angle brackets, e.g. `abc@example.com`.

@@ -273,7 +273,7 @@ fn check_tiers_reach_the_last(
     if !teams.iter().any(|t| t.tier.0 > 1) {
         return;
     }
-    let last = crate::engine::escalation::LAST_TIER.0;
+    let last = crate::types::Tier::LAST.0;
     let missing: Vec<u8> = (1..=last)
         .filter(|tier| {
             !teams.iter().any(|t| t.tier.0 == *tier) && !agents.iter().any(|a| a.tier.0 == *tier)

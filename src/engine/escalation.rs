@@ -18,7 +18,7 @@ use crate::words::{self, Phrase};
 use std::time::Duration;
 
 /// The last tier: engineers.
-pub const LAST_TIER: Tier = Tier(3);
+pub const LAST_TIER: Tier = Tier::LAST;
 
 /// Who escalates.
 pub(super) enum By<'a> {
