@@ -31,7 +31,7 @@ impl fmt::Display for Problem {
     }
 }
 
-const SECTIONS: [&str; 17] = [
+const SECTIONS: [&str; 18] = [
     "store",
     "spool",
     "outbox",
@@ -48,6 +48,7 @@ const SECTIONS: [&str; 17] = [
     "calendar",
     "sla",
     "rule",
+    "category",
     "testing",
 ];
 
@@ -81,6 +82,8 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     let rules = sla::check_rules(cfg, &known, &mut problems);
     check_priorities_have_slas(&rules, &slas, &mut problems);
     check_tiers_reach_the_last(&desks, &teams, &agents, &mut problems);
+    let categories = categories::check_categories(cfg, &desks, &mut problems);
+    categories::check_category_names(&categories, &rules, &slas, &mut problems);
     let testing = sla::check_testing(cfg, &mut problems);
     let security = agents::check_security(cfg, !agents.is_empty(), &mut problems);
     let mailboxes = servers::check_mailboxes(cfg, &desks, &mut problems);
@@ -128,6 +131,7 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
         templates: templates.expect(missing),
         slas,
         rules,
+        categories,
         testing: testing.expect(missing),
     })
 }
@@ -859,6 +863,8 @@ fn readers_of(readers: &Readers<'_>, file: &str) -> String {
 
 #[path = "check/agents.rs"]
 mod agents;
+#[path = "check/categories.rs"]
+mod categories;
 #[path = "check/servers.rs"]
 mod servers;
 #[path = "check/sla.rs"]

@@ -45,6 +45,8 @@ pub struct Policy {
     pub slas: Vec<SlaPolicy>,
     /// Routing rules for new tickets, in file order.
     pub rules: Vec<Rule>,
+    /// The kinds of problem and their procedures; none means categories are free words.
+    pub categories: Vec<Category>,
     /// Test-build settings (always empty in release builds).
     pub testing: TestingPolicy,
 }
@@ -60,6 +62,64 @@ pub struct TestingPolicy {
     pub journal_pause: Option<std::time::Duration>,
     /// A wait between an IMAP mailbox's last search and IDLE (a race test).
     pub idle_pause: Option<std::time::Duration>,
+}
+
+/// A kind of problem and the procedure that handles it (`[category.<name>]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    /// The key in `[category.<name>]`, as `#category` and rules name it.
+    pub id: String,
+    /// Its name in English and in Indonesian.
+    pub title: Bilingual,
+    /// The desks it belongs to; empty for every desk.
+    pub desks: Vec<DeskId>,
+    /// The priority a ticket of it starts with.
+    pub priority: Option<Priority>,
+    /// The tier a ticket of it starts at.
+    pub tier: Option<Tier>,
+    /// The lowest tier that may close a ticket of it.
+    pub close_tier: Option<Tier>,
+    /// The procedure's steps, in order, in both languages (same count).
+    pub steps: Vec<Bilingual>,
+    /// What the customer is asked for.
+    pub fields: Vec<IntakeField>,
+}
+
+/// A text in English and in Indonesian; one given alone stands for both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bilingual {
+    /// English.
+    pub en: String,
+    /// Indonesian.
+    pub id: String,
+}
+
+impl Bilingual {
+    /// The text in `language`.
+    pub fn of(&self, language: Language) -> &str {
+        match language {
+            Language::En => &self.en,
+            Language::Id => &self.id,
+        }
+    }
+}
+
+/// One intake field of a category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntakeField {
+    /// Its key, as `#field <key> <value>` names it.
+    pub key: String,
+    /// Its name as the customer reads it.
+    pub title: Bilingual,
+    /// Whether the ticket needs it.
+    pub required: bool,
+}
+
+impl Policy {
+    /// The category named `id`, when categories are defined and it is one.
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
 }
 
 /// Response and resolution targets for a kind of ticket, in the desk's working time.
@@ -466,6 +526,7 @@ pub(crate) fn test_policy() -> Policy {
         templates,
         slas: Vec::new(),
         rules: Vec::new(),
+        categories: Vec::new(),
         testing: TestingPolicy::default(),
     }
 }

@@ -362,3 +362,53 @@ pub struct Mailbox {
     /// Pause between polls when IDLE is off or missing (default "60s").
     pub poll_interval: Option<String>,
 }
+
+/// `[category.<name>]`: a kind of problem, with the procedure that handles it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    /// Its name as people read it: `title.id` and `title.en`.
+    pub title: Titles,
+    /// The desks it belongs to (default: every desk).
+    pub desks: Option<Vec<String>>,
+    /// The priority a ticket of it starts with.
+    pub priority: Option<String>,
+    /// The tier a ticket of it starts at.
+    pub tier: Option<u8>,
+    /// The lowest tier that may close a ticket of it.
+    pub close_tier: Option<u8>,
+    /// The procedure: `steps.id = [...]` and `steps.en = [...]`, in order.
+    pub steps: Option<Steps>,
+    /// What the customer is asked for: `[category.<name>.field.<key>]`.
+    pub field: Option<std::collections::BTreeMap<String, Field>>,
+}
+
+/// A text in Indonesian and English.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Titles {
+    /// Indonesian.
+    pub id: Option<String>,
+    /// English.
+    pub en: Option<String>,
+}
+
+/// A procedure's steps in Indonesian and English.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Steps {
+    /// Indonesian.
+    pub id: Option<Vec<String>>,
+    /// English.
+    pub en: Option<Vec<String>>,
+}
+
+/// One intake field a category asks for.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// Its name as the customer reads it.
+    pub title: Titles,
+    /// Whether the ticket needs it.
+    pub required: Option<bool>,
+}

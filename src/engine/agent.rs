@@ -37,6 +37,7 @@ pub(super) fn on_agent_mail(
         let mut rejected = check_merges(&reading, step.ticket.id, mail.tickets);
         rejected.extend(check_transitions(&reading, step.ticket.status));
         rejected.extend(visit::check(&reading, &step.ticket, agent, desk, now));
+        rejected.extend(check_categories(&reading, desk, policy));
         if rejected.is_empty() {
             Ok(reading)
         } else {
@@ -99,6 +100,40 @@ fn files_without_text(all: &[crate::mail::parse::Attachment], files: &[usize]) -
              pengantar, atau awali dengan #note agar hanya disimpan di tiket",
         ),
     }
+}
+
+/// `#category X` must name a category of this desk, once categories are defined: checked
+/// before any command is applied.
+fn check_categories(reading: &Reading, desk: &Desk, policy: &Policy) -> Vec<Rejected> {
+    if policy.categories.is_empty() {
+        return Vec::new();
+    }
+    let of_desk: Vec<&str> = policy
+        .categories
+        .iter()
+        .filter(|c| c.desks.is_empty() || c.desks.contains(&desk.id))
+        .map(|c| c.id.as_str())
+        .collect();
+    reading
+        .commands
+        .iter()
+        .filter_map(|command| match command {
+            Command::Category(name) if !of_desk.contains(&name.as_str()) => Some(Rejected {
+                line: format!("#category {name}"),
+                reason: Phrase::both(
+                    format!(
+                        "there is no category {name} here; the categories are: {}",
+                        of_desk.join(", ")
+                    ),
+                    format!(
+                        "tidak ada kategori {name} di sini; kategorinya: {}",
+                        of_desk.join(", ")
+                    ),
+                ),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `#merge N` needs N to exist, to be another ticket, and to be open: checked before any

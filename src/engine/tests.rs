@@ -228,7 +228,11 @@ fn andi_writes(body: &str) -> Step {
 
 /// A ticket opened by Budi, then a mail from Andi with `body`.
 fn agent_step(body: &str, verification: Verification, to: &str) -> Step {
-    let policy = policy();
+    agent_step_under(&policy(), body, verification, to)
+}
+
+/// `agent_step` under another policy.
+fn agent_step_under(policy: &Policy, body: &str, verification: Verification, to: &str) -> Step {
     let first = first_step(&mail(BUDI), AutoReplyBudget::default());
     let reply = parse(format!("From: Andi <andi@example.com>\r\nTo: {to}\r\nSubject: Re: [HD #42] Printer rusak\r\nMessage-ID: <a1@example.com>\r\n\r\n{body}\r\n").as_bytes());
     let agent = andi();
@@ -244,9 +248,49 @@ fn agent_step(body: &str, verification: Verification, to: &str) -> Step {
     step(
         &first.ticket,
         Event::Mail(inbound),
-        &policy,
+        policy,
         Timestamp(NOW.0 + 600),
     )
+}
+
+#[test]
+fn once_categories_are_defined_category_must_name_one() {
+    use crate::config::policy::{Bilingual, Category};
+    let mut policy = policy();
+    policy.categories = vec![Category {
+        id: "printer".into(),
+        title: Bilingual {
+            en: "Printer".into(),
+            id: "Printer".into(),
+        },
+        desks: Vec::new(),
+        priority: None,
+        tier: None,
+        close_tier: None,
+        steps: Vec::new(),
+        fields: Vec::new(),
+    }];
+    let to = "support@example.com";
+    let good = agent_step_under(
+        &policy,
+        "#category printer\r\nSaya cek.",
+        Verification::ReplyToken,
+        to,
+    );
+    assert_eq!(good.ticket.category.as_deref(), Some("printer"));
+    let typo = agent_step_under(
+        &policy,
+        "#category priner\r\nSaya cek.",
+        Verification::ReplyToken,
+        to,
+    );
+    assert_eq!(typo.ticket.category, None, "nothing applied");
+    let error = only_to_andi(&typo, OutgoingKind::CommandError);
+    assert!(
+        error.body.contains("printer"),
+        "the categories are named: {}",
+        error.body
+    );
 }
 
 fn of_kind(step: &Step, kind: OutgoingKind) -> Vec<&OutgoingMail> {

@@ -351,7 +351,7 @@ fn check_sla(
     })
 }
 
-fn priority(text: &str, key: &str, problems: &mut Vec<Problem>) -> Option<Priority> {
+pub(super) fn priority(text: &str, key: &str, problems: &mut Vec<Problem>) -> Option<Priority> {
     let found = Priority::parse(text);
     if found.is_none() {
         problems.push(Problem {

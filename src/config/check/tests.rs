@@ -642,3 +642,55 @@ fn tiers_modelled_with_teams_must_reach_the_last_one() {
     let small = text.replace("[team.senior]\nname = \"Senior\"\ntier = 2\n", "");
     assert!(compile_toml(&small).is_ok());
 }
+
+const CATEGORY_DESK: &str =
+    "[desk.support]\nname = \"S\"\naddress = \"s@example.com\"\ntag = \"HD\"\nlanguage = \"id\"\n";
+
+#[test]
+fn a_category_reads_with_its_procedure_and_fields() {
+    let text = with_desks(&format!(
+        "{CATEGORY_DESK}[category.printer]\ntitle.id = \"Printer\"\ntitle.en = \"Printer\"\ndesks = [\"support\"]\n\
+         priority = \"high\"\nclose_tier = 2\n\
+         steps.id = [\"Cek kertas\", \"Ganti toner\"]\nsteps.en = [\"Check the paper\", \"Replace the toner\"]\n\
+         [category.printer.field.device]\ntitle.id = \"Tipe printer\"\ntitle.en = \"Printer model\"\nrequired = true\n\
+         [category.vpn]\ntitle.en = \"VPN\"\n"
+    ));
+    let policy = compile_toml(&text).expect("valid");
+    let printer = policy.category("printer").expect("printer");
+    assert_eq!(printer.steps.len(), 2);
+    assert_eq!(printer.steps[1].of(Language::Id), "Ganti toner");
+    assert_eq!(printer.close_tier, Some(crate::types::Tier(2)));
+    assert_eq!(printer.fields[0].key, "device");
+    assert!(printer.fields[0].required);
+    assert_eq!(printer.fields[0].title.of(Language::En), "Printer model");
+    let vpn = policy.category("vpn").expect("vpn");
+    assert_eq!(
+        vpn.title.of(Language::Id),
+        "VPN",
+        "one title stands for both"
+    );
+}
+
+#[test]
+fn category_mistakes_are_named_and_rules_must_name_a_defined_one() {
+    let text = with_desks(&format!(
+        "{CATEGORY_DESK}[category.printer]\ntitle.en = \"Printer\"\ndesks = [\"suport\"]\n\
+         steps.id = [\"Cek kertas\"]\nsteps.en = [\"Check the paper\", \"Replace the toner\"]\n\
+         [category.vpn]\ntitle.en = \"VPN\"\n\
+         [category.notitle]\ndesks = [\"support\"]\n\
+         [rule.r1]\nsubject = \"toner\"\ncategory = \"priner\"\n"
+    ));
+    let problems = compile_toml(&text).expect_err("mistakes");
+    let mut found = keys(&problems);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "category.notitle",
+            "category.printer.desks",
+            "category.printer.steps",
+            "rule.r1.category"
+        ],
+        "{problems:#?}"
+    );
+}
