@@ -122,6 +122,9 @@ pub struct MailVars {
     /// The files of that mail the intake's limits refused, one line each with why, or
     /// empty.
     pub not_received: String,
+    /// The ticket's procedure, when its category has one: steps with their state and
+    /// the fields still missing, one per line; or empty.
+    pub procedure: String,
     /// Whether that mail reopened a resolved ticket.
     pub reopened: bool,
 }
@@ -159,6 +162,7 @@ impl MailVars {
             cc: "dewi@example.id".into(),
             attachments: "  scan.pdf (application/pdf, 120 KB)".into(),
             not_received: "  video.mp4 (40.0 MB): larger than the 25.0 MB we take per file".into(),
+            procedure: "Procedure (Printers):\n  [x] 1. Check paper and toner".into(),
             reopened: true,
         }
     }

@@ -1829,3 +1829,32 @@ Subject: Re: Printer [HD #1]\r\nMessage-ID: <echo1@example.id>\r\nIn-Reply-To: {
     deliver_raw(&sandbox, &answer);
     assert_eq!(inbound(&sandbox.ticket(1)).len(), 2);
 }
+
+#[test]
+fn the_notification_shows_the_categorys_procedure_and_what_is_still_needed() {
+    let sandbox = with_andi(
+        "[category.printer]\ntitle.en = \"Printers\"\ntitle.id = \"Printer\"\n\
+         steps.en = [\"Check paper and toner\", \"Clean the paper path\"]\n\
+         steps.id = [\"Cek kertas dan toner\", \"Bersihkan jalur kertas\"]\n\
+         [category.printer.field.device]\ntitle.en = \"Printer model\"\ntitle.id = \"Tipe printer\"\nrequired = true\n\
+         [rule.printer]\nkeywords = [\"printer\"]\ncategory = \"printer\"\n",
+        "",
+    );
+    deliver(&sandbox, &["01-new-ticket.eml"]);
+    assert_eq!(sandbox.ticket(1)["category"], "printer");
+    let to_andi: Vec<String> = sandbox
+        .outbox()
+        .into_iter()
+        .filter(|m| header(m, "To").is_some_and(|to| to.contains("andi@staff.example")))
+        .map(|m| loket::mail::parse(m.as_bytes()).text)
+        .collect();
+    assert_eq!(to_andi.len(), 1);
+    assert!(
+        to_andi[0].contains(
+            "Procedure (Printers):\n  [ ] 1. Check paper and toner\n  [ ] 2. Clean the paper path\n\
+             Still to be learnt from the customer:\n  Printer model (required): #field device <...>"
+        ),
+        "{}",
+        to_andi[0]
+    );
+}

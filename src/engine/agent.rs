@@ -38,6 +38,7 @@ pub(super) fn on_agent_mail(
         rejected.extend(check_transitions(&reading, step.ticket.status));
         rejected.extend(visit::check(&reading, &step.ticket, agent, desk, now));
         rejected.extend(check_categories(&reading, desk, policy));
+        rejected.extend(check_procedure(&reading, &step.ticket, policy));
         if rejected.is_empty() {
             Ok(reading)
         } else {
@@ -134,6 +135,75 @@ fn check_categories(reading: &Reading, desk: &Desk, policy: &Policy) -> Vec<Reje
             _ => None,
         })
         .collect()
+}
+
+/// `#step` and `#field` need the ticket's category (as it stands, or as this mail sets
+/// it) to have that step or field: checked before any command is applied.
+fn check_procedure(reading: &Reading, ticket: &super::Ticket, policy: &Policy) -> Vec<Rejected> {
+    let named = reading.commands.iter().rev().find_map(|c| match c {
+        Command::Category(name) => Some(name.as_str()),
+        _ => None,
+    });
+    let category = named
+        .or(ticket.category.as_deref())
+        .and_then(|name| policy.category(name));
+    reading
+        .commands
+        .iter()
+        .filter_map(|command| {
+            let (line, problem) = match command {
+                Command::Step { number, skipped } => {
+                    let line = match skipped {
+                        Some(why) => format!("#step {number} skip {why}"),
+                        None => format!("#step {number}"),
+                    };
+                    let steps = category.map_or(0, |c| c.steps.len()) as u32;
+                    let problem = match category {
+                        None => Some(no_procedure()),
+                        Some(_) if *number == 0 || *number > steps => Some(Phrase::both(
+                            format!("the procedure has steps 1 to {steps}"),
+                            format!("prosedurnya punya langkah 1 sampai {steps}"),
+                        )),
+                        Some(_) => None,
+                    };
+                    (line, problem)
+                }
+                Command::Field { key, value } => {
+                    let line = format!("#field {key} {value}");
+                    let problem = match category {
+                        None => Some(no_procedure()),
+                        Some(c) if !c.fields.iter().any(|f| &f.key == key) => {
+                            let keys: Vec<&str> = c.fields.iter().map(|f| f.key.as_str()).collect();
+                            Some(Phrase::both(
+                                format!(
+                                    "category {} has no field {key}; its fields: {}",
+                                    c.id,
+                                    keys.join(", ")
+                                ),
+                                format!(
+                                    "kategori {} tidak punya isian {key}; isiannya: {}",
+                                    c.id,
+                                    keys.join(", ")
+                                ),
+                            ))
+                        }
+                        Some(_) => None,
+                    };
+                    (line, problem)
+                }
+                _ => return None,
+            };
+            problem.map(|reason| Rejected { line, reason })
+        })
+        .collect()
+}
+
+/// Why `#step` or `#field` cannot apply: the ticket has no category with a procedure.
+fn no_procedure() -> Phrase {
+    Phrase::both(
+        "this ticket has no category with a procedure; set one first with #category <name>",
+        "tiket ini belum punya kategori dengan prosedur; tetapkan dulu dengan #category <nama>",
+    )
 }
 
 /// `#merge N` needs N to exist, to be another ticket, and to be open: checked before any
@@ -427,6 +497,31 @@ fn apply(
     }
     match command {
         Command::Resolve | Command::Reopen | Command::Pending => {}
+        Command::Step { number, skipped } => {
+            use super::procedure::StepState;
+            let state = match skipped {
+                Some(why) => StepState::Skipped(why.clone()),
+                None => StepState::Done,
+            };
+            let said = |s: Option<&StepState>| match s {
+                Some(StepState::Done) => "done".to_string(),
+                Some(StepState::Skipped(why)) => format!("skipped: {why}"),
+                None => String::new(),
+            };
+            let from = said(step.ticket.procedure.steps.get(number));
+            let to = said(Some(&state));
+            step.ticket.procedure.steps.insert(*number, state);
+            changed(step, &format!("step {number}"), from, to, by);
+        }
+        Command::Field { key, value } => {
+            let from = step
+                .ticket
+                .procedure
+                .fields
+                .insert(key.clone(), value.clone())
+                .unwrap_or_default();
+            changed(step, &format!("field {key}"), from, value.clone(), by);
+        }
         Command::NoteText(text) => step.effects.push(Effect::Record(Happening::NoteAdded {
             agent: agent.id.clone(),
             text: Some(text.clone()),

@@ -36,6 +36,21 @@ pub enum Command {
     Priority(Priority),
     /// `#category <name>`.
     Category(String),
+    /// `#step <n> [skip <reason>]`: step n of the category's procedure is done, or was
+    /// skipped for that reason.
+    Step {
+        /// The step's number, from 1.
+        number: u32,
+        /// Why it was skipped; `None` when it was done.
+        skipped: Option<String>,
+    },
+    /// `#field <key> <value>`: an intake field of the category, filled.
+    Field {
+        /// The field's key.
+        key: String,
+        /// What it is.
+        value: String,
+    },
     /// `#cc +addr -addr`.
     Cc {
         /// Addresses to add.
@@ -174,7 +189,7 @@ fn subject_commands(subject: &str) -> Vec<String> {
     found
 }
 
-const KNOWN: [&str; 17] = [
+const KNOWN: [&str; 19] = [
     "close",
     "resolve",
     "reopen",
@@ -192,6 +207,8 @@ const KNOWN: [&str; 17] = [
     "back",
     "visit",
     "attachments",
+    "step",
+    "field",
 ];
 
 fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
@@ -241,6 +258,8 @@ fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
             "#category perlu nama, misalnya #category printer",
         ))),
         "cc" => cc(argument).map_err(reject),
+        "step" => step(argument).map_err(reject),
+        "field" => field(argument).map_err(reject),
         "away" => no_argument(Command::Away),
         "attachments" => no_argument(Command::Attachments),
         "back" => no_argument(Command::Back),
@@ -264,6 +283,54 @@ fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
             format!("unknown command #{word}; see the list at the end of the notification"),
             format!("perintah #{word} tidak dikenal; lihat daftar di akhir notifikasi"),
         ))),
+    }
+}
+
+fn step(argument: &str) -> Result<Command, Phrase> {
+    let (number, rest) = argument
+        .split_once(char::is_whitespace)
+        .unwrap_or((argument, ""));
+    let number: u32 = number.trim_start_matches('#').parse().map_err(|_| {
+        Phrase::both(
+            "#step needs the step's number, for example #step 2 or #step 2 skip <reason>",
+            "#step perlu nomor langkah, misalnya #step 2 atau #step 2 skip <alasan>",
+        )
+    })?;
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return Ok(Command::Step {
+            number,
+            skipped: None,
+        });
+    }
+    let (word, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let skip = ["skip", "lewati", "lewat"].contains(&word.to_lowercase().as_str());
+    match (skip, reason.trim()) {
+        (true, reason) if !reason.is_empty() => Ok(Command::Step {
+            number,
+            skipped: Some(reason.to_string()),
+        }),
+        (true, _) => Err(Phrase::both(
+            "a skipped step needs its reason: #step 2 skip <reason>",
+            "langkah yang dilewati perlu alasannya: #step 2 skip <alasan>",
+        )),
+        (false, _) => Err(Phrase::both(
+            format!("#step {number} takes nothing after the number but skip <reason>"),
+            format!("#step {number} hanya bisa diikuti skip <alasan>"),
+        )),
+    }
+}
+
+fn field(argument: &str) -> Result<Command, Phrase> {
+    match argument.split_once(char::is_whitespace) {
+        Some((key, value)) if !value.trim().is_empty() => Ok(Command::Field {
+            key: key.to_lowercase(),
+            value: value.trim().to_string(),
+        }),
+        _ => Err(Phrase::both(
+            "#field needs a field and its value, for example #field device Canon MF3010",
+            "#field perlu nama isian dan nilainya, misalnya #field device Canon MF3010",
+        )),
     }
 }
 

@@ -429,6 +429,14 @@ fn notify_each(
         if let Some(mail) = about.mail {
             vars.not_received = refused_lines(mail, language).join("\n");
         }
+        if let Some(category) = step
+            .ticket
+            .category
+            .as_deref()
+            .and_then(|c| policy.category(c))
+        {
+            vars.procedure = super::procedure::lines(category, &step.ticket.procedure, language);
+        }
         vars.reopened = about.reopened;
         let draft = Draft {
             kind: OutgoingKind::Notification,

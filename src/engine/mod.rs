@@ -13,6 +13,7 @@ pub mod event;
 pub mod ledger;
 pub mod loops;
 mod outgoing;
+pub mod procedure;
 mod routing;
 pub mod sla;
 pub mod snapshot;

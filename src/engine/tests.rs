@@ -253,23 +253,68 @@ fn agent_step_under(policy: &Policy, body: &str, verification: Verification, to:
     )
 }
 
-#[test]
-fn once_categories_are_defined_category_must_name_one() {
-    use crate::config::policy::{Bilingual, Category};
+/// The test policy with one category, printer: two steps and a required field, device.
+fn with_printer_category() -> Policy {
+    use crate::config::policy::{Bilingual, Category, IntakeField};
+    let both = |text: &str| Bilingual {
+        en: text.into(),
+        id: text.into(),
+    };
     let mut policy = policy();
     policy.categories = vec![Category {
         id: "printer".into(),
-        title: Bilingual {
-            en: "Printer".into(),
-            id: "Printer".into(),
-        },
+        title: both("Printer"),
         desks: Vec::new(),
         priority: None,
         tier: None,
         close_tier: None,
-        steps: Vec::new(),
-        fields: Vec::new(),
+        steps: vec![both("Cek kertas"), both("Ganti toner")],
+        fields: vec![IntakeField {
+            key: "device".into(),
+            title: both("Tipe printer"),
+            required: true,
+        }],
     }];
+    policy
+}
+
+#[test]
+fn steps_and_fields_move_the_procedure_and_wrong_ones_change_nothing() {
+    use super::procedure::StepState;
+    let policy = with_printer_category();
+    let to = "support@example.com";
+    let step = agent_step_under(
+        &policy,
+        "#category printer\r\n#step 1\r\n#step 2 skip toner habis\r\n#field device Canon MF3010\r\nSudah saya cek.",
+        Verification::ReplyToken,
+        to,
+    );
+    let procedure = &step.ticket.procedure;
+    assert_eq!(procedure.steps.get(&1), Some(&StepState::Done));
+    assert_eq!(
+        procedure.steps.get(&2),
+        Some(&StepState::Skipped("toner habis".into()))
+    );
+    assert_eq!(
+        procedure.fields.get("device").map(String::as_str),
+        Some("Canon MF3010")
+    );
+    for wrong in [
+        "#category printer\r\n#step 3\r\nx",
+        "#category printer\r\n#field colour red\r\nx",
+        "#step 1\r\nx",
+        "#step 1 skip\r\nx",
+    ] {
+        let step = agent_step_under(&policy, wrong, Verification::ReplyToken, to);
+        assert!(step.ticket.procedure.is_empty(), "{wrong}");
+        assert_eq!(step.ticket.category, None, "nothing of {wrong:?} applied");
+        only_to_andi(&step, OutgoingKind::CommandError);
+    }
+}
+
+#[test]
+fn once_categories_are_defined_category_must_name_one() {
+    let policy = with_printer_category();
     let to = "support@example.com";
     let good = agent_step_under(
         &policy,

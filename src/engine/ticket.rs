@@ -164,6 +164,9 @@ pub struct Ticket {
     /// On-site visits scheduled for it.
     #[serde(default)]
     pub visits: Vec<Visit>,
+    /// Where it stands in its category's procedure.
+    #[serde(default, skip_serializing_if = "super::procedure::Procedure::is_empty")]
+    pub procedure: super::procedure::Procedure,
 }
 
 impl Ticket {
@@ -200,6 +203,7 @@ impl Ticket {
             tags: Vec::new(),
             sla: None,
             visits: Vec::new(),
+            procedure: Default::default(),
         }
     }
 
