@@ -157,6 +157,7 @@ fn print_ticket(ticket: &Value) {
         "assignee",
         "priority",
         "category",
+        "resolution",
         "desk",
         "requester",
         "linked_to",

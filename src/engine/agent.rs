@@ -39,6 +39,7 @@ pub(super) fn on_agent_mail(
         rejected.extend(visit::check(&reading, &step.ticket, agent, desk, now));
         rejected.extend(check_categories(&reading, desk, policy));
         rejected.extend(check_procedure(&reading, &step.ticket, policy));
+        rejected.extend(check_closing(&reading, &step.ticket, agent, policy));
         if rejected.is_empty() {
             Ok(reading)
         } else {
@@ -198,6 +199,84 @@ fn check_procedure(reading: &Reading, ticket: &super::Ticket, policy: &Policy) -
         .collect()
 }
 
+/// Once categories are defined, closing is a decision with a record: `#close` needs the
+/// ticket's category and a resolution line (`#close <what was done>` or `#resolution`),
+/// and an agent of the category's closing tier. Checked before any command is applied.
+fn check_closing(
+    reading: &Reading,
+    ticket: &super::Ticket,
+    agent: &Agent,
+    policy: &Policy,
+) -> Vec<Rejected> {
+    if policy.categories.is_empty() {
+        return Vec::new();
+    }
+    let Some(close) = reading.commands.iter().find_map(|c| match c {
+        Command::Resolve(text) => Some(text),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let line = match close {
+        Some(text) => format!("#close {text}"),
+        None => "#close".to_string(),
+    };
+    let category = reading
+        .commands
+        .iter()
+        .rev()
+        .find_map(|c| match c {
+            Command::Category(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .or(ticket.category.as_deref())
+        .and_then(|name| policy.category(name));
+    let resolution = close.is_some()
+        || ticket.resolution.is_some()
+        || reading
+            .commands
+            .iter()
+            .any(|c| matches!(c, Command::Resolution(_)));
+    let mut missing_en = Vec::new();
+    let mut missing_id = Vec::new();
+    if category.is_none() {
+        missing_en.push("its category (#category <name>)");
+        missing_id.push("kategorinya (#category <nama>)");
+    }
+    if !resolution {
+        missing_en.push("what was done (#close <what was done>, or a #resolution line)");
+        missing_id.push("apa yang dikerjakan (#close <yang dikerjakan>, atau baris #resolution)");
+    }
+    if !missing_en.is_empty() {
+        return vec![Rejected {
+            line,
+            reason: Phrase::both(
+                format!("closing needs {}", missing_en.join(" and ")),
+                format!("menutup tiket perlu {}", missing_id.join(" dan ")),
+            ),
+        }];
+    }
+    match category
+        .and_then(|c| c.close_tier)
+        .filter(|tier| agent.tier < *tier)
+    {
+        Some(tier) => vec![Rejected {
+            line,
+            reason: Phrase::both(
+                format!(
+                    "only tier {} or higher may close this category; #escalate it",
+                    tier.0
+                ),
+                format!(
+                    "hanya level {} ke atas yang boleh menutup kategori ini; #escalate dulu",
+                    tier.0
+                ),
+            ),
+        }],
+        None => Vec::new(),
+    }
+}
+
 /// Why `#step` or `#field` cannot apply: the ticket has no category with a procedure.
 fn no_procedure() -> Phrase {
     Phrase::both(
@@ -270,7 +349,7 @@ fn check_transitions(reading: &Reading, mut status: Status) -> Vec<Rejected> {
 /// `check_transitions`, made by `apply`.
 fn status_transition(command: &Command) -> Option<Transition> {
     match command {
-        Command::Resolve => Some(Transition::Resolve),
+        Command::Resolve(_) => Some(Transition::Resolve),
         Command::Reopen => Some(Transition::Reopen),
         Command::Pending => Some(Transition::WaitOnCustomer),
         Command::Merge(_) => Some(Transition::MergedAway),
@@ -496,7 +575,15 @@ fn apply(
         transition(step, asked, by, now);
     }
     match command {
-        Command::Resolve | Command::Reopen | Command::Pending => {}
+        Command::Resolve(None) | Command::Reopen | Command::Pending => {}
+        Command::Resolve(Some(text)) | Command::Resolution(text) => {
+            let from = step
+                .ticket
+                .resolution
+                .replace(text.clone())
+                .unwrap_or_default();
+            changed(step, "resolution", from, text.clone(), by);
+        }
         Command::Step { number, skipped } => {
             use super::procedure::StepState;
             let state = match skipped {

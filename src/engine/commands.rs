@@ -20,8 +20,10 @@ pub enum Assignee {
 /// One command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// `#close` or `#resolve`: the problem is solved.
-    Resolve,
+    /// `#close [resolution]` or `#resolve [resolution]`: the problem is solved, and how.
+    Resolve(Option<String>),
+    /// `#resolution <text>`: what was done, the line that closes the ticket's record.
+    Resolution(String),
     /// `#reopen`.
     Reopen,
     /// `#pending`: waiting on the customer.
@@ -189,7 +191,7 @@ fn subject_commands(subject: &str) -> Vec<String> {
     found
 }
 
-const KNOWN: [&str; 19] = [
+const KNOWN: [&str; 21] = [
     "close",
     "resolve",
     "reopen",
@@ -209,6 +211,8 @@ const KNOWN: [&str; 19] = [
     "attachments",
     "step",
     "field",
+    "resolution",
+    "solusi",
 ];
 
 fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
@@ -232,7 +236,16 @@ fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
         }
     };
     match word.as_str() {
-        "close" | "resolve" => no_argument(Command::Resolve),
+        "close" | "resolve" => Ok(Command::Resolve(
+            (!argument.is_empty()).then(|| argument.to_string()),
+        )),
+        "resolution" | "solusi" if !argument.is_empty() => {
+            Ok(Command::Resolution(argument.to_string()))
+        }
+        "resolution" | "solusi" => Err(reject(Phrase::both(
+            "#resolution needs the line that says what was done",
+            "#resolution perlu kalimat tentang apa yang dikerjakan",
+        ))),
         "reopen" => no_argument(Command::Reopen),
         "pending" => no_argument(Command::Pending),
         "note" if argument.is_empty() => Ok(Command::Note),
@@ -496,7 +509,7 @@ mod tests {
     #[test]
     fn subject_tags_are_commands_but_the_ticket_tag_is_not() {
         let reading = read("Re: [HD #42] Printer [close]", "Done.", &test_policy()).expect("valid");
-        assert_eq!(reading.commands, [Command::Resolve]);
+        assert_eq!(reading.commands, [Command::Resolve(None)]);
         assert_eq!(reading.text, "Done.");
     }
 
@@ -508,7 +521,7 @@ mod tests {
             ("#priority whenever", "unknown priority"),
             ("#frobnicate", "unknown command"),
             ("#cc boss@example.id", "+boss@example.id"),
-            ("#close now", "takes no argument"),
+            ("#pending now", "takes no argument"),
             ("#merge seven", "needs a ticket number"),
             ("#forward please look", "needs an address"),
         ] {

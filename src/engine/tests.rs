@@ -313,6 +313,44 @@ fn steps_and_fields_move_the_procedure_and_wrong_ones_change_nothing() {
 }
 
 #[test]
+fn once_categories_are_defined_closing_needs_the_category_and_what_was_done() {
+    let policy = with_printer_category();
+    let to = "support@example.com";
+    let bare = agent_step_under(&policy, "#close\r\nSudah.", Verification::ReplyToken, to);
+    assert_ne!(bare.ticket.status, Status::Resolved);
+    let error = only_to_andi(&bare, OutgoingKind::CommandError);
+    assert!(
+        error.body.contains("kategorinya") && error.body.contains("#resolution"),
+        "both missing things are named: {}",
+        error.body
+    );
+    for body in [
+        "#category printer\r\n#close Ganti toner\r\nSudah beres, Pak.",
+        "#category printer\r\n#resolution Ganti toner\r\n#close\r\nSudah beres, Pak.",
+    ] {
+        let closed = agent_step_under(&policy, body, Verification::ReplyToken, to);
+        assert_eq!(closed.ticket.status, Status::Resolved, "{body}");
+        assert_eq!(closed.ticket.resolution.as_deref(), Some("Ganti toner"));
+    }
+    let mut senior_only = policy.clone();
+    senior_only.categories[0].close_tier = Some(crate::types::Tier(2));
+    let refused = agent_step_under(
+        &senior_only,
+        "#category printer\r\n#close Ganti toner\r\nx",
+        Verification::ReplyToken,
+        to,
+    );
+    assert_ne!(refused.ticket.status, Status::Resolved);
+    let error = only_to_andi(&refused, OutgoingKind::CommandError);
+    assert!(error.body.contains("level 2"), "{}", error.body);
+    // Without categories a bare #close closes, as ever.
+    assert_eq!(
+        andi_writes("#close\r\nSudah.").ticket.status,
+        Status::Resolved
+    );
+}
+
+#[test]
 fn once_categories_are_defined_category_must_name_one() {
     let policy = with_printer_category();
     let to = "support@example.com";

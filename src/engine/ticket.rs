@@ -164,6 +164,9 @@ pub struct Ticket {
     /// On-site visits scheduled for it.
     #[serde(default)]
     pub visits: Vec<Visit>,
+    /// What was done about it: the line it was closed with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
     /// Where it stands in its category's procedure.
     #[serde(default, skip_serializing_if = "super::procedure::Procedure::is_empty")]
     pub procedure: super::procedure::Procedure,
@@ -204,6 +207,7 @@ impl Ticket {
             sla: None,
             visits: Vec::new(),
             procedure: Default::default(),
+            resolution: None,
         }
     }
 
