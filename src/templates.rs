@@ -125,6 +125,9 @@ pub struct MailVars {
     /// The ticket's procedure, when its category has one: steps with their state and
     /// the fields still missing, one per line; or empty.
     pub procedure: String,
+    /// For an acknowledgement: what the ticket's category asks of the customer and is not
+    /// known yet, one `  - <title>` line each; or empty.
+    pub questions: String,
     /// Whether that mail reopened a resolved ticket.
     pub reopened: bool,
 }
@@ -163,6 +166,7 @@ impl MailVars {
             attachments: "  scan.pdf (application/pdf, 120 KB)".into(),
             not_received: "  video.mp4 (40.0 MB): larger than the 25.0 MB we take per file".into(),
             procedure: "Procedure (Printers):\n  [x] 1. Check paper and toner".into(),
+            questions: "  - Printer model".into(),
             reopened: true,
         }
     }

@@ -1848,6 +1848,17 @@ fn the_notification_shows_the_categorys_procedure_and_what_is_still_needed() {
         .filter(|m| header(m, "To").is_some_and(|to| to.contains("andi@staff.example")))
         .map(|m| loket::mail::parse(m.as_bytes()).text)
         .collect();
+    let ack: Vec<String> = sandbox
+        .outbox()
+        .into_iter()
+        .filter(|m| header(m, "To").is_some_and(|to| to.contains("budi@example.id")))
+        .map(|m| loket::mail::parse(m.as_bytes()).text)
+        .collect();
+    assert!(
+        ack[0].contains("please tell us in your reply:\n  - Printer model\n\nKind regards"),
+        "the customer is asked for what the category needs: {}",
+        ack[0]
+    );
     assert_eq!(to_andi.len(), 1);
     assert!(
         to_andi[0].contains(

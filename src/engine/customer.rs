@@ -181,6 +181,26 @@ fn refused_lines(mail: &Mail, language: Language) -> Vec<String> {
         .collect()
 }
 
+/// What the ticket's category wants to know from the customer and nobody has recorded
+/// yet, one line each in `language`.
+fn questions(step: &Step, policy: &Policy, language: Language) -> String {
+    let Some(category) = step
+        .ticket
+        .category
+        .as_deref()
+        .and_then(|c| policy.category(c))
+    else {
+        return String::new();
+    };
+    category
+        .fields
+        .iter()
+        .filter(|f| !step.ticket.procedure.fields.contains_key(&f.key))
+        .map(|f| format!("  - {}", f.title.of(language)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A mail to an internal desk from outside the company's domains.
 fn is_outsider(step: &Step, policy: &Policy) -> bool {
     let desk = desk_of(policy, &step.ticket);
@@ -241,7 +261,8 @@ fn acknowledge(
         &policy.limits,
     );
     let Err(reason) = allowed.as_ref().map(|_| ()) else {
-        let vars = outgoing::vars(&step.ticket, desk, policy, desk.language);
+        let mut vars = outgoing::vars(&step.ticket, desk, policy, desk.language);
+        vars.questions = questions(step, policy, desk.language);
         let body = match variant {
             Some(variant) => policy
                 .templates
