@@ -328,6 +328,8 @@ pub struct Desk {
     pub team: Option<TeamId>,
     /// The most bytes of a customer's files one notification carries.
     pub attach_up_to: usize,
+    /// Whether a ticket closes only when every step of its procedure is dealt with.
+    pub require_steps: bool,
 }
 
 /// A person who answers tickets by mail.
@@ -512,6 +514,7 @@ pub(crate) fn test_policy() -> Policy {
             }),
             staff_domains: Vec::new(),
             attach_up_to: super::check::DEFAULT_ATTACH_UP_TO,
+            require_steps: false,
             team: None,
         }],
         agents: vec![

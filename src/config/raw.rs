@@ -152,6 +152,9 @@ pub struct Desk {
     /// The most bytes of a customer's files one notification carries, for this desk
     /// (default: `notify.attach_up_to`).
     pub attach_up_to: Option<String>,
+    /// Whether a ticket closes only when every step of its procedure is done or skipped
+    /// with a reason.
+    pub require_steps: Option<bool>,
 }
 
 /// Who writes to a desk.

@@ -39,7 +39,7 @@ pub(super) fn on_agent_mail(
         rejected.extend(visit::check(&reading, &step.ticket, agent, desk, now));
         rejected.extend(check_categories(&reading, desk, policy));
         rejected.extend(check_procedure(&reading, &step.ticket, policy));
-        rejected.extend(check_closing(&reading, &step.ticket, agent, policy));
+        rejected.extend(check_closing(&reading, &step.ticket, agent, desk, policy));
         if rejected.is_empty() {
             Ok(reading)
         } else {
@@ -206,6 +206,7 @@ fn check_closing(
     reading: &Reading,
     ticket: &super::Ticket,
     agent: &Agent,
+    desk: &Desk,
     policy: &Policy,
 ) -> Vec<Rejected> {
     if policy.categories.is_empty() {
@@ -256,6 +257,22 @@ fn check_closing(
             ),
         }];
     }
+    let left = category.and_then(|c| steps_left(c, ticket, reading));
+    if let Some(open) = left.filter(|_| desk.require_steps) {
+        return vec![Rejected {
+            line,
+            reason: Phrase::both(
+                format!(
+                    "this desk closes a ticket only when every step is done or skipped with a \
+                     reason; still open: {open}"
+                ),
+                format!(
+                    "meja ini menutup tiket hanya bila semua langkah selesai atau dilewati \
+                     dengan alasan; belum: {open}"
+                ),
+            ),
+        }];
+    }
     match category
         .and_then(|c| c.close_tier)
         .filter(|tier| agent.tier < *tier)
@@ -275,6 +292,28 @@ fn check_closing(
         }],
         None => Vec::new(),
     }
+}
+
+/// The numbers of the procedure's steps that neither the ticket nor this mail deal with,
+/// as "2, 3"; `None` when every step is dealt with.
+fn steps_left(
+    category: &crate::config::policy::Category,
+    ticket: &super::Ticket,
+    reading: &Reading,
+) -> Option<String> {
+    let in_mail: Vec<u32> = reading
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Step { number, .. } => Some(*number),
+            _ => None,
+        })
+        .collect();
+    let left: Vec<String> = (1..=category.steps.len() as u32)
+        .filter(|n| !ticket.procedure.steps.contains_key(n) && !in_mail.contains(n))
+        .map(|n| n.to_string())
+        .collect();
+    (!left.is_empty()).then(|| left.join(", "))
 }
 
 /// Why `#step` or `#field` cannot apply: the ticket has no category with a procedure.

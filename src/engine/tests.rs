@@ -343,6 +343,25 @@ fn once_categories_are_defined_closing_needs_the_category_and_what_was_done() {
     assert_ne!(refused.ticket.status, Status::Resolved);
     let error = only_to_andi(&refused, OutgoingKind::CommandError);
     assert!(error.body.contains("level 2"), "{}", error.body);
+    // A desk that requires the procedure closes only when every step is dealt with.
+    let mut strict = policy.clone();
+    strict.desks[0].require_steps = true;
+    let early = agent_step_under(
+        &strict,
+        "#category printer\r\n#step 1\r\n#close Ganti toner\r\nx",
+        Verification::ReplyToken,
+        to,
+    );
+    assert_ne!(early.ticket.status, Status::Resolved);
+    let error = only_to_andi(&early, OutgoingKind::CommandError);
+    assert!(error.body.contains("belum: 2"), "{}", error.body);
+    let complete = agent_step_under(
+        &strict,
+        "#category printer\r\n#step 1\r\n#step 2 skip toner masih ada\r\n#close Bersihkan rol\r\nx",
+        Verification::ReplyToken,
+        to,
+    );
+    assert_eq!(complete.ticket.status, Status::Resolved);
     // Without categories a bare #close closes, as ever.
     assert_eq!(
         andi_writes("#close\r\nSudah.").ticket.status,
