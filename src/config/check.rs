@@ -341,14 +341,13 @@ fn check_priorities_have_slas(
     }
 }
 
-/// The problems with each unknown name said once: a name that several keys use is one
-/// problem listing them, and a name whose section exists (it has problems of its own,
+/// The problems with each unknown name (as `sla::known` says them) said once: a name that
+/// several keys use is one problem listing them, and a name whose section exists (it has problems of its own,
 /// already said) is no problem of the keys that use it.
 fn one_word_per_name(cfg: &Config, problems: Vec<Problem>) -> Vec<Problem> {
-    let pattern = regex::Regex::new(
-        r#"^(?:unknown \w+ "[^"]+"|no \w+ named "[^"]+"); add \[(\w+)\.([^\]]+)\] or fix the name$"#,
-    )
-    .expect("a valid pattern");
+    let pattern =
+        regex::Regex::new(r#"^unknown \w+ "[^"]+"; add \[(\w+)\.([^\]]+)\] or fix the name$"#)
+            .expect("a valid pattern");
     let mut out: Vec<Problem> = Vec::new();
     // Per unknown name: its section, the name, where its problem is, the other keys.
     let mut named: Vec<(String, String, usize, Vec<String>)> = Vec::new();

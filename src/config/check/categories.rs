@@ -2,7 +2,7 @@
 //! fields, and every key elsewhere that names a category.
 
 use super::agents::section_ids;
-use super::sla::{check_tier, priority};
+use super::sla::{check_tier, known, priority};
 use super::*;
 use crate::config::policy::{Bilingual, Category, IntakeField, Rule, SlaPolicy};
 
@@ -29,20 +29,13 @@ fn check_category(
     let before = problems.len();
     let sub = |name: &str| format!("{key}.{name}");
     let title = bilingual(raw.title, &sub("title"), problems);
+    let desk_ids: Vec<String> = desks.iter().map(|d| d.id.0.clone()).collect();
     let category_desks: Vec<DeskId> = raw
         .desks
         .unwrap_or_default()
-        .into_iter()
-        .filter_map(|desk| {
-            if desks.iter().any(|d| d.id.0 == desk) {
-                return Some(DeskId(desk));
-            }
-            problems.push(Problem {
-                key: sub("desks"),
-                message: format!("unknown desk \"{desk}\"; add [desk.{desk}] or fix the name"),
-            });
-            None
-        })
+        .iter()
+        .filter_map(|desk| known(desk, &desk_ids, "desk", &sub("desks"), problems))
+        .map(DeskId)
         .collect();
     let priority = raw
         .priority
@@ -158,14 +151,8 @@ pub(super) fn check_category_names(
             slas.iter()
                 .filter_map(|s| Some((format!("sla.{}.category", s.id), s.category.as_ref()?))),
         );
+    let ids: Vec<String> = categories.iter().map(|c| c.id.clone()).collect();
     for (key, name) in named {
-        if !categories.iter().any(|c| &c.id == name) {
-            problems.push(Problem {
-                key,
-                message: format!(
-                    "unknown category \"{name}\"; add [category.{name}] or fix the name"
-                ),
-            });
-        }
+        known(name, &ids, "category", &key, problems);
     }
 }

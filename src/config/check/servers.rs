@@ -132,17 +132,12 @@ fn check_mailbox(
     }
     let raw: raw::Mailbox = required(cfg, &key, problems)?;
     let before = problems.len();
-    let desk = raw.desk.map(DeskId);
-    if let Some(desk) = desk
-        .as_ref()
-        .filter(|d| !desks.iter().any(|known| &known.id == *d))
-    {
-        let message = format!("no desk named \"{desk}\"; add [desk.{desk}] or fix the name");
-        problems.push(Problem {
-            key: format!("{key}.desk"),
-            message,
-        });
-    }
+    let desk_ids: Vec<String> = desks.iter().map(|d| d.id.0.clone()).collect();
+    let desk_key = format!("{key}.desk");
+    let desk = raw
+        .desk
+        .and_then(|d| super::sla::known(&d, &desk_ids, "desk", &desk_key, problems))
+        .map(DeskId);
     let password = secret(
         &key,
         raw.password,
