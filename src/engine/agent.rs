@@ -141,13 +141,7 @@ fn check_categories(reading: &Reading, desk: &Desk, policy: &Policy) -> Vec<Reje
 /// `#step` and `#field` need the ticket's category (as it stands, or as this mail sets
 /// it) to have that step or field: checked before any command is applied.
 fn check_procedure(reading: &Reading, ticket: &super::Ticket, policy: &Policy) -> Vec<Rejected> {
-    let named = reading.commands.iter().rev().find_map(|c| match c {
-        Command::Category(name) => Some(name.as_str()),
-        _ => None,
-    });
-    let category = named
-        .or(ticket.category.as_deref())
-        .and_then(|name| policy.category(name));
+    let category = category_after(reading, ticket, policy);
     reading
         .commands
         .iter()
@@ -222,16 +216,7 @@ fn check_closing(
         Some(text) => format!("#close {text}"),
         None => "#close".to_string(),
     };
-    let category = reading
-        .commands
-        .iter()
-        .rev()
-        .find_map(|c| match c {
-            Command::Category(name) => Some(name.as_str()),
-            _ => None,
-        })
-        .or(ticket.category.as_deref())
-        .and_then(|name| policy.category(name));
+    let category = category_after(reading, ticket, policy);
     let resolution = close.is_some()
         || ticket.resolution.is_some()
         || reading
@@ -292,6 +277,22 @@ fn check_closing(
         }],
         None => Vec::new(),
     }
+}
+
+/// The category the ticket has once this mail applies (its last `#category`, else the
+/// ticket's own), when the config defines it.
+fn category_after<'p>(
+    reading: &Reading,
+    ticket: &super::Ticket,
+    policy: &'p Policy,
+) -> Option<&'p crate::config::policy::Category> {
+    let named = reading.commands.iter().rev().find_map(|c| match c {
+        Command::Category(name) => Some(name.as_str()),
+        _ => None,
+    });
+    named
+        .or(ticket.category.as_deref())
+        .and_then(|name| policy.category(name))
 }
 
 /// The numbers of the procedure's steps that neither the ticket nor this mail deal with,

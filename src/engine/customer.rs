@@ -184,12 +184,7 @@ fn refused_lines(mail: &Mail, language: Language) -> Vec<String> {
 /// What the ticket's category wants to know from the customer and nobody has recorded
 /// yet, one line each in `language`.
 fn questions(step: &Step, policy: &Policy, language: Language) -> String {
-    let Some(category) = step
-        .ticket
-        .category
-        .as_deref()
-        .and_then(|c| policy.category(c))
-    else {
+    let Some(category) = step.ticket.category_in(policy) else {
         return String::new();
     };
     category
@@ -450,12 +445,7 @@ fn notify_each(
         if let Some(mail) = about.mail {
             vars.not_received = refused_lines(mail, language).join("\n");
         }
-        if let Some(category) = step
-            .ticket
-            .category
-            .as_deref()
-            .and_then(|c| policy.category(c))
-        {
+        if let Some(category) = step.ticket.category_in(policy) {
             vars.procedure = super::procedure::lines(category, &step.ticket.procedure, language);
         }
         vars.reopened = about.reopened;

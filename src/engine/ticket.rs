@@ -2,6 +2,7 @@
 
 use super::sla::SlaState;
 use super::visit::Visit;
+use crate::config::policy::{Category, Policy};
 use crate::mail::Mail;
 use crate::types::Priority;
 use crate::types::{
@@ -173,6 +174,11 @@ pub struct Ticket {
 }
 
 impl Ticket {
+    /// Its category, when the config defines it (with its procedure and fields).
+    pub fn category_in<'p>(&self, policy: &'p Policy) -> Option<&'p Category> {
+        self.category.as_deref().and_then(|c| policy.category(c))
+    }
+
     /// A new ticket for the first mail of a conversation; `step` then records that mail.
     pub fn open(
         id: TicketId,
