@@ -31,7 +31,7 @@ pub fn attachments(raw: &[u8]) -> Vec<File> {
         };
         let name = name(part);
         let content_type = content_type(part);
-        let packed = packed(part);
+        let packed = packed(part).files;
         let bytes = match std::mem::take(&mut part.body) {
             PartType::Text(text) | PartType::Html(text) => text.into_owned().into_bytes(),
             PartType::Binary(bytes) | PartType::InlineBinary(bytes) => bytes.into_owned(),
@@ -48,16 +48,24 @@ pub fn attachments(raw: &[u8]) -> Vec<File> {
     files
 }
 
-/// The files Outlook packed into a `winmail.dat` part (TNEF), which follow it in a
-/// mail's list; none for any other part.
-pub fn packed(part: &MessagePart<'_>) -> Vec<File> {
+/// What Outlook packed into a `winmail.dat` part (TNEF).
+#[derive(Debug, Default)]
+pub struct Packed {
+    /// The plain text body, if Outlook put one in.
+    pub text: Option<String>,
+    /// The files, which follow the `winmail.dat` in a mail's list.
+    pub files: Vec<File>,
+}
+
+/// What a `winmail.dat` part holds, read once; nothing for any other part.
+pub fn packed(part: &MessagePart<'_>) -> Packed {
     if !is_tnef(part) {
-        return Vec::new();
+        return Packed::default();
     }
     let Some(unpacked) = tnef::unpack(part.contents()) else {
-        return Vec::new();
+        return Packed::default();
     };
-    unpacked
+    let files = unpacked
         .files
         .into_iter()
         .map(|file| File {
@@ -68,14 +76,11 @@ pub fn packed(part: &MessagePart<'_>) -> Vec<File> {
                 .unwrap_or_else(|| type_of_name(&file.name).to_string()),
             bytes: file.bytes,
         })
-        .collect()
-}
-
-/// The plain text Outlook packed into a `winmail.dat` part, if any.
-pub fn packed_text(part: &MessagePart<'_>) -> Option<String> {
-    is_tnef(part)
-        .then(|| tnef::unpack(part.contents())?.text)
-        .flatten()
+        .collect();
+    Packed {
+        text: unpacked.text,
+        files,
+    }
 }
 
 /// Whether a part is Outlook's TNEF: declared so (or named `winmail.dat`) and starting

@@ -159,20 +159,16 @@ pub fn parse_oversized(raw: &[u8], kept: usize, limit: usize, limits: &Limits) -
     };
     // A file cut off by the limit is named as such, whatever other limit it is over.
     let mut cut_off = Vec::new();
-    mail.attachments.retain(|file| {
-        let held = is_held(&file.name, file.size);
+    let mut keep_held = |name: &str, size: usize| {
+        let held = is_held(name, size);
         if !held {
-            cut_off.push((file.name.clone(), file.size));
+            cut_off.push((name.to_string(), size));
         }
         held
-    });
-    mail.refused.retain(|file| {
-        let held = is_held(&file.name, file.size);
-        if !held {
-            cut_off.push((file.name.clone(), file.size));
-        }
-        held
-    });
+    };
+    mail.attachments
+        .retain(|file| keep_held(&file.name, file.size));
+    mail.refused.retain(|file| keep_held(&file.name, file.size));
     mail.problems.push(format!(
         "{} bytes, over the intake limit of {limit}: the first {kept} bytes are kept",
         raw.len()
@@ -266,8 +262,13 @@ fn from_message(message: &Message<'_>, raw: &[u8], limits: &Limits) -> Mail {
         problems.push("no Message-ID: header; identified by a hash of its bytes".to_string());
     }
     let author = from.as_ref().and_then(|c| c.name.as_deref());
+    let Files {
+        taken: attachments,
+        refused,
+        packed_text,
+    } = files(message, limits, author);
     let Body { text, new_text } = match body(message, author, &mut problems) {
-        body if body.text.trim().is_empty() => match packed_text(message) {
+        body if body.text.trim().is_empty() => match packed_text {
             Some(text) => Body {
                 new_text: quote::new_text_by(&text, author),
                 text,
@@ -278,7 +279,6 @@ fn from_message(message: &Message<'_>, raw: &[u8], limits: &Limits) -> Mail {
     };
     let subject = subject(message, raw);
     let date = message.date().map(|d| Timestamp(d.to_timestamp()));
-    let (attachments, refused) = attachments(message, limits, author);
     if !refused.is_empty() {
         problems.push(format!(
             "{} files refused by the intake limits",
@@ -476,16 +476,23 @@ fn header_value<'a>(message: &Message<'_>, raw: &'a [u8], name: &str) -> Option<
     raw.get(header.offset_start as usize..header.offset_end as usize)
 }
 
+/// A mail's files as the intake judges them.
+struct Files {
+    /// The files taken.
+    taken: Vec<Attachment>,
+    /// Those a limit refused.
+    refused: Vec<RefusedFile>,
+    /// The text of the first `winmail.dat` that holds one, for a mail with no other body.
+    packed_text: Option<String>,
+}
+
 /// The files the limits take, and those they refuse. The files packed in a `winmail.dat`
 /// follow it; each is held to the size limit on its own, and shares the `winmail.dat`'s
 /// fate when that lies past the parts or depth limit.
-fn attachments(
-    message: &Message<'_>,
-    limits: &Limits,
-    author: Option<&str>,
-) -> (Vec<Attachment>, Vec<RefusedFile>) {
+fn files(message: &Message<'_>, limits: &Limits, author: Option<&str>) -> Files {
     let mut taken = Vec::new();
     let mut refused = Vec::new();
+    let mut packed_text = None;
     let mut outside = None;
     for (part, refusal) in super::files::judged(message, limits) {
         let inline = super::files::is_inline(part);
@@ -494,7 +501,15 @@ fn attachments(
             part.content_id()
                 .is_some_and(|id| outside.contains(&id.to_ascii_lowercase()))
         };
-        let packed = super::files::packed(part);
+        let super::files::Packed {
+            text,
+            files: packed,
+        } = super::files::packed(part);
+        if packed_text.is_none() {
+            packed_text = text
+                .map(|t| sanitize::body_text(&t))
+                .filter(|t| !t.trim().is_empty());
+        }
         let own = Attachment {
             name: super::files::name(part),
             content_type: super::files::content_type(part),
@@ -530,7 +545,11 @@ fn attachments(
             }
         }
     }
-    (taken, refused)
+    Files {
+        taken,
+        refused,
+        packed_text,
+    }
 }
 
 /// The Content-IDs of the pictures an HTML mail shows only outside its author's new
@@ -558,15 +577,6 @@ fn pictures_outside_new_text(message: &Message<'_>, author: Option<&str>) -> Vec
         .into_iter()
         .filter(|id| !in_new_text.contains(id))
         .collect()
-}
-
-/// The text of a mail whose only body is inside a `winmail.dat`.
-fn packed_text(message: &Message<'_>) -> Option<String> {
-    message
-        .attachments()
-        .find_map(super::files::packed_text)
-        .map(|text| sanitize::body_text(&text))
-        .filter(|text| !text.trim().is_empty())
 }
 
 fn automation(message: &Message<'_>, raw: &[u8]) -> AutomationHeaders {
