@@ -24,17 +24,20 @@ pub enum TemplateKind {
     Escalation,
     /// The confirmation (or reminder) of an on-site visit, to the customer.
     Visit,
+    /// The report to the customer once the ticket is resolved, with the rating question.
+    Resolution,
 }
 
 impl TemplateKind {
     /// Every kind, so that loading can check that each one exists.
-    pub const ALL: [TemplateKind; 6] = [
+    pub const ALL: [TemplateKind; 7] = [
         TemplateKind::Acknowledgement,
         TemplateKind::Notification,
         TemplateKind::CommandError,
         TemplateKind::Unverified,
         TemplateKind::Escalation,
         TemplateKind::Visit,
+        TemplateKind::Resolution,
     ];
 
     fn stem(self) -> &'static str {
@@ -45,6 +48,7 @@ impl TemplateKind {
             TemplateKind::Unverified => "unverified",
             TemplateKind::Escalation => "escalation",
             TemplateKind::Visit => "visit",
+            TemplateKind::Resolution => "resolution",
         }
     }
 
@@ -61,6 +65,17 @@ pub struct RefusedLine {
     pub line: String,
     /// What is wrong with it.
     pub reason: String,
+}
+
+/// One one-click answer to the satisfaction question.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RatingLink {
+    /// What the reply says: `5`, `ya`.
+    pub answer: String,
+    /// What it means, in the reader's language: `very good`, `sudah beres`.
+    pub label: String,
+    /// The `mailto:` link that sends it.
+    pub link: String,
 }
 
 /// What a template can use. Every template gets all of it; what a kind of mail does not
@@ -130,6 +145,22 @@ pub struct MailVars {
     pub questions: String,
     /// Whether that mail reopened a resolved ticket.
     pub reopened: bool,
+    /// The problem as the customer first wrote it, shortened, or empty.
+    pub problem: String,
+    /// What was done: the ticket's resolution line, or empty.
+    pub resolution: String,
+    /// The procedure's steps that were done, one `  - <step>` line each, or empty.
+    pub steps_done: String,
+    /// Who handled the ticket, one `  Level 1: Andi` line per tier, or empty.
+    pub handled_by: String,
+    /// How long the ticket took in the desk's working hours, e.g. `3 hours 10 minutes`.
+    pub took: String,
+    /// How long after resolution a reply reopens the ticket, e.g. `14 days`.
+    pub reopen_within: String,
+    /// Whether the resolution report asks for a rating.
+    pub ask_rating: bool,
+    /// The one-click answers to the rating question, best first.
+    pub ratings: Vec<RatingLink>,
 }
 
 impl MailVars {
@@ -168,6 +199,18 @@ impl MailVars {
             procedure: "Procedure (Printers):\n  [x] 1. Check paper and toner".into(),
             questions: "  - Printer model".into(),
             reopened: true,
+            problem: "The printer on the 3rd floor jams".into(),
+            resolution: "Replaced the toner cartridge".into(),
+            steps_done: "  - Check paper and toner".into(),
+            handled_by: "  Tier 1: Andi".into(),
+            took: "3 hours 10 minutes".into(),
+            reopen_within: "14 days".into(),
+            ask_rating: true,
+            ratings: vec![RatingLink {
+                answer: "5".into(),
+                label: "very good".into(),
+                link: "mailto:support+r1.abc@example.com?subject=%5BHD%20%231%5D&body=5".into(),
+            }],
         }
     }
 }

@@ -1,12 +1,15 @@
 //! The JSON shapes the CLI prints, built from the store. The daemon answers the control
 //! socket with the same functions, so both paths show the same thing.
 
+use crate::config::Policy;
+
+use crate::engine::service::{self, Service, Span};
 use crate::engine::sla::SlaState;
 use crate::engine::visit::Visit;
 use crate::engine::{HistoryEntry, Ticket};
 use crate::outbox::forward;
 use crate::store::{self, Direction, MessageRecord, Store};
-use crate::types::TicketId;
+use crate::types::{TicketId, Timestamp};
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -23,6 +26,7 @@ pub fn ticket_summary(ticket: &Ticket) -> Value {
         "tier": ticket.tier.0,
         "priority": ticket.priority.to_string(),
         "category": ticket.category,
+        "resolution": ticket.resolution,
         "assignee": ticket.assignee.as_ref().map(|a| a.0.clone()),
         "cc": ticket.cc.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
         "message_count": ticket.message_count,
@@ -79,21 +83,58 @@ pub fn ticket_list(store: &Store) -> store::Result<Value> {
     ))
 }
 
-/// One ticket with its messages and history, or `Null` when there is no such ticket.
-pub fn ticket_detail(store: &Store, id: TicketId) -> store::Result<Value> {
+/// One ticket with its messages, history and measured service (in its desk's working
+/// hours, spans still running ending at `now`), or `Null` when there is no such ticket.
+pub fn ticket_detail(
+    store: &Store,
+    id: TicketId,
+    policy: &Policy,
+    now: Timestamp,
+) -> store::Result<Value> {
     let Some(ticket) = store.load_ticket(id)? else {
         return Ok(Value::Null);
     };
     let mut view = ticket_summary(&ticket);
+    let history = store.history(id)?;
+    let calendar = &crate::engine::desk_of(policy, &ticket).calendar;
+    view["service"] = service(&service::measure(&ticket, &history, calendar, now));
     let mut messages = Vec::new();
     for record in store.messages(id)? {
         let files = files_of(store, &record)?;
         messages.push(message(&record, &files));
     }
     view["messages"] = Value::Array(messages);
-    let history: Vec<Value> = store.history(id)?.iter().map(history_entry).collect();
+    let history: Vec<Value> = history.iter().map(history_entry).collect();
     view["history"] = Value::Array(history);
     Ok(view)
+}
+
+/// Measured service as JSON: spans in seconds, wall clock and working hours.
+pub fn service(service: &Service) -> Value {
+    let span = |s: &Option<Span>| s.map(|s| json!({ "wall": s.wall, "business": s.business }));
+    let sla: serde_json::Map<String, Value> = service
+        .sla
+        .iter()
+        .map(|(metric, kept)| (metric.to_string(), json!(kept)))
+        .collect();
+    json!({
+        "first_response": span(&service.first_response),
+        "resolution": span(&service.resolution),
+        "sla": sla,
+        "reopens": service.reopens,
+        "first_contact_resolution": service.first_contact_resolution,
+        "tier_path": service.tier_path,
+        "time_per_tier": service.time_per_tier.iter().map(|(tier, s)| json!({
+            "tier": tier,
+            "wall": s.wall,
+            "business": s.business,
+        })).collect::<Vec<_>>(),
+        "escalations": service.escalations,
+        "agent_replies": service.agent_replies,
+        "visits": service.visits,
+        "rating": service.rating,
+        "ratings_received": service.ratings_received,
+    })
 }
 
 /// The files of a stored message, with their place in it (from 1): read from its raw

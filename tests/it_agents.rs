@@ -441,11 +441,19 @@ fn every_command_works_by_mail() {
     wait_for("#reopen", WAIT, || {
         (desk.sandbox.ticket(1)["status"] == "open").then_some(())
     });
+    // Notes only: the customer got the acknowledgement and, for the #close, the
+    // resolution report; nothing of the notes.
+    let budi = desk.servers.wait_for_messages("budi@example.id", 2, WAIT);
     assert_eq!(
-        desk.servers.messages("budi@example.id").len(),
-        1,
-        "notes only: the customer got just the acknowledgement"
+        budi.len(),
+        2,
+        "the acknowledgement and the resolution report"
     );
+    assert!(
+        budi.iter().any(|m| unwrapped(m).contains("is resolved")),
+        "the resolution report"
+    );
+    assert!(!budi.iter().any(|m| unwrapped(m).contains("by mail")));
 }
 
 #[test]

@@ -1869,3 +1869,94 @@ fn the_notification_shows_the_categorys_procedure_and_what_is_still_needed() {
         to_andi[0]
     );
 }
+
+/// Andi's mail on ticket 1, vouched for by the trusted boundary's DMARC pass.
+fn andi_on_ticket_one(message_id: &str, body: &str) -> String {
+    format!(
+        "Authentication-Results: mx.example.com; dmarc=pass header.from=staff.example\r\n\
+From: Andi <andi@staff.example>\r\nTo: support@example.com\r\nSubject: Re: [HD #1] Printer\r\n\
+Message-ID: <{message_id}>\r\n\r\n{body}\r\n"
+    )
+}
+
+#[test]
+fn a_resolved_ticket_is_reported_to_the_customer_who_rates_it_once_with_one_click() {
+    let sandbox = with_andi("", "trusted_authserv_ids = [\"mx.example.com\"]\n");
+    deliver(&sandbox, &["01-new-ticket.eml"]);
+    deliver_raw(
+        &sandbox,
+        &andi_on_ticket_one(
+            "close1@staff.example",
+            "#close Replaced the toner cartridge\r\nThe toner is replaced; please try again.",
+        ),
+    );
+    let mails = sandbox.outbox();
+    let reports: Vec<&String> = mails
+        .iter()
+        .filter(|m| {
+            loket::mail::parse(m.as_bytes())
+                .text
+                .contains("is resolved")
+        })
+        .collect();
+    assert_eq!(reports.len(), 1, "{mails:#?}");
+    let report = reports[0];
+    assert!(header(report, "To").is_some_and(|to| to.contains("budi@")));
+    assert!(report.contains("Auto-Submitted: auto-generated"));
+    let rating_to = header(report, "Reply-To").expect("a Reply-To");
+    let rating_to = rating_to
+        .rsplit('<')
+        .next()
+        .unwrap_or(&rating_to)
+        .trim_end_matches('>')
+        .to_string();
+    assert!(rating_to.starts_with("support+r1."), "{rating_to}");
+    let text = loket::mail::parse(report.as_bytes()).text;
+    for expected in [
+        FIRST_SUBJECT,
+        "What we did:\n  Replaced the toner cartridge",
+        "Tier 1: Andi",
+        &format!("4 (good): <mailto:{rating_to}?subject=%5BHD%20%231%5D&body=4>"),
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+
+    // One click on "4", then a comment typed after it: a mail to the rating address.
+    let click = format!(
+        "From: Budi <budi@example.id>\r\nTo: {rating_to}\r\nSubject: [HD #1]\r\n\
+Message-ID: <rate1@example.id>\r\n\r\n4 terima kasih\r\n"
+    );
+    deliver_raw(&sandbox, &click);
+    let ticket = sandbox.ticket(1);
+    assert_eq!(ticket["status"], "resolved", "a rating is no reopening");
+    let rated: Vec<&Value> = ticket["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|h| h["what"] == "rated")
+        .collect();
+    assert_eq!(rated.len(), 1, "{ticket:#}");
+    assert_eq!(rated[0]["score"], serde_json::json!({"stars": 4}));
+    assert_eq!(rated[0]["comment"], "terima kasih");
+    assert_eq!(rated[0]["counted"], true);
+    assert_eq!(ticket["service"]["rating"], serde_json::json!({"stars": 4}));
+    assert_eq!(ticket["service"]["agent_replies"], 1);
+    assert_eq!(ticket["service"]["first_contact_resolution"], true);
+
+    // A second answer is kept but does not count, and reopens nothing.
+    let again = click
+        .replace("rate1@", "rate2@")
+        .replace("4 terima kasih", "1");
+    deliver_raw(&sandbox, &again);
+    let ticket = sandbox.ticket(1);
+    assert_eq!(ticket["status"], "resolved");
+    assert_eq!(ticket["service"]["rating"], serde_json::json!({"stars": 4}));
+    assert_eq!(ticket["service"]["ratings_received"], 2);
+    let shown = sandbox.loket(&["ticket", "show", "1"]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("  resolution  Replaced the toner cartridge"),
+        "{shown}"
+    );
+    assert!(shown.contains("first contact yes | rating 4/5"), "{shown}");
+}

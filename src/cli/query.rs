@@ -102,7 +102,8 @@ pub(super) fn ask(policy: &Policy, request: &Request) -> anyhow::Result<Value> {
         ),
         other => other?,
     };
-    control::answer(&store, request).map_err(|e| anyhow::anyhow!(e))
+    let now = crate::clock::Clock::new(&policy.testing).now();
+    control::answer(&store, policy, now, request).map_err(|e| anyhow::anyhow!(e))
 }
 
 fn text(value: &Value, key: &str) -> String {
@@ -167,6 +168,7 @@ fn print_ticket(ticket: &Value) {
         say!("  {key:<11} {}", text(ticket, key));
     }
     print_sla(&ticket["sla"]);
+    print_service(&ticket["service"]);
     for note in ticket["history"].as_array().into_iter().flatten() {
         if let Some(line) = limit_note(note) {
             say!("  note        {line}");
@@ -195,6 +197,64 @@ fn print_ticket(ticket: &Value) {
         say!("Subject: {}", text(message, "subject"));
         say!("{}", shown_text(message));
     }
+}
+
+/// The measured service, a few lines: the times (working hours, then wall clock), the
+/// SLA targets kept, and how the ticket went.
+fn print_service(service: &Value) {
+    if service.is_null() {
+        return;
+    }
+    let span = |key: &str| {
+        let s = &service[key];
+        if s.is_null() {
+            return "-".to_string();
+        }
+        let of = |k: &str| {
+            let secs = s[k].as_u64().unwrap_or(0);
+            crate::words::duration(Duration::from_secs(secs), crate::types::Language::En)
+        };
+        format!(
+            "{} working time ({} on the clock)",
+            of("business"),
+            of("wall")
+        )
+    };
+    say!("  responded   {}", span("first_response"));
+    say!("  resolved in {}", span("resolution"));
+    let kept: Vec<String> = service["sla"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(metric, kept)| format!("{metric} {}", kept.as_str().unwrap_or("?")))
+        .collect();
+    if !kept.is_empty() {
+        say!("  sla kept    {}", kept.join(", "));
+    }
+    let path: Vec<String> = service["tier_path"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| t.to_string())
+        .collect();
+    let rating = match &service["rating"] {
+        Value::Null => "-".to_string(),
+        Value::Object(score) => match (score.get("stars"), score.get("solved")) {
+            (Some(stars), _) => format!("{stars}/5"),
+            (_, Some(Value::Bool(true))) => "solved".into(),
+            _ => "not solved".into(),
+        },
+        other => other.to_string(),
+    };
+    say!(
+        "  service     tiers {} | agent replies {} | reopens {} | visits {} | first contact {} | rating {}",
+        path.join(" -> "),
+        service["agent_replies"],
+        service["reopens"],
+        service["visits"],
+        if service["first_contact_resolution"] == Value::Bool(true) { "yes" } else { "no" },
+        rating
+    );
 }
 
 /// What a history entry says about files the intake did not take, in one line; `None`

@@ -330,6 +330,8 @@ pub struct Desk {
     pub attach_up_to: usize,
     /// Whether a ticket closes only when every step of its procedure is dealt with.
     pub require_steps: bool,
+    /// Whether the resolution report asks the customer for a rating.
+    pub ask_rating: bool,
 }
 
 /// A person who answers tickets by mail.
@@ -515,6 +517,7 @@ pub(crate) fn test_policy() -> Policy {
             staff_domains: Vec::new(),
             attach_up_to: super::check::DEFAULT_ATTACH_UP_TO,
             require_steps: false,
+            ask_rating: true,
             team: None,
         }],
         agents: vec![

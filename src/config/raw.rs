@@ -155,6 +155,8 @@ pub struct Desk {
     /// Whether a ticket closes only when every step of its procedure is done or skipped
     /// with a reason.
     pub require_steps: Option<bool>,
+    /// Whether the resolution report asks the customer for a rating (default: yes).
+    pub ask_rating: Option<bool>,
 }
 
 /// Who writes to a desk.

@@ -88,7 +88,19 @@ fn with_effects(
     let mut away = Vec::new();
     for effect in step.effects {
         match effect {
-            Effect::Record(happening) => change.history.push(HistoryEntry { at: now, happening }),
+            Effect::Record(happening) => {
+                if let engine::Happening::ResolutionReported {
+                    rating_asked_of: Some(customer),
+                    ..
+                } = &happening
+                {
+                    let snapshot = drafting.snapshot;
+                    ledger::count_rating_asked(&mut change.auto_replies, customer, now, |w| {
+                        snapshot.replies_in(w)
+                    });
+                }
+                change.history.push(HistoryEntry { at: now, happening })
+            }
             Effect::Send(mail) => queue(&mut change, *mail, &mut seq, drafting),
             // The ticket merged into comes changed in `step.others`.
             Effect::MergeInto(_) => {}
@@ -246,7 +258,9 @@ fn inbound_record(
 fn outbound_kind(kind: OutgoingKind) -> MessageKind {
     match kind {
         OutgoingKind::AgentReply => MessageKind::Agent,
-        OutgoingKind::Acknowledgement | OutgoingKind::Visit => MessageKind::Auto,
+        OutgoingKind::Acknowledgement | OutgoingKind::Visit | OutgoingKind::Resolution => {
+            MessageKind::Auto
+        }
         OutgoingKind::Notification
         | OutgoingKind::CommandError
         | OutgoingKind::Unverified

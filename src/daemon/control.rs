@@ -2,13 +2,16 @@
 //!
 //! One JSON request per line, one JSON answer per line (`{"ok": …}` or `{"error": "…"}`).
 
+use crate::clock::Clock;
+use crate::config::Policy;
 use crate::store::Store;
-use crate::types::TicketId;
+use crate::types::{TicketId, Timestamp};
 use crate::views;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
+use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 use tokio_util::sync::CancellationToken;
@@ -52,11 +55,17 @@ pub enum Request {
     },
 }
 
-/// Answers a request from the store; used by the daemon and by the CLI alike.
-pub fn answer(store: &Store, request: &Request) -> Result<Value, String> {
+/// Answers a request from the store, under `policy` (the desks' calendars) at `now`;
+/// used by the daemon and by the CLI alike.
+pub fn answer(
+    store: &Store,
+    policy: &Policy,
+    now: Timestamp,
+    request: &Request,
+) -> Result<Value, String> {
     let result = match request {
         Request::TicketList => views::ticket_list(store),
-        Request::TicketShow { id } => views::ticket_detail(store, TicketId(*id)),
+        Request::TicketShow { id } => views::ticket_detail(store, TicketId(*id), policy, now),
         Request::QuarantineList => views::quarantine_list(store),
         Request::OutboxList => views::outbox_list(store),
         Request::AttachmentList { id } => views::attachment_list(store, TicketId(*id)),
@@ -71,7 +80,13 @@ pub fn answer(store: &Store, request: &Request) -> Result<Value, String> {
 }
 
 /// Listens on the socket until cancelled.
-pub async fn serve(listener: UnixListener, store: Store, stop: CancellationToken) {
+pub async fn serve(
+    listener: UnixListener,
+    store: Store,
+    policy: Arc<Policy>,
+    clock: Clock,
+    stop: CancellationToken,
+) {
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -79,7 +94,8 @@ pub async fn serve(listener: UnixListener, store: Store, stop: CancellationToken
         };
         match accepted {
             Ok((stream, _)) => {
-                tokio::spawn(handle(stream, store.clone()));
+                let now = clock.now();
+                tokio::spawn(handle(stream, store.clone(), policy.clone(), now));
             }
             Err(e) => warn!(error = %e, "control socket accept failed"),
         }
@@ -104,7 +120,7 @@ pub fn bind(path: &Path, group: Option<u32>) -> io::Result<UnixListener> {
     Ok(listener)
 }
 
-async fn handle(stream: UnixStream, store: Store) {
+async fn handle(stream: UnixStream, store: Store, policy: Arc<Policy>, now: Timestamp) {
     let (read, mut write) = stream.into_split();
     let mut line = String::new();
     if tokio::io::BufReader::new(read)
@@ -117,7 +133,8 @@ async fn handle(stream: UnixStream, store: Store) {
     let reply = match serde_json::from_str::<Request>(&line) {
         Ok(request) => {
             debug!(?request, "control request");
-            let answered = tokio::task::spawn_blocking(move || answer(&store, &request)).await;
+            let answered =
+                tokio::task::spawn_blocking(move || answer(&store, &policy, now, &request)).await;
             answered.unwrap_or_else(|e| Err(e.to_string()))
         }
         Err(e) => Err(format!("bad request: {e}")),

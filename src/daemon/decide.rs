@@ -4,6 +4,7 @@
 
 use crate::config::Policy;
 use crate::engine::arrival::{self, Placed};
+use crate::engine::loops::AutoReplyBudget;
 use crate::engine::timer::{Timer, TimerKind};
 use crate::engine::{
     self, ledger, DeliveryFailure, Directory, Event, Inbound, Snapshot, Staff, Step, Ticket,
@@ -39,11 +40,17 @@ pub(super) fn mail<'a>(
     let placed = arrival::place(mail, class, desk, snapshot, policy, now);
     let requester = placed.ticket.requester.as_ref().map(|c| &c.address);
     let to_requester = requester.map_or(0, |a| snapshot.auto_replies_to(a));
+    let ratings_asked_today = requester.map_or(0, |a| {
+        snapshot.replies_in(&ledger::ReplyWindow::rating_asked(a, now))
+    });
     let inbound = Inbound {
         mail,
         class,
         matched_by: placed.matched_by,
-        budget: ledger::budget(to_requester, snapshot.auto_replies_to_all),
+        budget: AutoReplyBudget {
+            ratings_asked_today,
+            ..ledger::budget(to_requester, snapshot.auto_replies_to_all)
+        },
         author: arrival::author(mail, &placed, policy, Directory(&snapshot.tickets)),
         staff: Staff(&snapshot.agents),
     };

@@ -59,6 +59,10 @@ pub(super) fn for_mail(
         }
     }
     snapshot.auto_replies_to_all = store.auto_reply_count(&ReplyWindow::all(now))?;
+    for address in &requesters {
+        let asked = store.auto_reply_count(&ReplyWindow::rating_asked(address, now))?;
+        snapshot.ratings_asked.insert(address.clone(), asked);
+    }
     for address in &wanted.addresses {
         if store.customer(address)?.is_some() {
             snapshot.known_customers.insert(address.clone());

@@ -349,7 +349,13 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
     start.task("sender", sender);
     start.task(
         "control",
-        control::serve(listener, store.clone(), tasks.stop_token()),
+        control::serve(
+            listener,
+            store.clone(),
+            policy.clone(),
+            clock.clone(),
+            tasks.stop_token(),
+        ),
     );
     info!("loket running");
 

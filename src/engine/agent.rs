@@ -8,6 +8,7 @@ use super::escalation::{self, By};
 use super::event::Staff;
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
 use super::routing::{self, changed, set_tier};
+use super::satisfaction;
 use super::ticket::Transition;
 use super::trust::Verification;
 use super::visit;
@@ -58,6 +59,8 @@ pub(super) fn on_agent_mail(
         Ok(reading) => reading,
         Err(rejected) => return refuse(step, agent, rejected, new_text, desk, policy, now),
     };
+    step.ticket.worked_on_by(&agent.id);
+    let was_finished = step.ticket.status.is_finished();
     // A mail with text for the customer answers the ticket before its commands run, so
     // that what they send (an escalation's notice, say) already reads "open".
     let answers = !(mail.to_comment_address || reading.is_note() || reading.text.is_empty());
@@ -74,6 +77,9 @@ pub(super) fn on_agent_mail(
         if reading.text.is_empty() && !reading.is_note() && !mail.to_comment_address {
             confirm(step, &reading, agent, policy, now);
         }
+    }
+    if !was_finished && step.ticket.status == Status::Resolved {
+        satisfaction::report(step, inbound, policy, now);
     }
 }
 

@@ -6,10 +6,11 @@ use super::event::Staff;
 use super::loops;
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
 use super::routing::{self, on_duty};
+use super::satisfaction;
 use super::sla;
 use super::ticket::Transition;
 use super::visit;
-use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Step};
+use super::{Effect, Filed, Happening, Inbound, OutgoingKind, Status, Step};
 use crate::config::policy::{Agent, Policy};
 use crate::mail::parse::Attachment;
 use crate::mail::{Class, Mail};
@@ -64,6 +65,17 @@ pub(super) fn on_customer_mail(
         return;
     }
     if visit::on_customer_answer(step, inbound, policy, now) {
+        return;
+    }
+    if let Some(rating) = satisfaction::rating_in(inbound, step, policy) {
+        let was_finished = step.ticket.status.is_finished();
+        satisfaction::on_rating(step, rating, policy, now);
+        let reopened = was_finished && !step.ticket.status.is_finished();
+        if reopened || !step.ticket.status.is_finished() {
+            if let Some(assignee) = present_assignee(step, inbound.staff, policy) {
+                notify(step, inbound, &[assignee], reopened, policy, now);
+            }
+        }
         return;
     }
     let was_finished = step.ticket.status.is_finished();
@@ -504,6 +516,9 @@ pub(super) fn transition(step: &mut Step, transition: Transition, by: &str, now:
     };
     if transition == Transition::Resolve {
         step.ticket.resolved_at = Some(now);
+        if from != Status::Resolved {
+            step.ticket.satisfaction.resolutions += 1;
+        }
     }
     if from == to {
         return;

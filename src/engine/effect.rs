@@ -50,6 +50,8 @@ pub enum OutgoingKind {
     /// Every file of the ticket, to the agent who asked (`#attachments`; the sender adds
     /// the files from the store).
     TicketFiles,
+    /// Tells the customer what was done once the ticket is resolved, and asks how it went.
+    Resolution,
 }
 
 /// A mail the engine decided to send, before it is formatted.
@@ -288,6 +290,28 @@ pub enum Happening {
         recipients: Vec<EmailAddress>,
         /// What the server said.
         error: String,
+    },
+    /// The customer was told the ticket is resolved and what was done.
+    ResolutionReported {
+        /// The report's Message-ID.
+        message_id: MessageId,
+        /// Who was asked for a rating with it (none: the desk does not ask, or the
+        /// customer was already asked today).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rating_asked_of: Option<EmailAddress>,
+    },
+    /// The customer rated how their problem was handled.
+    Rated {
+        /// What they answered.
+        score: super::satisfaction::Score,
+        /// What they wrote with it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+        /// The resolution it rates (the ticket's first, second, ...).
+        resolution: u32,
+        /// Whether it counts: the first rating of the latest resolution. A repeated or
+        /// late rating is recorded only.
+        counted: bool,
     },
     /// A status change the engine was asked for made no sense and was not made.
     TransitionRefused {

@@ -12,6 +12,8 @@ use crate::types::{AgentId, EmailAddress, Timestamp};
 const SENDER_WINDOW_SECS: i64 = 3600;
 /// The length of the window for everyone (`auto_replies_per_minute`).
 const ALL_WINDOW_SECS: i64 = 60;
+/// The length of a customer's window of satisfaction questions: one a day.
+const RATING_WINDOW_SECS: i64 = 86_400;
 
 /// One fixed-window counter of automatic replies: to one address in one clock hour, or to
 /// anyone in one clock minute. A counter is a number, not a list of times, so that the
@@ -30,6 +32,13 @@ pub enum ReplyWindow {
         /// The window's start.
         start: Timestamp,
     },
+    /// Satisfaction questions to `address` in the (UTC) day starting at `start`.
+    RatingAsked {
+        /// The customer.
+        address: EmailAddress,
+        /// The window's start.
+        start: Timestamp,
+    },
 }
 
 impl ReplyWindow {
@@ -45,6 +54,14 @@ impl ReplyWindow {
     pub fn all(now: Timestamp) -> ReplyWindow {
         ReplyWindow::All {
             start: Timestamp(now.0 - now.0.rem_euclid(ALL_WINDOW_SECS)),
+        }
+    }
+
+    /// The window `now` falls in for satisfaction questions to `address`.
+    pub fn rating_asked(address: &EmailAddress, now: Timestamp) -> ReplyWindow {
+        ReplyWindow::RatingAsked {
+            address: address.clone(),
+            start: Timestamp(now.0 - now.0.rem_euclid(RATING_WINDOW_SECS)),
         }
     }
 }
@@ -128,6 +145,7 @@ pub fn budget(to_sender: u32, to_all: u32) -> AutoReplyBudget {
     AutoReplyBudget {
         to_sender_last_hour: to_sender,
         to_all_last_minute: to_all,
+        ratings_asked_today: 0,
     }
 }
 
@@ -141,12 +159,31 @@ pub fn count_reply(
     counted: impl Fn(&ReplyWindow) -> u32,
 ) {
     for window in [ReplyWindow::sender(to, now), ReplyWindow::all(now)] {
-        match counters.iter_mut().find(|(w, _)| *w == window) {
-            Some((_, n)) => *n += 1,
-            None => {
-                let n = counted(&window) + 1;
-                counters.push((window, n));
-            }
+        count_in(counters, window, &counted);
+    }
+}
+
+/// Counts one more satisfaction question to `to` at `now` into `counters`, as
+/// `count_reply` does for automatic replies.
+pub fn count_rating_asked(
+    counters: &mut Vec<(ReplyWindow, u32)>,
+    to: &EmailAddress,
+    now: Timestamp,
+    counted: impl Fn(&ReplyWindow) -> u32,
+) {
+    count_in(counters, ReplyWindow::rating_asked(to, now), &counted);
+}
+
+fn count_in(
+    counters: &mut Vec<(ReplyWindow, u32)>,
+    window: ReplyWindow,
+    counted: &impl Fn(&ReplyWindow) -> u32,
+) {
+    match counters.iter_mut().find(|(w, _)| *w == window) {
+        Some((_, n)) => *n += 1,
+        None => {
+            let n = counted(&window) + 1;
+            counters.push((window, n));
         }
     }
 }
@@ -264,6 +301,7 @@ mod tests {
         let before = |w: &ReplyWindow| match w {
             ReplyWindow::Sender { .. } => 1,
             ReplyWindow::All { .. } => 10,
+            ReplyWindow::RatingAsked { .. } => 0,
         };
         let now = at(10, 30, 0);
         let mut counters = Vec::new();

@@ -80,6 +80,8 @@ pub struct AutoReplyBudget {
     pub to_sender_last_hour: u32,
     /// To anyone in the last minute.
     pub to_all_last_minute: u32,
+    /// Satisfaction questions to the ticket's requester today (any ticket).
+    pub ratings_asked_today: u32,
 }
 
 /// Decides whether an automatic reply may go to `recipient`; `Err` says why not.
@@ -126,6 +128,7 @@ mod tests {
         AutoReplyBudget {
             to_sender_last_hour: sender,
             to_all_last_minute: all,
+            ratings_asked_today: 0,
         }
     }
 

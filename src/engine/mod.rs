@@ -15,6 +15,8 @@ pub mod loops;
 mod outgoing;
 pub mod procedure;
 mod routing;
+pub mod satisfaction;
+pub mod service;
 pub mod sla;
 pub mod snapshot;
 pub mod ticket;
@@ -24,7 +26,7 @@ pub mod visit;
 
 pub use effect::{Effect, Filed, Happening, HistoryEntry, OutgoingKind, OutgoingMail};
 pub use event::{AgentLoad, AgentMail, Author, DeliveryFailure, Directory, Event, Inbound, Staff};
-pub use outgoing::{reply_subject, tag};
+pub use outgoing::{desk_of, reply_subject, tag};
 pub use snapshot::{KnownMessage, Snapshot};
 pub use ticket::{Status, Ticket};
 

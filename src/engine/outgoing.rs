@@ -41,7 +41,7 @@ pub fn reply_subject(subject: &str, tag: &str, prefixes: &[&str]) -> String {
 }
 
 /// `text` cut to at most `max` characters at a word boundary, with "…" when cut.
-fn shortened(text: &str, max: usize) -> String {
+pub(super) fn shortened(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }

@@ -25,6 +25,8 @@ pub struct Snapshot {
     pub auto_replies: BTreeMap<EmailAddress, u32>,
     /// Automatic replies sent to anyone in the current minute.
     pub auto_replies_to_all: u32,
+    /// Satisfaction questions sent today to each requester of the loaded tickets.
+    pub ratings_asked: BTreeMap<EmailAddress, u32>,
     /// Customers already on record (of the addresses that were looked up).
     pub known_customers: BTreeSet<EmailAddress>,
     /// The number a new ticket would get.
@@ -60,6 +62,7 @@ impl Default for Snapshot {
             agents: BTreeMap::new(),
             auto_replies: BTreeMap::new(),
             auto_replies_to_all: 0,
+            ratings_asked: BTreeMap::new(),
             known_customers: BTreeSet::new(),
             next_ticket: TicketId(1),
         }
@@ -79,6 +82,9 @@ impl Snapshot {
         match window {
             ReplyWindow::Sender { address, .. } => self.auto_replies_to(address),
             ReplyWindow::All { .. } => self.auto_replies_to_all,
+            ReplyWindow::RatingAsked { address, .. } => {
+                self.ratings_asked.get(address).copied().unwrap_or(0)
+            }
         }
     }
 }

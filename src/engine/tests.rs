@@ -124,6 +124,7 @@ fn sender_over_the_hourly_cap_gets_no_reply() {
     let budget = AutoReplyBudget {
         to_sender_last_hour: 3,
         to_all_last_minute: 0,
+        ratings_asked_today: 0,
     };
     assert!(sent(&first_step(&mail(BUDI), budget)).is_empty());
 }
@@ -799,4 +800,196 @@ fn pending_on_a_resolved_ticket_is_refused_until_it_is_reopened() {
     let reopened = answer("#reopen\r\n#pending\r\n#note\r\nwaiting");
     assert_eq!(reopened.ticket.status, Status::Pending);
     assert!(of_kind(&reopened, OutgoingKind::CommandError).is_empty());
+}
+
+// --- resolution report and satisfaction -------------------------------------------------
+
+use super::satisfaction::Score;
+
+/// Budi's ticket, resolved by Andi with "#close Ganti toner".
+fn resolved_by_andi() -> Step {
+    andi_writes("#close Ganti toner\r\nSudah beres, Pak.")
+}
+
+/// Budi writes `text` to `to` on `ticket`, `minutes` after it was opened.
+fn budi_answers(ticket: &Ticket, to: &str, text: &str, minutes: i64) -> Step {
+    let mail = parse(format!("From: Budi <budi@example.id>\r\nTo: {to}\r\nSubject: Re: [HD #42] Printer rusak\r\nMessage-ID: <r{minutes}@example.id>\r\n\r\n{text}\r\n").as_bytes());
+    let inbound = kit::person(&mail, MatchedBy::Tag, Author::Customer);
+    step(
+        ticket,
+        Event::Mail(inbound),
+        &policy(),
+        Timestamp(NOW.0 + minutes * 60),
+    )
+}
+
+fn rating_address_of(ticket: &Ticket) -> String {
+    let policy = policy();
+    let desk = policy.desk(&ticket.desk).expect("the test desk");
+    satisfaction::rating_address(desk, ticket.id, &policy).to_string()
+}
+
+fn ratings(step: &Step) -> Vec<(Score, Option<String>, bool)> {
+    history(step)
+        .into_iter()
+        .filter_map(|h| match h {
+            Happening::Rated {
+                score,
+                comment,
+                counted,
+                ..
+            } => Some((*score, comment.clone(), *counted)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn resolving_sends_the_customer_a_report_in_their_language_with_one_click_ratings() {
+    let step = resolved_by_andi();
+    let report = of_kind(&step, OutgoingKind::Resolution);
+    assert_eq!(report.len(), 1, "one report");
+    let report = report[0];
+    assert_eq!(report.to.address.as_str(), "budi@example.id");
+    let cc: Vec<&str> = report.cc.iter().map(|c| c.address.as_str()).collect();
+    assert_eq!(cc, ["sari@example.id"], "those in copy get it too");
+    assert_eq!(report.auto_submitted.as_deref(), Some("auto-generated"));
+    let rating_to = rating_address_of(&step.ticket);
+    assert!(rating_to.starts_with("support+r42."), "{rating_to}");
+    assert_eq!(
+        report.reply_to.as_ref().map(|c| c.address.to_string()),
+        Some(rating_to.clone())
+    );
+    let body = &report.body;
+    for expected in [
+        "Tiket Anda [HD #42] \"Printer rusak\" sudah selesai",
+        "Printer saya rusak.",
+        "Ganti toner",
+        "Level 1: Andi",
+        "Waktu penanganan: 10 menit, dihitung dalam jam kerja",
+        "dalam 14 hari",
+        "\"ya\" (sudah beres) atau \"tidak\"",
+        &format!("5 (sangat baik): <mailto:{rating_to}?subject=%5BHD%20%2342%5D&body=5>"),
+        &format!("tidak (belum beres): <mailto:{rating_to}?subject=%5BHD%20%2342%5D&body=tidak>"),
+    ] {
+        assert!(body.contains(expected), "{expected:?} in:\n{body}");
+    }
+    assert_eq!(step.ticket.satisfaction.resolutions, 1);
+    assert_eq!(step.ticket.satisfaction.asked, Some(1));
+    assert!(history(&step).iter().any(|h| matches!(
+        h,
+        Happening::ResolutionReported { rating_asked_of: Some(a), .. } if a.as_str() == "budi@example.id"
+    )));
+    // The agent's own answer went first, as written.
+    let relayed = of_kind(&step, OutgoingKind::AgentReply);
+    assert_eq!(relayed[0].body, "Sudah beres, Pak.\n");
+}
+
+#[test]
+fn no_rating_is_asked_when_the_desk_turns_it_off_or_the_customer_was_asked_today() {
+    let mut quiet = policy();
+    quiet.desks[0].ask_rating = false;
+    let unasked = agent_step_under(
+        &quiet,
+        "#close Ganti toner",
+        Verification::ReplyToken,
+        "support@example.com",
+    );
+    let report = only_kind(&unasked, OutgoingKind::Resolution);
+    assert!(!report.body.contains("mailto:"), "{}", report.body);
+    assert!(report.reply_to.is_none());
+    assert_eq!(unasked.ticket.satisfaction.asked, None);
+
+    let opened = first_step(&mail(BUDI), AutoReplyBudget::default()).ticket;
+    let reply = parse(b"From: Andi <andi@example.com>\r\nTo: support@example.com\r\nSubject: Re: [HD #42]\r\nMessage-ID: <a2@example.com>\r\n\r\n#close Ganti toner\r\n");
+    let agent = andi();
+    let tickets = std::collections::BTreeMap::new();
+    let inbound = Inbound {
+        budget: AutoReplyBudget {
+            ratings_asked_today: 1,
+            ..AutoReplyBudget::default()
+        },
+        ..kit::person(
+            &reply,
+            MatchedBy::Tag,
+            kit::agent(&agent, Verification::ReplyToken, Directory(&tickets)),
+        )
+    };
+    let closed = step(&opened, Event::Mail(inbound), &policy(), NOW);
+    let report = only_kind(&closed, OutgoingKind::Resolution);
+    assert!(!report.body.contains("mailto:"), "{}", report.body);
+    assert!(history(&closed).iter().any(|h| matches!(
+        h,
+        Happening::ResolutionReported {
+            rating_asked_of: None,
+            ..
+        }
+    )));
+}
+
+fn only_kind(step: &Step, kind: OutgoingKind) -> &OutgoingMail {
+    let mails = of_kind(step, kind);
+    assert_eq!(mails.len(), 1, "one {kind:?}");
+    mails[0]
+}
+
+#[test]
+fn a_rating_with_thanks_is_recorded_once_and_keeps_the_ticket_resolved() {
+    let resolved = resolved_by_andi().ticket;
+    let rated = budi_answers(
+        &resolved,
+        &rating_address_of(&resolved),
+        "4 terima kasih",
+        30,
+    );
+    assert_eq!(
+        ratings(&rated),
+        [(Score::Stars(4), Some("terima kasih".into()), true)]
+    );
+    assert_eq!(
+        rated.ticket.status,
+        Status::Resolved,
+        "a rating is no reopening"
+    );
+    assert!(of_kind(&rated, OutgoingKind::LeadReport).is_empty());
+    // A second rating of the same resolution is kept but not counted.
+    let again = budi_answers(&rated.ticket, "support@example.com", "5", 40);
+    assert_eq!(ratings(&again), [(Score::Stars(5), None, false)]);
+    assert_eq!(again.ticket.status, Status::Resolved);
+}
+
+#[test]
+fn a_low_rating_reopens_the_ticket_at_its_tier_and_tells_the_lead() {
+    let mut resolved = resolved_by_andi().ticket;
+    resolved.tier = crate::types::Tier(2);
+    for (text, score) in [
+        ("1 masih macet", Score::Stars(1)),
+        ("tidak", Score::Solved(false)),
+    ] {
+        let rated = budi_answers(&resolved, "support@example.com", text, 30);
+        assert_eq!(ratings(&rated)[0].0, score, "{text}");
+        assert!(ratings(&rated)[0].2, "counted: {text}");
+        assert_eq!(rated.ticket.status, Status::Open, "{text}");
+        assert_eq!(rated.ticket.tier.0, 2, "reopened at the tier it was at");
+        let lead = only_kind(&rated, OutgoingKind::LeadReport);
+        assert_eq!(lead.to.address.as_str(), "lead@example.com");
+        assert!(
+            lead.body.contains("Pelanggan") && lead.body.contains("dibuka kembali"),
+            "{}",
+            lead.body
+        );
+    }
+}
+
+#[test]
+fn a_late_rating_on_a_reopened_ticket_is_recorded_and_counts_for_nothing() {
+    let resolved = resolved_by_andi().ticket;
+    let reopened = budi_answers(&resolved, "support@example.com", "Masih rusak.", 30).ticket;
+    assert_eq!(reopened.status, Status::Open);
+    let late = budi_answers(&reopened, &rating_address_of(&reopened), "2", 40);
+    assert_eq!(ratings(&late), [(Score::Stars(2), None, false)]);
+    assert!(of_kind(&late, OutgoingKind::LeadReport).is_empty());
+    // On an open ticket a "1" sent to the desk (not the rating address) is just text.
+    let text = budi_answers(&reopened, "support@example.com", "1 more thing", 50);
+    assert!(ratings(&text).is_empty());
 }

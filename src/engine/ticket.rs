@@ -99,6 +99,16 @@ impl Status {
     }
 }
 
+/// The first new text of a mail, on one line and shortened, or `None` when it has none.
+fn problem_of(mail: &Mail) -> Option<String> {
+    let text = mail
+        .new_text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!text.is_empty()).then(|| super::outgoing::shortened(&text, MAX_PROBLEM))
+}
+
 /// Longest list of conversation Message-IDs kept for the References of outgoing mail.
 const MAX_THREAD_IDS: usize = 20;
 
@@ -171,7 +181,46 @@ pub struct Ticket {
     /// Where it stands in its category's procedure.
     #[serde(default, skip_serializing_if = "super::procedure::Procedure::is_empty")]
     pub procedure: super::procedure::Procedure,
+    /// The problem as the customer put it: the new text of the first mail, shortened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// The agents who worked on it, each once, with the tier they worked at first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handled_by: Vec<(Tier, AgentId)>,
+    /// How often it was resolved, and which of those resolutions asked for and got a
+    /// rating.
+    #[serde(default, skip_serializing_if = "Satisfaction::is_empty")]
+    pub satisfaction: Satisfaction,
 }
+
+/// Where a ticket stands with its satisfaction questions: one rating counts per
+/// resolution.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Satisfaction {
+    /// How often the ticket was resolved; the latest resolution has this number.
+    pub resolutions: u32,
+    /// The resolution whose report last asked for a rating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked: Option<u32>,
+    /// The resolution whose rating was last counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rated: Option<u32>,
+}
+
+impl Satisfaction {
+    /// Never resolved.
+    pub fn is_empty(&self) -> bool {
+        *self == Satisfaction::default()
+    }
+
+    /// Whether a rating now answers the latest resolution and is the first for it.
+    pub fn counts_now(&self) -> bool {
+        self.asked == Some(self.resolutions) && self.rated != self.asked
+    }
+}
+
+/// Longest problem text kept on the ticket, in characters.
+const MAX_PROBLEM: usize = 300;
 
 impl Ticket {
     /// Its category, when the config defines it (with its procedure and fields).
@@ -214,6 +263,16 @@ impl Ticket {
             visits: Vec::new(),
             procedure: Default::default(),
             resolution: None,
+            problem: problem_of(mail),
+            handled_by: Vec::new(),
+            satisfaction: Satisfaction::default(),
+        }
+    }
+
+    /// Notes that `agent` worked on the ticket (at its tier now), once.
+    pub fn worked_on_by(&mut self, agent: &AgentId) {
+        if !self.handled_by.iter().any(|(_, a)| a == agent) {
+            self.handled_by.push((self.tier, agent.clone()));
         }
     }
 

@@ -47,6 +47,25 @@ pub fn reply_address(
     EmailAddress::parse(&text).expect("a desk address with a plain suffix is an address")
 }
 
+/// The address a ticket's customers send their rating to: the desk address with a token
+/// signed for the ticket (`support+r42.<mac>@example.com`), or the desk address itself
+/// when the config has no key to sign with.
+pub fn rating_address(desk: &EmailAddress, ticket: TicketId, key: &[u8]) -> EmailAddress {
+    if key.is_empty() {
+        return desk.clone();
+    }
+    // No agent id starts with `+`, so no agent's token can be a rating token.
+    let mac = mac(key, desk, ticket, "+rating");
+    let text = format!(
+        "{}+r{}.{}@{}",
+        desk.local_part(),
+        ticket,
+        mac,
+        desk.domain()
+    );
+    EmailAddress::parse(&text).expect("a desk address with a plain suffix is an address")
+}
+
 /// Whether any recipient of `mail` is the signed reply address of `ticket` for `agent`.
 pub fn has_reply_token(
     mail: &Mail,

@@ -110,7 +110,7 @@ pub fn mail_file_of_quarantine(id: u64) -> Vec<u8> {
 }
 
 /// Key of an automatic-reply counter: `s`, the address, NUL, the window's start; or `*`
-/// and the window's start for everyone.
+/// and the window's start for everyone; `r` for a customer's satisfaction questions.
 pub fn reply_window(window: &ReplyWindow) -> Vec<u8> {
     let (mut key, start) = match window {
         ReplyWindow::Sender { address, start } => {
@@ -120,6 +120,12 @@ pub fn reply_window(window: &ReplyWindow) -> Vec<u8> {
             (key, start)
         }
         ReplyWindow::All { start } => (b"*".to_vec(), start),
+        ReplyWindow::RatingAsked { address, start } => {
+            let mut key = b"r".to_vec();
+            key.extend_from_slice(address.as_str().as_bytes());
+            key.push(0);
+            (key, start)
+        }
     };
     key.extend_from_slice(&start.0.to_be_bytes());
     bounded(key)
