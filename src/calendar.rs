@@ -133,6 +133,21 @@ impl Calendar {
         Some(zoned.timestamp().as_second())
     }
 
+    /// The instant local midnight starts `day` (the first instant of it, should midnight
+    /// not exist there).
+    pub fn start_of(&self, day: Date) -> Timestamp {
+        let zoned = self
+            .zone
+            .to_ambiguous_zoned(day.to_datetime(Time::midnight()))
+            .compatible();
+        Timestamp(zoned.map_or(0, |z| z.timestamp().as_second()))
+    }
+
+    /// The local date of an instant.
+    pub fn date_of(&self, at: Timestamp) -> Date {
+        self.local_date(at.0)
+    }
+
     fn local_date(&self, at: i64) -> Date {
         let instant = jiff::Timestamp::from_second(at).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
         instant.to_zoned(self.zone.clone()).date()

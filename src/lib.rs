@@ -47,6 +47,7 @@ pub mod ics;
 pub mod intake;
 pub mod mail;
 pub mod outbox;
+pub mod report;
 pub mod secret;
 pub mod shutdown;
 pub mod store;

@@ -109,11 +109,15 @@ const FREE_MAIL: &[&str] = &[
 /// Whether two addresses are at the same organisation: one domain, not a free-mail one.
 pub fn are_colleagues(a: &EmailAddress, b: &EmailAddress) -> bool {
     let domain = a.domain();
-    !domain.is_empty()
-        && domain.eq_ignore_ascii_case(b.domain())
-        && !FREE_MAIL
-            .iter()
-            .any(|free| free.eq_ignore_ascii_case(domain))
+    !domain.is_empty() && domain.eq_ignore_ascii_case(b.domain()) && !is_free_mail(domain)
+}
+
+/// Whether anyone can have an address at `domain` (gmail.com), so that it names no
+/// organisation.
+pub fn is_free_mail(domain: &str) -> bool {
+    FREE_MAIL
+        .iter()
+        .any(|free| free.eq_ignore_ascii_case(domain))
 }
 
 /// Decides where a message goes. `tags` are the desks' subject tag prefixes.

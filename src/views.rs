@@ -109,6 +109,28 @@ pub fn ticket_detail(
     Ok(view)
 }
 
+/// A report over every ticket of the store, each measured in its desk's working hours;
+/// days and weeks cut in the calendar of the queried desk (else the default desk).
+pub fn report(
+    store: &Store,
+    policy: &Policy,
+    query: &crate::report::Query,
+) -> store::Result<Value> {
+    use crate::report::{self, facts::Facts};
+    let mut all = Vec::new();
+    store.each_ticket_with_history(|ticket, history| {
+        let calendar = &crate::engine::desk_of(policy, &ticket).calendar;
+        all.push(Facts::of(&ticket, &history, calendar));
+    })?;
+    let desk = query
+        .desk
+        .as_ref()
+        .and_then(|d| policy.desks.iter().find(|desk| desk.id.0 == *d))
+        .unwrap_or_else(|| policy.default_desk());
+    let built = report::build(&all, query, &desk.calendar);
+    Ok(serde_json::to_value(built).expect("a report is JSON"))
+}
+
 /// Measured service as JSON: spans in seconds, wall clock and working hours.
 pub fn service(service: &Service) -> Value {
     let span = |s: &Option<Span>| s.map(|s| json!({ "wall": s.wall, "business": s.business }));

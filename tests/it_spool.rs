@@ -1960,3 +1960,53 @@ Message-ID: <rate1@example.id>\r\n\r\n4 terima kasih\r\n"
     );
     assert!(shown.contains("first contact yes | rating 4/5"), "{shown}");
 }
+
+#[test]
+fn the_report_counts_the_ticket_its_answer_and_its_rating_in_text_csv_and_json() {
+    let sandbox = with_andi("", "trusted_authserv_ids = [\"mx.example.com\"]\n");
+    deliver(&sandbox, &["01-new-ticket.eml"]);
+    deliver_raw(
+        &sandbox,
+        &andi_on_ticket_one(
+            "close2@staff.example",
+            "#close Cleared the paper path\r\nFixed.",
+        ),
+    );
+    deliver_raw(
+        &sandbox,
+        "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Re: [HD #1]\r\n\
+Message-ID: <rate3@example.id>\r\n\r\n5\r\n",
+    );
+    let report = sandbox.json(&["report"]);
+    let total = &report["total"];
+    assert_eq!(total["opened"], 1, "{report:#}");
+    assert_eq!(total["closed"], 1);
+    assert_eq!(total["open_at_end"], 0);
+    assert_eq!(total["first_response"]["count"], 1);
+    assert_eq!(total["first_contact"], 1);
+    assert_eq!(total["satisfaction"]["ratings"], 1);
+    assert_eq!(total["satisfaction"]["average"], 5.0);
+
+    let agents = sandbox.loket(&["report", "--by", "agent", "--format", "csv"]);
+    assert!(agents.status.success(), "{}", text(&agents.stderr));
+    let csv = String::from_utf8_lossy(&agents.stdout);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("agent,handled,replies,"), "{csv}");
+    assert!(rows[1].starts_with("andi,1,1,"), "{csv}");
+
+    let shown = sandbox.loket(&["report", "--language", "id"]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains("Tiket: 1 masuk, 1 selesai"), "{shown}");
+
+    let wrong = sandbox.loket(&["report", "--by", "colour"]);
+    assert_eq!(wrong.status.code(), Some(64));
+    assert!(
+        text(&wrong.stderr)
+            .contains("--by colour: use agent, category, tier, priority, day or week"),
+        "{}",
+        text(&wrong.stderr)
+    );
+    let nodesk = sandbox.loket(&["report", "--desk", "sales"]);
+    assert_eq!(nodesk.status.code(), Some(64));
+    assert!(text(&nodesk.stderr).contains("no desk sales; the desks are: support"));
+}

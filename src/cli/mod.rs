@@ -22,6 +22,7 @@ mod fsck;
 mod ingest;
 mod output;
 mod query;
+mod report;
 mod run;
 
 use crate::config::{self, Policy};
@@ -73,6 +74,9 @@ pub enum Command {
     /// List the files of a ticket's mails, or get one back.
     #[command(subcommand)]
     Attachment(AttachmentCommand),
+    /// How a desk served its customers in a period: volumes, response and resolution
+    /// times, SLA, reopenings, escalations, satisfaction, rising problems.
+    Report(ReportArgs),
     /// Check that the store's records and its mail journal agree (stop the daemon first).
     Fsck {
         /// First take in mail that a crash left in the journal without a commit.
@@ -191,6 +195,32 @@ impl TicketFilter {
     }
 }
 
+/// Arguments of `loket report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Only this desk (its calendar cuts the days).
+    #[arg(long)]
+    pub desk: Option<String>,
+    /// First day, YYYY-MM-DD (default: 30 days before the end).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day, YYYY-MM-DD, included (default: up to now).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// One row per agent, category, tier, priority, day or week.
+    #[arg(long)]
+    pub by: Option<String>,
+    /// text, csv or json.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// The same as `--format json`, as for the other commands.
+    #[arg(long)]
+    pub json: bool,
+    /// Language of the text: en or id (default: the desk's).
+    #[arg(long)]
+    pub language: Option<String>,
+}
+
 /// `loket quarantine list` and `loket outbox list`.
 #[derive(Debug, Subcommand)]
 pub enum ListCommand {
@@ -252,6 +282,9 @@ pub fn main() -> ExitCode {
         }
         Command::Attachment(command) => {
             with_policy(args.config.as_deref(), |p| files::attachment(p, command))
+        }
+        Command::Report(report) => {
+            with_policy(args.config.as_deref(), |p| report::run(&p, &report))
         }
         Command::Fsck { repair } => with_policy(args.config.as_deref(), |p| fsck::run(p, repair)),
     };

@@ -44,6 +44,11 @@ pub enum Request {
         /// Ticket number.
         id: u64,
     },
+    /// A report over the store.
+    Report {
+        /// What it covers.
+        query: crate::report::Query,
+    },
     /// One attachment's bytes.
     AttachmentGet {
         /// Ticket number.
@@ -72,6 +77,7 @@ pub fn answer(
         Request::MessageRaw { id, number } => {
             return views::message_raw(store, TicketId(*id), *number)
         }
+        Request::Report { query } => views::report(store, policy, query),
         Request::AttachmentGet { id, number, index } => {
             return views::attachment_get(store, TicketId(*id), *number, *index)
         }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 /// A length of time, both as the clock on the wall counts it and in the desk's working
 /// hours, in seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Span {
     /// Wall-clock seconds.
     pub wall: i64,
@@ -20,7 +20,8 @@ pub struct Span {
 }
 
 impl Span {
-    fn between(from: Timestamp, to: Timestamp, calendar: &Calendar) -> Span {
+    /// The span from `from` to `to` (none when `to` is earlier), in `calendar`.
+    pub fn between(from: Timestamp, to: Timestamp, calendar: &Calendar) -> Span {
         Span {
             wall: (to.0 - from.0).max(0),
             business: calendar.elapsed(from, to).as_secs() as i64,
@@ -29,7 +30,7 @@ impl Span {
 }
 
 /// Whether an SLA target was kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kept {
     /// Done before it was due.
@@ -132,7 +133,8 @@ pub fn measure(
     }
 }
 
-fn status_change(entry: &HistoryEntry) -> Option<(&str, &str)> {
+/// A history entry's change of status, as (from, to), if it is one.
+pub fn status_change(entry: &HistoryEntry) -> Option<(&str, &str)> {
     match &entry.happening {
         Happening::Changed {
             field, from, to, ..
@@ -149,7 +151,8 @@ fn last_resolved(history: &[HistoryEntry]) -> Option<Timestamp> {
         .map(|e| e.at)
 }
 
-fn is_reopening(entry: &HistoryEntry) -> bool {
+/// Whether a history entry reopens a finished ticket.
+pub fn is_reopening(entry: &HistoryEntry) -> bool {
     status_change(entry).is_some_and(|(from, to)| {
         matches!(from, "resolved" | "closed") && !matches!(to, "resolved" | "closed")
     })

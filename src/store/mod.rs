@@ -324,6 +324,37 @@ impl Store {
             .collect()
     }
 
+    /// Calls `visit` with every ticket and its history, by number: one pass over each
+    /// tree, so that a report over every ticket holds one history at a time.
+    pub fn each_ticket_with_history(
+        &self,
+        mut visit: impl FnMut(Ticket, Vec<HistoryEntry>),
+    ) -> Result<()> {
+        let mut entries = self.tree(keys::HISTORY)?.iter().peekable();
+        for value in self.tree(keys::TICKETS)?.iter().values() {
+            let ticket: Ticket = self.decode("ticket", &value?)?;
+            let id = keys::ticket(ticket.id);
+            let mut history = Vec::new();
+            while let Some(Ok((key, _))) = entries.peek() {
+                match key[..8.min(key.len())].cmp(&id[..]) {
+                    std::cmp::Ordering::Less => {
+                        entries.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        let (_, value) = entries.next().expect("peeked")?;
+                        history.push(self.decode(keys::HISTORY, &value)?);
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            if let Some(Err(_)) = entries.peek() {
+                entries.next().expect("peeked")?;
+            }
+            visit(ticket, history);
+        }
+        Ok(())
+    }
+
     /// The messages of a ticket, in arrival order, each with its whole text.
     pub fn messages(&self, id: TicketId) -> Result<Vec<MessageRecord>> {
         let mut messages: Vec<MessageRecord> = self.scan_ticket(keys::MESSAGES, id)?;

@@ -1,0 +1,120 @@
+//! `loket report`: how a desk served its customers in a period, as text, CSV or JSON,
+//! from the running daemon or straight from the store.
+
+use super::query::ask;
+use super::{exit, fail, ReportArgs};
+use crate::calendar::Calendar;
+use crate::clock::Clock;
+use crate::config::Policy;
+use crate::daemon::control::Request;
+use crate::report::{self, By, Query, Report};
+use crate::types::{Language, Timestamp};
+
+/// The period a report covers when no `--from` is given: 30 days up to its end.
+const DEFAULT_DAYS: i64 = 30;
+
+/// Runs `loket report`.
+pub(super) fn run(policy: &Policy, args: &ReportArgs) -> u8 {
+    let query = match query(policy, args) {
+        Ok(query) => query,
+        Err(why) => {
+            eprintln!("loket: {why}");
+            return exit::USAGE;
+        }
+    };
+    let value = match ask(policy, &Request::Report { query }) {
+        Ok(value) => value,
+        Err(e) => return fail(&e, exit::SOFTWARE),
+    };
+    let report: Report = match serde_json::from_value(value.clone()) {
+        Ok(report) => report,
+        Err(e) => {
+            return fail(
+                &anyhow::anyhow!("the report could not be read: {e}"),
+                exit::SOFTWARE,
+            )
+        }
+    };
+    let desk = desk_of(policy, report.query.desk.as_deref());
+    let language = match args.language.as_deref() {
+        Some(code) => Language::parse(code).unwrap_or(desk.language),
+        None => desk.language,
+    };
+    let format = if args.json {
+        "json"
+    } else {
+        args.format.as_str()
+    };
+    match format {
+        "json" => say!(
+            "{}",
+            serde_json::to_string_pretty(&value).expect("JSON values print")
+        ),
+        "csv" => say!("{}", report::render::csv(&report).trim_end()),
+        _ => say!(
+            "{}",
+            report::render::text(&report, language, &desk.calendar).trim_end()
+        ),
+    }
+    0
+}
+
+fn desk_of<'p>(policy: &'p Policy, id: Option<&str>) -> &'p crate::config::policy::Desk {
+    id.and_then(|id| policy.desks.iter().find(|d| d.id.0 == id))
+        .unwrap_or_else(|| policy.default_desk())
+}
+
+/// The report's query from the arguments: dates are whole days in the desk's calendar,
+/// `--to` included.
+fn query(policy: &Policy, args: &ReportArgs) -> Result<Query, String> {
+    if let Some(id) = &args.desk {
+        if !policy.desks.iter().any(|d| d.id.0 == *id) {
+            let known: Vec<&str> = policy.desks.iter().map(|d| d.id.0.as_str()).collect();
+            return Err(format!("no desk {id}; the desks are: {}", known.join(", ")));
+        }
+    }
+    if !["text", "csv", "json"].contains(&args.format.as_str()) {
+        return Err(format!("--format {}: use text, csv or json", args.format));
+    }
+    if let Some(code) = &args.language {
+        if Language::parse(code).is_none() {
+            return Err(format!("--language {code}: use en or id"));
+        }
+    }
+    let by = match args.by.as_deref() {
+        None => None,
+        Some(text) => Some(By::parse(text).ok_or_else(|| {
+            format!("--by {text}: use agent, category, tier, priority, day or week")
+        })?),
+    };
+    let calendar = &desk_of(policy, args.desk.as_deref()).calendar;
+    let to = match &args.to {
+        Some(text) => day_start(text, "--to", calendar, 1)?,
+        // Up to and including this second.
+        None => Timestamp(Clock::new(&policy.testing).now().0 + 1),
+    };
+    let from = match &args.from {
+        Some(text) => day_start(text, "--from", calendar, 0)?,
+        None => Timestamp(to.0 - DEFAULT_DAYS * 86_400),
+    };
+    if from >= to {
+        return Err("--from must come before --to".into());
+    }
+    Ok(Query {
+        desk: args.desk.clone(),
+        from,
+        to,
+        by,
+    })
+}
+
+/// The start of the day `text` (YYYY-MM-DD) plus `days`, in `calendar`.
+fn day_start(text: &str, flag: &str, calendar: &Calendar, days: i64) -> Result<Timestamp, String> {
+    let day: jiff::civil::Date = text
+        .parse()
+        .map_err(|_| format!("{flag} {text}: write the date as YYYY-MM-DD"))?;
+    let day = day
+        .checked_add(jiff::Span::new().days(days))
+        .map_err(|e| format!("{flag} {text}: {e}"))?;
+    Ok(calendar.start_of(day))
+}
