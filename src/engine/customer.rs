@@ -71,7 +71,11 @@ pub(super) fn on_customer_mail(
         let was_finished = step.ticket.status.is_finished();
         satisfaction::on_rating(step, rating, policy, now);
         let reopened = was_finished && !step.ticket.status.is_finished();
-        if reopened || !step.ticket.status.is_finished() {
+        // A low rating reopened it: whoever is in charge hears, on duty if nobody is.
+        if reopened {
+            let agents = in_charge(step, inbound.staff, policy);
+            notify(step, inbound, &agents, reopened, policy, now);
+        } else if !step.ticket.status.is_finished() {
             if let Some(assignee) = present_assignee(step, inbound.staff, policy) {
                 notify(step, inbound, &[assignee], reopened, policy, now);
             }
