@@ -71,6 +71,23 @@ pub struct Service {
     pub ratings_received: u32,
 }
 
+/// What became of a ticket, without the times: each SLA target kept or not, and whether
+/// it was a first-contact resolution. What a report needs of every ticket, cheaply.
+pub fn outcome(ticket: &Ticket, history: &[HistoryEntry]) -> (Vec<(Metric, Kept)>, bool) {
+    let replies = history
+        .iter()
+        .filter(|e| matches!(e.happening, Happening::AgentReplied { .. }))
+        .count();
+    let resolved = ticket.status.is_finished() && last_resolved(history).is_some();
+    let reopened = history.iter().any(is_reopening);
+    let tier_changed = history
+        .iter()
+        .any(|e| matches!(&e.happening, Happening::Changed { field, .. } if field == "tier"));
+    let at_first_tier_only = !tier_changed && ticket.tier.0 == 1;
+    let first_contact = resolved && at_first_tier_only && replies == 1 && !reopened;
+    (sla_kept(history, replies > 0, resolved), first_contact)
+}
+
 /// Measures a ticket from its history; `now` ends the spans still running, in the
 /// desk's `calendar`.
 pub fn measure(
@@ -96,12 +113,11 @@ pub fn measure(
         .count() as u32;
     let tiers = tier_spans(ticket, history, calendar, resolved_at.unwrap_or(now));
     let tier_path: Vec<u8> = tiers.iter().map(|(tier, _)| *tier).collect();
-    let first_contact_resolution =
-        resolved_at.is_some() && tier_path == [1] && agent_replies == 1 && reopens == 0;
+    let (sla, first_contact_resolution) = outcome(ticket, history);
     Service {
         first_response: first_reply.map(|at| Span::between(opened, at, calendar)),
         resolution: resolved_at.map(|at| Span::between(opened, at, calendar)),
-        sla: sla_kept(history, first_reply.is_some(), resolved_at.is_some()),
+        sla,
         reopens,
         first_contact_resolution,
         tier_path,

@@ -66,7 +66,7 @@ pub struct Facts {
 impl Facts {
     /// Reads a ticket and its history, its times counted in `calendar` (its desk's).
     pub fn of(ticket: &Ticket, history: &[HistoryEntry], calendar: &Calendar) -> Facts {
-        let measured = service::measure(ticket, history, calendar, ticket.updated_at);
+        let (sla, first_contact) = service::outcome(ticket, history);
         let opened = ticket.created_at;
         let mut facts = Facts {
             id: ticket.id.0,
@@ -82,8 +82,8 @@ impl Facts {
             resolutions: Vec::new(),
             reopenings: Vec::new(),
             finished: Vec::new(),
-            sla: measured.sla,
-            first_contact: measured.first_contact_resolution,
+            sla,
+            first_contact,
             escalations: Vec::new(),
             visits: Vec::new(),
             replies: Vec::new(),

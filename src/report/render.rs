@@ -9,6 +9,9 @@ use crate::words;
 use std::fmt::Write;
 use std::time::Duration;
 
+/// How many frequent customers the text names; JSON has them all.
+const FREQUENT_SHOWN: usize = 20;
+
 fn say(language: Language, en: &str, id: &str) -> String {
     match language {
         Language::En => en.to_string(),
@@ -266,8 +269,19 @@ pub fn text(report: &Report, language: Language, calendar: &Calendar) -> String 
     if report.frequent.is_empty() {
         let _ = writeln!(out, "  {}", say(language, "none", "tidak ada"));
     }
-    for f in &report.frequent {
+    for f in report.frequent.iter().take(FREQUENT_SHOWN) {
         let _ = writeln!(out, "  {}: {}", f.customer, f.tickets);
+    }
+    if report.frequent.len() > FREQUENT_SHOWN {
+        let more = report.frequent.len() - FREQUENT_SHOWN;
+        let _ = writeln!(
+            out,
+            "  {}",
+            match language {
+                Language::En => format!("and {more} more (--json lists them all)"),
+                Language::Id => format!("dan {more} lainnya (--json memuat semuanya)"),
+            }
+        );
     }
     out
 }

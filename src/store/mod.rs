@@ -324,14 +324,26 @@ impl Store {
             .collect()
     }
 
-    /// Calls `visit` with every ticket and its history, by number: one pass over each
-    /// tree, so that a report over every ticket holds one history at a time.
+    /// Calls `visit` with every ticket numbered from `first` up to (not including)
+    /// `end` (to the last when `None`), with its history, by number: one pass over each
+    /// tree, so that a report over every ticket holds one history at a time. Ranges that
+    /// do not overlap may be walked at once from several threads.
     pub fn each_ticket_with_history(
         &self,
+        first: TicketId,
+        end: Option<TicketId>,
         mut visit: impl FnMut(Ticket, Vec<HistoryEntry>),
     ) -> Result<()> {
-        let mut entries = self.tree(keys::HISTORY)?.iter().peekable();
-        for value in self.tree(keys::TICKETS)?.iter().values() {
+        let from = keys::ticket(first);
+        let until = end.map(keys::ticket);
+        let tickets = self.tree(keys::TICKETS)?;
+        let history = self.tree(keys::HISTORY)?;
+        let (tickets, entries) = match until {
+            Some(until) => (tickets.range(from..until), history.range(from..until)),
+            None => (tickets.range(from..), history.range(from..)),
+        };
+        let mut entries = entries.peekable();
+        for value in tickets.values() {
             let ticket: Ticket = self.decode("ticket", &value?)?;
             let id = keys::ticket(ticket.id);
             let mut history = Vec::new();
