@@ -8,6 +8,7 @@ use crate::engine::sla::SlaState;
 use crate::engine::visit::Visit;
 use crate::engine::{HistoryEntry, Ticket};
 use crate::outbox::forward;
+use crate::report::facts::Facts;
 use crate::store::{self, Direction, MessageRecord, Store};
 use crate::types::{TicketId, Timestamp};
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine};
@@ -109,15 +110,9 @@ pub fn ticket_detail(
     Ok(view)
 }
 
-/// A report over every ticket of the store, each measured in its desk's working hours;
-/// days and weeks cut in the calendar of the queried desk (else the default desk). The
-/// tickets are read in as many ranges as there are cores, at once.
-pub fn report(
-    store: &Store,
-    policy: &Policy,
-    query: &crate::report::Query,
-) -> store::Result<Value> {
-    use crate::report::{self, facts::Facts};
+/// What a report needs of every ticket of the store, each measured in its desk's working
+/// hours. The tickets are read in as many ranges as there are cores, at once.
+pub fn all_facts(store: &Store, policy: &Policy) -> store::Result<Vec<Facts>> {
     let last = store.next_ticket_id()?.0;
     let parts = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -143,12 +138,23 @@ pub fn report(
         }
         Ok(())
     })?;
+    Ok(all)
+}
+
+/// A report over every ticket of the store; days and weeks cut in the calendar of the
+/// queried desk (else the default desk).
+pub fn report(
+    store: &Store,
+    policy: &Policy,
+    query: &crate::report::Query,
+) -> store::Result<Value> {
+    let all = all_facts(store, policy)?;
     let desk = query
         .desk
         .as_ref()
         .and_then(|d| policy.desks.iter().find(|desk| desk.id.0 == *d))
         .unwrap_or_else(|| policy.default_desk());
-    let built = report::build(&all, query, &desk.calendar);
+    let built = crate::report::build(&all, query, &desk.calendar);
     Ok(serde_json::to_value(built).expect("a report is JSON"))
 }
 

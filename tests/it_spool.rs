@@ -431,13 +431,20 @@ fn someone_cced_by_the_customer_may_use_the_tag() {
 fn an_exact_duplicate_delivery_changes_nothing() {
     let sandbox = Sandbox::new();
     deliver(&sandbox, &["01-new-ticket.eml"]);
-    let before = sandbox.ticket(1);
+    // What is stored, without the measured service: an open ticket's time at its tier
+    // runs on with the clock.
+    let stored = || {
+        let mut ticket = sandbox.ticket(1);
+        ticket["service"].take();
+        ticket
+    };
+    let before = stored();
     let outbox_before = sandbox.outbox();
 
     deliver(&sandbox, &["01-new-ticket.eml"]);
     assert_eq!(sandbox.tickets().len(), 1);
     assert_eq!(
-        sandbox.ticket(1),
+        stored(),
         before,
         "the ticket, its messages and history are unchanged"
     );

@@ -135,3 +135,101 @@ fn run_once_fires_due_timers_and_ticket_list_filters_breaches() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("BREACHED first_response at tier 1"), "{text}");
 }
+
+/// A Monday 00:00 UTC at least three days ahead of now, and now, in Unix seconds.
+fn a_coming_monday() -> (i64, i64) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs() as i64;
+    // 1970-01-05 was a Monday.
+    let monday = 4 * 86_400 + (now - 4 * 86_400).div_euclid(7 * 86_400) * 7 * 86_400;
+    (monday + 14 * 86_400, now)
+}
+
+#[test]
+fn the_weekly_report_goes_out_once_a_week_across_a_restart_and_a_two_week_downtime() {
+    let sandbox = Sandbox::with_sections(
+        r#"lead = "Lina Lead <lead@example.com>"
+[outbox]
+transport = "file"
+path = "@VAR@/outbox"
+[testing]
+clock_offset_file = "@VAR@/clock-offset"
+[reports.weekly]
+to = "Lina Lead <lead@example.com>"
+desk = "support"
+every = "week"
+"#,
+    );
+    std::fs::create_dir_all(sandbox.var()).expect("var folder");
+    let (monday, now) = a_coming_monday();
+    let at = |t: i64| move_clock(&sandbox, t - now);
+    let reports = || -> Vec<String> {
+        mails_to(&sandbox, "lead@example.com")
+            .into_iter()
+            .filter(|m| support::header(m, "Subject").is_some_and(|s| s.contains("Weekly report")))
+            .collect()
+    };
+
+    // The Friday before: the ticket arrives; the report starts counting this week.
+    at(monday - 3 * 86_400 + 12 * 3600);
+    sandbox.ingest(MAIL);
+    sandbox.run_once();
+    assert!(
+        reports().is_empty(),
+        "nothing is reported before the week ends"
+    );
+
+    // Monday 08:30: last week's report, once, also after a restart.
+    at(monday + 8 * 3600 + 1800);
+    sandbox.run_once();
+    sandbox.run_once();
+    let sent = reports();
+    assert_eq!(sent.len(), 1, "one report for the week");
+    let first = loket::mail::parse(sent[0].as_bytes()).text;
+    assert!(first.contains("Tickets: 1 opened"), "{first}");
+    assert!(!support::header(&sent[0], "Subject")
+        .unwrap_or_default()
+        .contains("late"));
+
+    // Down for two weeks, started on a Monday at 08:30: one mail per missed week, the
+    // older marked late.
+    at(monday + 14 * 86_400 + 8 * 3600 + 1800);
+    sandbox.run_once();
+    let sent = reports();
+    assert_eq!(sent.len(), 3, "one more per missed week");
+    let subjects: Vec<String> = sent
+        .iter()
+        .map(|m| support::header(m, "Subject").unwrap_or_default())
+        .collect();
+    assert_eq!(
+        subjects.iter().filter(|s| s.ends_with("(late)")).count(),
+        1,
+        "{subjects:?}"
+    );
+    let late = sent
+        .iter()
+        .find(|m| support::header(m, "Subject").is_some_and(|s| s.ends_with("(late)")))
+        .expect("the late one");
+    assert!(loket::mail::parse(late.as_bytes())
+        .text
+        .contains("This report is late: it was due"));
+    for mail in &sent {
+        let files = loket::mail::files::attachments(mail.as_bytes());
+        let kinds: Vec<&str> = files.iter().map(|f| f.content_type.as_str()).collect();
+        assert_eq!(kinds, ["text/csv", "image/png"], "{mail}");
+        assert!(String::from_utf8_lossy(&files[0].bytes).starts_with("day,opened,resolved,"));
+        let png = &files[1].bytes;
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+        let info = png::Decoder::new(png.as_slice())
+            .read_info()
+            .expect("a PNG that decodes");
+        assert_eq!((info.info().width, info.info().height), (900, 480));
+        assert!(
+            png.len() > 10_000,
+            "a drawn chart, not an empty page: {} bytes",
+            png.len()
+        );
+    }
+}

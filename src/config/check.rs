@@ -31,7 +31,7 @@ impl fmt::Display for Problem {
     }
 }
 
-const SECTIONS: [&str; 18] = [
+const SECTIONS: [&str; 19] = [
     "store",
     "spool",
     "outbox",
@@ -49,6 +49,7 @@ const SECTIONS: [&str; 18] = [
     "sla",
     "rule",
     "category",
+    "reports",
     "testing",
 ];
 
@@ -84,6 +85,7 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     check_tiers_reach_the_last(&desks, &teams, &agents, &mut problems);
     let categories = categories::check_categories(cfg, &desks, &mut problems);
     categories::check_category_names(&categories, &rules, &slas, &mut problems);
+    let reports = reports::check_reports(cfg, &desks, &mut problems);
     let testing = sla::check_testing(cfg, &mut problems);
     let security = agents::check_security(cfg, !agents.is_empty(), &mut problems);
     let mailboxes = servers::check_mailboxes(cfg, &desks, &mut problems);
@@ -132,6 +134,7 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
         slas,
         rules,
         categories,
+        reports,
         testing: testing.expect(missing),
     })
 }
@@ -866,6 +869,8 @@ fn readers_of(readers: &Readers<'_>, file: &str) -> String {
 mod agents;
 #[path = "check/categories.rs"]
 mod categories;
+#[path = "check/reports.rs"]
+mod reports;
 #[path = "check/servers.rs"]
 mod servers;
 #[path = "check/sla.rs"]

@@ -47,6 +47,8 @@ pub struct Policy {
     pub rules: Vec<Rule>,
     /// The kinds of problem and their procedures; none means categories are free words.
     pub categories: Vec<Category>,
+    /// Reports mailed on a schedule.
+    pub reports: Vec<ScheduledReport>,
     /// Test-build settings (always empty in release builds).
     pub testing: TestingPolicy,
 }
@@ -533,6 +535,7 @@ pub(crate) fn test_policy() -> Policy {
         slas: Vec::new(),
         rules: Vec::new(),
         categories: Vec::new(),
+        reports: Vec::new(),
         testing: TestingPolicy::default(),
     }
 }
@@ -549,4 +552,32 @@ fn test_agent(id: &str, name: &str, address: &str, tier: u8) -> Agent {
         notify: true,
         away: false,
     }
+}
+
+/// How often a scheduled report goes out, each at 08:00 in its desk's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    /// Each morning, for the day before.
+    Day,
+    /// Each Monday, for the week before (Monday to Sunday).
+    Week,
+    /// On the 1st, for the month before.
+    Month,
+}
+
+/// `[reports.<name>]`: a report mailed on a schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduledReport {
+    /// The key in `[reports.<name>]`.
+    pub name: String,
+    /// Who gets it.
+    pub to: Vec<Contact>,
+    /// Only this desk, or every desk.
+    pub desk: Option<DeskId>,
+    /// How often.
+    pub every: Every,
+    /// The table's grouping (`agent`, `category`, `tier`, `priority`, `day`, `week`).
+    pub by: String,
+    /// The language of its text.
+    pub language: Language,
 }

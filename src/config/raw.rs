@@ -417,3 +417,29 @@ pub struct Field {
     /// Whether the ticket needs it.
     pub required: Option<bool>,
 }
+
+/// One or several addresses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Addresses {
+    /// `to = "Lead <lead@example.com>"`.
+    One(String),
+    /// `to = ["a@example.com", "b@example.com"]`.
+    Many(Vec<String>),
+}
+
+/// `[reports.<name>]`: a report mailed on a schedule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// Who gets it.
+    pub to: Addresses,
+    /// Only this desk (default: every desk).
+    pub desk: Option<String>,
+    /// `day`, `week` (Monday 08:00) or `month` (the 1st, 08:00).
+    pub every: String,
+    /// The table's grouping (default: by day).
+    pub by: Option<String>,
+    /// `en` or `id` (default: the desk's).
+    pub language: Option<String>,
+}

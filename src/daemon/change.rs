@@ -266,6 +266,7 @@ fn outbound_kind(kind: OutgoingKind) -> MessageKind {
         | OutgoingKind::Unverified
         | OutgoingKind::Forward
         | OutgoingKind::LeadReport
+        | OutgoingKind::Report
         | OutgoingKind::TicketFiles => MessageKind::Notification,
     }
 }

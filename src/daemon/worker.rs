@@ -330,6 +330,28 @@ impl Worker {
         Ok(report)
     }
 
+    /// Queues the scheduled reports due at `now` (`[reports.<name>]`), each with the
+    /// record of how far it went out, then flushes; returns how many mails it queued. A
+    /// report that panics is logged and tried again on the next pass.
+    pub fn send_reports(&mut self, now: Timestamp) -> store::Result<usize> {
+        if self.policy.reports.is_empty() {
+            return Ok(0);
+        }
+        let sent = match catch_unwind(AssertUnwindSafe(|| {
+            super::reports::send_due(&self.store, &self.policy, now)
+        })) {
+            Ok(sent) => sent?,
+            Err(panic) => {
+                error!(error = %panic_text(&*panic), "scheduled reports failed; trying again later");
+                0
+            }
+        };
+        if sent > 0 {
+            self.store.flush()?;
+        }
+        Ok(sent)
+    }
+
     /// Fires one timer, containing a panic: `None` when it failed and was kept (or,
     /// after `TIMER_ATTEMPTS` failures, dropped with a history entry on its ticket).
     fn fire_contained(&mut self, due: &DueTimer, now: Timestamp) -> store::Result<Option<usize>> {

@@ -36,9 +36,11 @@ pub(super) fn run(mut worker: Worker, mut inbox: mpsc::Receiver<Input>, links: L
             Input::DeliveryFailed { ticket, failure } => {
                 worker.process_failure(ticket, &failure, links.clock.now())
             }
-            Input::Timers(done) => worker.fire_due(links.clock.now()).map(|report| {
+            Input::Timers(done) => worker.fire_due(links.clock.now()).and_then(|mut report| {
+                report.queued_mail += worker.send_reports(links.clock.now())?;
                 publish_durable(&links, report.queued_mail);
                 let _ = done.send(report);
+                Ok(())
             }),
         };
         if let Err(e) = result {

@@ -52,6 +52,8 @@ pub enum OutgoingKind {
     TicketFiles,
     /// Tells the customer what was done once the ticket is resolved, and asks how it went.
     Resolution,
+    /// A scheduled report to a desk's lead (it belongs to no ticket).
+    Report,
 }
 
 /// A mail the engine decided to send, before it is formatted.

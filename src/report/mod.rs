@@ -5,8 +5,10 @@
 //! history) for a period and its groups; `render` writes the result as text or CSV. The
 //! store is read by the caller (the CLI, or the daemon behind the control socket).
 
+pub mod chart;
 pub mod facts;
 pub mod render;
+pub mod schedule;
 
 use crate::calendar::Calendar;
 use crate::engine::satisfaction::Score;

@@ -11,7 +11,7 @@ use super::records::{Customer, IndexEntry, MessageRecord, OutboxRecord};
 use super::{encode, keys, value, DueTimer, Error, Result, Store};
 use crate::engine::ledger::ReplyWindow;
 use crate::engine::{AgentLoad, HistoryEntry, Ticket};
-use crate::types::{AgentId, TicketId};
+use crate::types::{AgentId, TicketId, Timestamp};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use sled::Transactional;
 
@@ -165,7 +165,7 @@ impl Store {
         for (agent, load) in &change.agent_loads {
             writes.push((AGENTS, agent.0.as_bytes().to_vec(), encode(load)));
         }
-        let outbox_ids = self.prepare_outbox(change, &mut writes)?;
+        let outbox_ids = self.prepare_outbox(&change.outbox, &mut writes)?;
         if let Some(customer) = &change.new_customer {
             writes.push((
                 CUSTOMERS,
@@ -228,10 +228,10 @@ impl Store {
         Ok(())
     }
 
-    fn prepare_outbox(&self, change: &Change, writes: &mut Vec<Write>) -> Result<Vec<u64>> {
+    fn prepare_outbox(&self, mails: &[NewOutboxMail], writes: &mut Vec<Write>) -> Result<Vec<u64>> {
         let mut last = self.last_outbox_id()?;
         let mut ids = Vec::new();
-        for mail in &change.outbox {
+        for mail in mails {
             last += 1;
             let record = OutboxRecord {
                 id: last,
@@ -251,6 +251,46 @@ impl Store {
             ));
         }
         Ok(ids)
+    }
+}
+
+impl Store {
+    /// Records that the scheduled report `name` went out for every period up to
+    /// `sent_until`, with its mail queued in the same transaction (none when the report
+    /// is only starting to count); returns the mail's outbox id. Not yet durable: call
+    /// `flush` before the sender may take it.
+    pub fn commit_report(
+        &self,
+        name: &str,
+        sent_until: Timestamp,
+        mail: Option<&NewOutboxMail>,
+    ) -> Result<Option<u64>> {
+        let mut writes: Vec<Write> = vec![(
+            META,
+            keys::report_state(name),
+            sent_until.0.to_be_bytes().to_vec(),
+        )];
+        let ids = self.prepare_outbox(mail.cloned().as_slice(), &mut writes)?;
+        let prepared = Prepared {
+            writes,
+            removals: Vec::new(),
+            outbox_ids: ids,
+        };
+        let trees: Vec<sled::Tree> = keys::COMMIT_TREES
+            .iter()
+            .map(|name| self.tree(name))
+            .collect::<Result<_>>()?;
+        trees.as_slice().transaction(|tx| apply(tx, &prepared))?;
+        Ok(prepared.outbox_ids.first().copied())
+    }
+
+    /// The end of the last period the scheduled report `name` went out for (or started
+    /// counting from), if it ever did.
+    pub fn report_sent_until(&self, name: &str) -> Result<Option<Timestamp>> {
+        let value = self.tree(keys::META)?.get(keys::report_state(name))?;
+        Ok(value
+            .and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
+            .map(|b| Timestamp(i64::from_be_bytes(b))))
     }
 }
 

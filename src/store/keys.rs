@@ -131,6 +131,13 @@ pub fn reply_window(window: &ReplyWindow) -> Vec<u8> {
     bounded(key)
 }
 
+/// `meta` key of a scheduled report's state: the end of the last period it went out for.
+pub fn report_state(name: &str) -> Vec<u8> {
+    let mut key = b"report:".to_vec();
+    key.extend_from_slice(name.as_bytes());
+    key
+}
+
 /// Key of a ticket.
 pub fn ticket(id: TicketId) -> [u8; 8] {
     id.0.to_be_bytes()

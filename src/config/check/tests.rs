@@ -694,3 +694,38 @@ fn category_mistakes_are_named_and_rules_must_name_a_defined_one() {
         "{problems:#?}"
     );
 }
+
+#[test]
+fn scheduled_reports_are_checked_key_by_key() {
+    let desk = "[desk.support]\nname = \"S\"\naddress = \"support@example.com\"\ntag = \"HD\"\nlanguage = \"id\"\n";
+    let good = with_desks(&format!(
+        "{desk}[reports.weekly]\nto = [\"Lina <lina@example.com>\", \"boss@example.com\"]\ndesk = \"support\"\nevery = \"week\"\n"
+    ));
+    let policy = compile_toml(&good).expect("valid");
+    let weekly = &policy.reports[0];
+    assert_eq!(weekly.name, "weekly");
+    assert_eq!(weekly.to.len(), 2);
+    assert_eq!(weekly.by, "day", "by day unless said");
+    assert_eq!(
+        weekly.language,
+        crate::types::Language::Id,
+        "the desk's language"
+    );
+    let bad = with_desks(&format!(
+        "{desk}[reports.weekly]\nto = \"not an address\"\ndesk = \"sales\"\nevery = \"fortnight\"\nby = \"colour\"\nlanguage = \"fr\"\n"
+    ));
+    let problems = compile_toml(&bad).expect_err("invalid");
+    let mut found = keys(&problems);
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        [
+            "reports.weekly.by",
+            "reports.weekly.desk",
+            "reports.weekly.every",
+            "reports.weekly.language",
+            "reports.weekly.to",
+        ],
+        "{problems:?}"
+    );
+}
