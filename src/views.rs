@@ -158,6 +158,58 @@ pub fn report(
     Ok(serde_json::to_value(built).expect("a report is JSON"))
 }
 
+/// A customer's tickets (`who` an address) or an organisation's (`who` a domain), each
+/// with its status and measured service, and the totals: how many, how many in the 30
+/// days before `now`, how many open, the average rating.
+pub fn customer(store: &Store, policy: &Policy, who: &str, now: Timestamp) -> store::Result<Value> {
+    let who = who.trim().to_lowercase();
+    let is_theirs = |ticket: &Ticket| {
+        ticket.requester.as_ref().is_some_and(|c| {
+            let address = c.address.as_str().to_lowercase();
+            address == who || (!who.contains('@') && c.address.domain().eq_ignore_ascii_case(&who))
+        })
+    };
+    let mut tickets = Vec::new();
+    let (mut recent, mut open, mut stars, mut rated) = (0, 0, 0u32, 0u32);
+    store.each_ticket_with_history(TicketId(0), None, |ticket, history| {
+        if !is_theirs(&ticket) {
+            return;
+        }
+        let calendar = &crate::engine::desk_of(policy, &ticket).calendar;
+        let measured = service::measure(&ticket, &history, calendar, now);
+        if now.0 - ticket.created_at.0 <= 30 * 86_400 {
+            recent += 1;
+        }
+        if ticket.is_open() {
+            open += 1;
+        }
+        if let Some(crate::engine::satisfaction::Score::Stars(n)) = measured.rating {
+            stars += u32::from(n);
+            rated += 1;
+        }
+        tickets.push(json!({
+            "id": ticket.id.0,
+            "desk": ticket.desk.0,
+            "subject": ticket.subject,
+            "status": ticket.status.to_string(),
+            "category": ticket.category,
+            "created_at": ticket.created_at.to_rfc3339(),
+            "requester": ticket.requester.as_ref().map(|c| c.address.to_string()),
+            "first_response_business": measured.first_response.map(|s| s.business),
+            "resolution_business": measured.resolution.map(|s| s.business),
+            "rating": measured.rating.map(|s| s.to_string()),
+            "service": service(&measured),
+        }));
+    })?;
+    Ok(json!({
+        "customer": who,
+        "tickets": tickets,
+        "last_30_days": recent,
+        "open": open,
+        "rating_average": (rated > 0).then(|| f64::from(stars) / f64::from(rated)),
+    }))
+}
+
 /// Measured service as JSON: spans in seconds, wall clock and working hours.
 pub fn service(service: &Service) -> Value {
     let span = |s: &Option<Span>| s.map(|s| json!({ "wall": s.wall, "business": s.business }));

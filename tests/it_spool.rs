@@ -2017,3 +2017,74 @@ Message-ID: <rate3@example.id>\r\n\r\n5\r\n",
     assert_eq!(nodesk.status.code(), Some(64));
     assert!(text(&nodesk.stderr).contains("no desk sales; the desks are: support"));
 }
+
+#[test]
+fn a_forgotten_customer_leaves_every_file_of_the_store_and_the_measurements_stay() {
+    let sandbox = with_andi("", "trusted_authserv_ids = [\"mx.example.com\"]\n");
+    deliver(&sandbox, &["01-new-ticket.eml"]);
+    deliver_raw(
+        &sandbox,
+        &andi_on_ticket_one(
+            "close4@staff.example",
+            "#close Cleared the paper path\r\nDone, Pak Budi.",
+        ),
+    );
+    deliver_raw(
+        &sandbox,
+        "From: Budi Santoso <budi@example.id>\r\nTo: support@example.com\r\nSubject: Re: [HD #1]\r\n\
+Message-ID: <rate5@example.id>\r\n\r\n4 makasih\r\n",
+    );
+    deliver_raw(
+        &sandbox,
+        &mail(
+            "Sari <sari@kantor.example>",
+            "VPN putus",
+            "sari1@kantor.example",
+            &[],
+            "VPN kantor putus sejak pagi.",
+        ),
+    );
+    let store = sandbox.var().join("store");
+    for needle in ["budi@example.id", "Budi Santoso"] {
+        assert!(
+            !support::files_mentioning(&store, needle).is_empty(),
+            "the search finds {needle:?} before"
+        );
+    }
+    assert!(!support::files_mentioning(&store, "sari@kantor.example").is_empty());
+
+    let forgot = sandbox.loket(&["customer", "forget", "budi@example.id"]);
+    assert!(forgot.status.success(), "{}", text(&forgot.stderr));
+    assert!(
+        text(&forgot.stdout).contains("budi@example.id: erased from 1 tickets"),
+        "{}",
+        text(&forgot.stdout)
+    );
+    for needle in [
+        "budi@example.id",
+        "Budi Santoso",
+        "Printer on the 3rd floor",
+    ] {
+        let left = support::files_mentioning(&store, needle);
+        assert!(left.is_empty(), "{needle:?} is still in {left:?}");
+    }
+    // Sari is untouched; Budi's ticket keeps its measurements and says what was done.
+    assert!(!support::files_mentioning(&store, "sari@kantor.example").is_empty());
+    let ticket = sandbox.ticket(1);
+    assert_eq!(ticket["requester"], "erased@forgotten.invalid");
+    assert_eq!(ticket["subject"], "(erased)");
+    assert_eq!(ticket["service"]["rating"], serde_json::json!({"stars": 4}));
+    assert_eq!(ticket["service"]["agent_replies"], 1);
+    assert_eq!(support::happenings(&ticket, "erased"), 1);
+    let report = sandbox.json(&["report"]);
+    assert_eq!(report["total"]["opened"], 2);
+    assert_eq!(report["total"]["satisfaction"]["ratings"], 1);
+    assert_eq!(sandbox.ticket(2)["requester"], "sari@kantor.example");
+    // The store opens and takes mail as before.
+    deliver(&sandbox, &["01-new-ticket.eml"]);
+    assert_eq!(
+        sandbox.tickets().len(),
+        3,
+        "Budi writing again is a new ticket"
+    );
+}

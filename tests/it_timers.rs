@@ -233,3 +233,58 @@ every = "week"
         );
     }
 }
+
+#[test]
+fn raw_mail_of_tickets_closed_longer_than_the_retention_leaves_the_disk_and_the_record_stays() {
+    let sandbox = Sandbox::with_sections(
+        r#"[outbox]
+transport = "file"
+path = "@VAR@/outbox"
+[testing]
+clock_offset_file = "@VAR@/clock-offset"
+[retention]
+closed_raw_after = "30days"
+[agent.andi]
+name = "Andi"
+addresses = ["andi@staff.example"]
+[security]
+secret = "a secret of more than sixteen characters"
+trusted_authserv_ids = ["mx.example.com"]
+"#,
+    );
+    std::fs::create_dir_all(sandbox.var()).expect("var folder");
+    let with_file = "From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Log\r\n\
+Message-ID: <ret1@example.id>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nLognya terlampir.\r\n\
+--b\r\nContent-Type: text/plain; name=\"log.txt\"\r\nContent-Disposition: attachment; filename=\"log.txt\"\r\n\r\n\
+ZEBRA-PAYLOAD-7731 error at boot\r\n--b--\r\n";
+    sandbox.ingest(with_file.as_bytes());
+    sandbox.run_once();
+    sandbox.ingest(
+        b"Authentication-Results: mx.example.com; dmarc=pass header.from=staff.example\r\n\
+From: Andi <andi@staff.example>\r\nTo: support@example.com\r\nSubject: Re: [HD #1] Log\r\n\
+Message-ID: <ret2@staff.example>\r\n\r\n#close Read the log\r\nThanks, fixed.\r\n",
+    );
+    sandbox.run_once();
+    let store = sandbox.var().join("store");
+    assert_eq!(sandbox.ticket(1)["status"], "resolved");
+    assert!(!support::files_mentioning(&store, "ZEBRA-PAYLOAD-7731").is_empty());
+
+    // 29 days on, it is all still there; 31 days on, the raw mail and its file are gone.
+    move_clock(&sandbox, 29 * 86_400);
+    sandbox.run_once();
+    assert!(!support::files_mentioning(&store, "ZEBRA-PAYLOAD-7731").is_empty());
+    move_clock(&sandbox, 31 * 86_400 + 3600);
+    sandbox.run_once();
+    let left = support::files_mentioning(&store, "ZEBRA-PAYLOAD-7731");
+    assert!(left.is_empty(), "still in {left:?}");
+    let raw = sandbox.loket(&["message", "raw", "1", "1"]);
+    assert!(!raw.status.success(), "no raw mail to give");
+    let ticket = sandbox.ticket(1);
+    assert_eq!(ticket["messages"][0]["new_text"], "Lognya terlampir.");
+    assert_eq!(
+        ticket["service"]["agent_replies"], 1,
+        "the measurements stay"
+    );
+    assert_eq!(ticket["resolution"], "Read the log");
+}

@@ -17,6 +17,7 @@ macro_rules! say {
 }
 
 mod check_config;
+mod customer;
 mod files;
 mod fsck;
 mod ingest;
@@ -74,6 +75,9 @@ pub enum Command {
     /// List the files of a ticket's mails, or get one back.
     #[command(subcommand)]
     Attachment(AttachmentCommand),
+    /// One customer's tickets and service, or the right to be forgotten.
+    #[command(subcommand)]
+    Customer(CustomerCommand),
     /// How a desk served its customers in a period: volumes, response and resolution
     /// times, SLA, reopenings, escalations, satisfaction, rising problems.
     Report(ReportArgs),
@@ -195,6 +199,26 @@ impl TicketFilter {
     }
 }
 
+/// `loket customer ...`
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// A customer's tickets (by address) or an organisation's (by domain), with the
+    /// service they got.
+    Show {
+        /// An address (budi@example.id) or a domain (example.id).
+        who: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Erase a person's mails, addresses and names from every record and from the
+    /// store's files, keeping the anonymous measurements (stop the daemon first).
+    Forget {
+        /// Their address.
+        address: String,
+    },
+}
+
 /// Arguments of `loket report`.
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
@@ -282,6 +306,9 @@ pub fn main() -> ExitCode {
         }
         Command::Attachment(command) => {
             with_policy(args.config.as_deref(), |p| files::attachment(p, command))
+        }
+        Command::Customer(command) => {
+            with_policy(args.config.as_deref(), |p| customer::run(&p, command))
         }
         Command::Report(report) => {
             with_policy(args.config.as_deref(), |p| report::run(&p, &report))

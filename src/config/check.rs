@@ -31,7 +31,7 @@ impl fmt::Display for Problem {
     }
 }
 
-const SECTIONS: [&str; 19] = [
+const SECTIONS: [&str; 20] = [
     "store",
     "spool",
     "outbox",
@@ -50,6 +50,7 @@ const SECTIONS: [&str; 19] = [
     "rule",
     "category",
     "reports",
+    "retention",
     "testing",
 ];
 
@@ -86,6 +87,10 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     let categories = categories::check_categories(cfg, &desks, &mut problems);
     categories::check_category_names(&categories, &rules, &slas, &mut problems);
     let reports = reports::check_reports(cfg, &desks, &mut problems);
+    let retention = optional::<raw::Retention>(cfg, "retention", &mut problems);
+    let closed_raw_after = retention
+        .and_then(|r| r.closed_raw_after)
+        .and_then(|text| keep(duration(&text, "retention.closed_raw_after"), &mut problems));
     let testing = sla::check_testing(cfg, &mut problems);
     let security = agents::check_security(cfg, !agents.is_empty(), &mut problems);
     let mailboxes = servers::check_mailboxes(cfg, &desks, &mut problems);
@@ -135,6 +140,7 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
         rules,
         categories,
         reports,
+        closed_raw_after,
         testing: testing.expect(missing),
     })
 }

@@ -49,6 +49,8 @@ pub struct Policy {
     pub categories: Vec<Category>,
     /// Reports mailed on a schedule.
     pub reports: Vec<ScheduledReport>,
+    /// How long after resolution a ticket's raw mail is kept (`None`: for ever).
+    pub closed_raw_after: Option<Duration>,
     /// Test-build settings (always empty in release builds).
     pub testing: TestingPolicy,
 }
@@ -536,6 +538,7 @@ pub(crate) fn test_policy() -> Policy {
         rules: Vec::new(),
         categories: Vec::new(),
         reports: Vec::new(),
+        closed_raw_after: None,
         testing: TestingPolicy::default(),
     }
 }

@@ -105,6 +105,15 @@ pub struct Notify {
     pub attach_up_to: Option<String>,
 }
 
+/// `[retention]`: how long raw mail is kept.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    /// How long after a ticket is resolved its raw mail and attachments are kept, e.g.
+    /// "365d" (default: for ever).
+    pub closed_raw_after: Option<String>,
+}
+
 /// `[limits]`: the brakes against mail loops and floods.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

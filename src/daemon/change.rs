@@ -188,6 +188,7 @@ fn queue(change: &mut Change, mut mail: OutgoingMail, seq: &mut u32, drafting: &
     change.outbox.push(NewOutboxMail {
         record: outbox_record(change.ticket.id, &mail, &composed, now),
         raw: composed.raw,
+        carries_files: !attachments.is_empty(),
     });
     if mail.kind == engine::OutgoingKind::Acknowledgement {
         let snapshot = drafting.snapshot;

@@ -44,6 +44,11 @@ pub enum Request {
         /// Ticket number.
         id: u64,
     },
+    /// A customer's (or an organisation's) tickets and service.
+    CustomerShow {
+        /// An address or a domain.
+        who: String,
+    },
     /// A report over the store.
     Report {
         /// What it covers.
@@ -78,6 +83,7 @@ pub fn answer(
             return views::message_raw(store, TicketId(*id), *number)
         }
         Request::Report { query } => views::report(store, policy, query),
+        Request::CustomerShow { who } => views::customer(store, policy, who, now),
         Request::AttachmentGet { id, number, index } => {
             return views::attachment_get(store, TicketId(*id), *number, *index)
         }

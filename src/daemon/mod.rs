@@ -136,6 +136,7 @@ pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
     let timers = tokio::task::block_in_place(|| worker.fire_due(parts.clock.now()))?;
     report.timers_fired = timers.fired;
     tokio::task::block_in_place(|| worker.send_reports(parts.clock.now()))?;
+    tokio::task::block_in_place(|| worker.apply_retention(parts.clock.now()))?;
     let sender = Sender::new(parts.store, parts.transport, parts.policy.retry_after);
     let drained = sender.drain(u64::MAX, parts.clock.now()).await?;
     for (ticket, failure) in &drained.failed {

@@ -155,6 +155,7 @@ fn mail(
             queued_at: now,
         },
         raw: composed.raw,
+        carries_files: true,
     })
 }
 

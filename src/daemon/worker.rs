@@ -92,6 +92,8 @@ pub struct Worker {
     policy: Arc<Policy>,
     failures: HashMap<Receipt, u32>,
     timer_failures: HashMap<DueTimer, u32>,
+    /// When the next retention pass is due (`None`: at the first look).
+    retention_due: Option<Timestamp>,
     /// Tests make the items that contain this text panic, to exercise containment: a mail
     /// whose raw text has it, a timer whose kind has it, a failure whose error has it.
     #[cfg(test)]
@@ -118,6 +120,7 @@ impl Worker {
             policy,
             failures: HashMap::new(),
             timer_failures: HashMap::new(),
+            retention_due: None,
             #[cfg(test)]
             panic_marker: None,
         }
@@ -328,6 +331,30 @@ impl Worker {
         }
         report.next_due = self.store.next_timer()?;
         Ok(report)
+    }
+
+    /// Once a day (and at the first look), with `retention.closed_raw_after` set: drops the
+    /// raw mail and attachments of tickets resolved longer ago than that, then removes
+    /// the journal files nothing refers to any more; returns how many messages lost
+    /// their raw mail.
+    pub fn apply_retention(&mut self, now: Timestamp) -> store::Result<usize> {
+        let Some(after) = self.policy.closed_raw_after else {
+            return Ok(0);
+        };
+        if self.retention_due.is_some_and(|due| now < due) {
+            return Ok(0);
+        }
+        self.retention_due = Some(Timestamp(now.0 + 86_400));
+        let before = Timestamp(now.0 - after.as_secs() as i64);
+        let dropped = self.store.drop_raw_of_closed(before)?;
+        if dropped > 0 {
+            let files = self.store.collect_journal()?;
+            info!(
+                messages = dropped,
+                files, "retention: raw mail of closed tickets dropped"
+            );
+        }
+        Ok(dropped)
     }
 
     /// Queues the scheduled reports due at `now` (`[reports.<name>]`), each with the

@@ -38,6 +38,7 @@ pub(super) fn run(mut worker: Worker, mut inbox: mpsc::Receiver<Input>, links: L
             }
             Input::Timers(done) => worker.fire_due(links.clock.now()).and_then(|mut report| {
                 report.queued_mail += worker.send_reports(links.clock.now())?;
+                worker.apply_retention(links.clock.now())?;
                 publish_durable(&links, report.queued_mail);
                 let _ = done.send(report);
                 Ok(())

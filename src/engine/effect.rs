@@ -315,6 +315,13 @@ pub enum Happening {
         /// late rating is recorded only.
         counted: bool,
     },
+    /// A person's data was erased from the ticket (the right to be forgotten).
+    Erased {
+        /// What went, without naming them.
+        erased: String,
+        /// Who had it done (the unix user).
+        by: String,
+    },
     /// A status change the engine was asked for made no sense and was not made.
     TransitionRefused {
         /// What was asked (`#pending`).

@@ -77,6 +77,9 @@ pub struct NewOutboxMail {
     pub record: OutboxRecord,
     /// The bytes to send.
     pub raw: Vec<u8>,
+    /// Whether it carries files: its bytes then go to the journal whatever their size,
+    /// so that dropping them (retention, erasure) takes them off the disk at once.
+    pub carries_files: bool,
 }
 
 /// One write, prepared as bytes: (tree index in `COMMIT_TREES`, key, value). An empty
@@ -239,7 +242,16 @@ impl Store {
             };
             let key = last.to_be_bytes().to_vec();
             writes.push((OUTBOX, key.clone(), encode(&record)));
-            writes.push((OUTBOX_RAW, key.clone(), self.stored_form(mail.raw.clone())?));
+            let stored = if mail.carries_files {
+                let hash = self
+                    .journal
+                    .put_settled(&mail.raw)
+                    .map_err(Error::Journal)?;
+                value::reference(&hash)
+            } else {
+                self.stored_form(mail.raw.clone())?
+            };
+            writes.push((OUTBOX_RAW, key.clone(), stored));
             writes.push((OUTBOX_PENDING, key, Vec::new()));
             ids.push(last);
         }

@@ -104,6 +104,25 @@ pub(super) fn sync_file(path: &Path) -> io::Result<()> {
     File::open(path)?.sync_all()
 }
 
+/// fsync of every file under `folder` and of the folders themselves: sled's files,
+/// written by sled with no fsync of its own, made durable at once.
+pub(super) fn sync_tree(folder: &Path) -> io::Result<()> {
+    for entry in std::fs::read_dir(folder)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            sync_tree(&path)?;
+        } else {
+            sync_file(&path)?;
+        }
+    }
+    sync_file(folder)
+}
+
+/// fsync of a folder, making its entries (renames, removals) durable.
+pub(super) fn sync_dir(folder: &Path) -> io::Result<()> {
+    sync_file(folder)
+}
+
 /// fsync of a file that may not be there (removed by sled since it was listed, or not
 /// written yet): `false` if it is not.
 fn sync_file_if_present(path: &Path) -> io::Result<bool> {

@@ -223,6 +223,20 @@ impl Journal {
         }
     }
 
+    /// Removes a settled file that nothing refers to any more (an erasure, a retention
+    /// pass), durably.
+    pub fn remove(&self, hash: &MailHash) -> io::Result<()> {
+        let path = self.settled_path(hash);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            other => other?,
+        }
+        match path.parent() {
+            Some(folder) => fs::File::open(folder)?.sync_all(),
+            None => Ok(()),
+        }
+    }
+
     /// The bytes of a file, settled or waiting; `None` if there is no such file.
     pub fn read(&self, hash: &MailHash) -> io::Result<Option<Vec<u8>>> {
         for path in [self.settled_path(hash), self.new_path(hash)] {

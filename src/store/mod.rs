@@ -40,6 +40,7 @@
 mod codec;
 mod commit;
 mod durable;
+pub mod erase;
 mod fsck;
 mod journal;
 pub mod keys;
@@ -199,6 +200,8 @@ impl Store {
         if copied {
             tracing::info!(store = %path.display(), "no mark of a clean close (a crash, kill -9, or a Loket older than schema 3): sled's files copied to {}/ while sled checks them", recovery::BEFORE_RECOVERY);
         }
+        // A rewrite (`erase::rewrite`) cut short after its new files were complete.
+        erase::finish_rewrite(path).map_err(Error::Durability)?;
         let db = open_sled(path)?;
         hold.opened().map_err(Error::Durability)?;
         let journal = Journal::open(path).map_err(Error::Journal)?;

@@ -265,10 +265,12 @@ fn large_values_go_to_the_journal_so_sled_writes_no_blob_file() {
         raw: (0..3_000_000u64)
             .map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as u8)
             .collect(),
+        carries_files: false,
     });
     big.outbox.push(NewOutboxMail {
         record: outbox_record(),
         raw: b"Subject: ok\r\n\r\nsmall\r\n".to_vec(),
+        carries_files: false,
     });
     let ids = store.commit(&big).expect("commits");
     let mut long = change(&store, "long@x", "fl");

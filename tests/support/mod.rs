@@ -863,3 +863,54 @@ impl Plan {
         }
     }
 }
+
+/// The files under `folder` whose bytes hold `needle` (any case), as they lie on disk or
+/// inside any zstd frame in them (the journal and sled's compressed values), so that a
+/// test can prove that erased data left the disk.
+pub fn files_mentioning(folder: &Path, needle: &str) -> Vec<PathBuf> {
+    let needle = needle.to_lowercase().into_bytes();
+    let holds = |bytes: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(&needle))
+    };
+    let mut found = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(dir) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            let mut hit = holds(&bytes);
+            const MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+            let mut at = 0;
+            while !hit && at + 4 <= bytes.len() {
+                if bytes[at..at + 4] == MAGIC {
+                    let mut decoded = Vec::new();
+                    let mut decoder = match zstd::stream::read::Decoder::new(&bytes[at..]) {
+                        Ok(decoder) => decoder.single_frame(),
+                        Err(_) => {
+                            at += 1;
+                            continue;
+                        }
+                    };
+                    let _ = decoder.read_to_end(&mut decoded);
+                    hit = holds(&decoded);
+                }
+                at += 1;
+            }
+            if hit {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
