@@ -2005,6 +2005,15 @@ Message-ID: <rate3@example.id>\r\n\r\n5\r\n",
     let shown = String::from_utf8_lossy(&shown.stdout);
     assert!(shown.contains("Tiket: 1 masuk, 1 selesai"), "{shown}");
 
+    let chart = sandbox.var().join("week.png");
+    let chart_arg = chart.display().to_string();
+    let drawn = sandbox.loket(&["report", "--chart", &chart_arg]);
+    assert!(drawn.status.success(), "{}", text(&drawn.stderr));
+    let png = std::fs::read(&chart).expect("the chart");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
+    let again = sandbox.loket(&["report", "--chart", &chart_arg]);
+    assert_eq!(again.status.code(), Some(73), "never over an existing file");
+
     let wrong = sandbox.loket(&["report", "--by", "colour"]);
     assert_eq!(wrong.status.code(), Some(64));
     assert!(

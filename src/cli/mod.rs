@@ -243,6 +243,10 @@ pub struct ReportArgs {
     /// Language of the text: en or id (default: the desk's).
     #[arg(long)]
     pub language: Option<String>,
+    /// Also draw the chart of each day (opened, resolved, first responses kept) into
+    /// this new PNG file.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<std::path::PathBuf>,
 }
 
 /// `loket quarantine list` and `loket outbox list`.

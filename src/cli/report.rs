@@ -40,6 +40,11 @@ pub(super) fn run(policy: &Policy, args: &ReportArgs) -> u8 {
         Some(code) => Language::parse(code).unwrap_or(desk.language),
         None => desk.language,
     };
+    if let Some(path) = &args.chart {
+        if let Err(e) = chart(policy, &report, language, path) {
+            return fail(&e, exit::CANT_CREATE);
+        }
+    }
     let format = if args.json {
         "json"
     } else {
@@ -57,6 +62,38 @@ pub(super) fn run(policy: &Policy, args: &ReportArgs) -> u8 {
         ),
     }
     0
+}
+
+/// The report's days drawn into a new PNG file at `path`.
+fn chart(
+    policy: &Policy,
+    report: &Report,
+    language: Language,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    let by_day = Query {
+        by: Some(By::Day),
+        ..report.query.clone()
+    };
+    let value = ask(policy, &Request::Report { query: by_day })?;
+    let days: Report = serde_json::from_value(value).context("the report could not be read")?;
+    let desk = desk_of(policy, report.query.desk.as_deref());
+    let first = desk.calendar.date_of(report.query.from);
+    let last = desk.calendar.date_of(Timestamp(report.query.to.0 - 1));
+    let title = match language {
+        Language::En => format!("{}, {first} to {last}", desk.name),
+        Language::Id => format!("{}, {first} s.d. {last}", desk.name),
+    };
+    let png = report::chart::png(&days.groups, &title, language).map_err(anyhow::Error::msg)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(&png)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn desk_of<'p>(policy: &'p Policy, id: Option<&str>) -> &'p crate::config::policy::Desk {

@@ -72,10 +72,11 @@ fn draw(
         .y_label_area_size(44)
         .build_cartesian_2d(
             (0u32..count - 1).into_segmented(),
-            0u32..most + most / 10 + 1,
+            0u32..most + most * 3 / 10 + 1,
         )?;
     tickets
         .configure_mesh()
+        .light_line_style(WHITE)
         .disable_x_mesh()
         .x_labels(days.len().clamp(1, 14))
         .x_label_formatter(&label)
