@@ -145,6 +145,8 @@ pub struct MailVars {
     pub questions: String,
     /// Whether that mail reopened a resolved ticket.
     pub reopened: bool,
+    /// For a new ticket, "3rd ticket from this customer in 30 days" when it is; or empty.
+    pub repeat: String,
     /// The problem as the customer first wrote it, shortened, or empty.
     pub problem: String,
     /// What was done: the ticket's resolution line, or empty.
@@ -199,6 +201,7 @@ impl MailVars {
             procedure: "Procedure (Printers):\n  [x] 1. Check paper and toner".into(),
             questions: "  - Printer model".into(),
             reopened: true,
+            repeat: "3rd ticket from this customer in 30 days".into(),
             problem: "The printer on the 3rd floor jams".into(),
             resolution: "Replaced the toner cartridge".into(),
             steps_done: "  - Check paper and toner".into(),

@@ -2097,3 +2097,43 @@ Message-ID: <rate5@example.id>\r\n\r\n4 makasih\r\n",
         "Budi writing again is a new ticket"
     );
 }
+
+#[test]
+fn the_third_ticket_in_30_days_is_named_in_the_notification() {
+    let sandbox = with_andi("", "");
+    for n in 1..=3 {
+        deliver_raw(
+            &sandbox,
+            &mail(
+                "Dewi <dewi@kantor.example>",
+                &format!("Masalah {n}"),
+                &format!("dewi{n}@kantor.example"),
+                &[],
+                "Tolong dibantu.",
+            ),
+        );
+    }
+    let notifications: Vec<String> = sandbox
+        .outbox()
+        .into_iter()
+        .filter(|m| header(m, "To").is_some_and(|to| to.contains("andi@staff.example")))
+        .map(|m| loket::mail::parse(m.as_bytes()).text)
+        .collect();
+    assert_eq!(notifications.len(), 3);
+    let named: Vec<bool> = notifications
+        .iter()
+        .map(|t| t.contains("3rd ticket from this customer in 30 days"))
+        .collect();
+    assert_eq!(
+        named.iter().filter(|n| **n).count(),
+        1,
+        "only the third says so: {notifications:#?}"
+    );
+    let shown = sandbox.json(&["customer", "show", "dewi@kantor.example"]);
+    assert_eq!(shown["last_30_days"], 3);
+    assert_eq!(shown["tickets"].as_array().map(Vec::len), Some(3));
+    let organisation = sandbox.json(&["customer", "show", "kantor.example"]);
+    assert_eq!(organisation["tickets"].as_array().map(Vec::len), Some(3));
+    let nobody = sandbox.loket(&["customer", "show", "nobody@example.id"]);
+    assert_eq!(nobody.status.code(), Some(66));
+}

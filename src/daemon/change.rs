@@ -64,6 +64,17 @@ pub(super) fn for_mail(
     if let Author::Customer = inbound.author {
         change.new_customer = new_customer(inbound, drafting);
     }
+    let opener = inbound
+        .mail
+        .from
+        .as_ref()
+        .filter(|_| inbound.class.is_person());
+    if let Some(from) = opener.filter(|_| placed.is_new) {
+        let snapshot = drafting.snapshot;
+        ledger::count_opened(&mut change.auto_replies, &from.address, drafting.now, |w| {
+            snapshot.replies_in(w)
+        });
+    }
     let seq = before.message_count + 1;
     let before = (!placed.is_new).then_some(before);
     with_effects(change, before, step, seq, drafting)

@@ -49,6 +49,12 @@ pub(super) fn mail<'a>(
         matched_by: placed.matched_by,
         budget: AutoReplyBudget {
             ratings_asked_today,
+            opened_last_30_days: mail
+                .from
+                .as_ref()
+                .and_then(|f| snapshot.opened_last_30_days.get(&f.address))
+                .copied()
+                .unwrap_or(0),
             ..ledger::budget(to_requester, snapshot.auto_replies_to_all)
         },
         author: arrival::author(mail, &placed, policy, Directory(&snapshot.tickets)),

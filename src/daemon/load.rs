@@ -59,6 +59,20 @@ pub(super) fn for_mail(
         }
     }
     snapshot.auto_replies_to_all = store.auto_reply_count(&ReplyWindow::all(now))?;
+    for address in &wanted.addresses {
+        let mut opened = 0;
+        for (day, window) in ReplyWindow::opened_in_30_days(address, now)
+            .iter()
+            .enumerate()
+        {
+            let count = store.auto_reply_count(window)?;
+            if day == 0 {
+                snapshot.opened_today.insert(address.clone(), count);
+            }
+            opened += count;
+        }
+        snapshot.opened_last_30_days.insert(address.clone(), opened);
+    }
     for address in &requesters {
         let asked = store.auto_reply_count(&ReplyWindow::rating_asked(address, now))?;
         snapshot.ratings_asked.insert(address.clone(), asked);

@@ -353,11 +353,20 @@ fn notify(
     now: Timestamp,
 ) {
     let mail = inbound.mail;
+    let opens = matches!(
+        inbound.matched_by,
+        crate::thread::MatchedBy::New | crate::thread::MatchedBy::NewNotParticipant
+    );
     let about = About {
         author: mail.from.as_ref(),
         attachments: &mail.attachments,
         mail: Some(mail),
         reopened,
+        earlier_tickets: if opens {
+            inbound.budget.opened_last_30_days
+        } else {
+            0
+        },
     };
     let text = Phrase::same(&mail.new_text);
     notify_each(step, &text, &about, agents, policy, now);
@@ -374,6 +383,8 @@ struct About<'a> {
     mail: Option<&'a Mail>,
     /// Whether it reopened the ticket.
     reopened: bool,
+    /// For a new ticket: how many its sender opened in the 30 days before.
+    earlier_tickets: u32,
 }
 
 /// Which files go with a notification: in order, as long as the total stays within
@@ -465,6 +476,7 @@ fn notify_each(
             vars.procedure = super::procedure::lines(category, &step.ticket.procedure, language);
         }
         vars.reopened = about.reopened;
+        vars.repeat = repeat(about.earlier_tickets, language);
         let draft = Draft {
             kind: OutgoingKind::Notification,
             from_name: desk.name.clone(),
@@ -489,6 +501,27 @@ fn notify_each(
     let agents = agents.iter().map(|a| a.id.clone()).collect();
     step.effects
         .push(Effect::Record(Happening::Notified { agents }));
+}
+
+/// "3rd ticket from this customer in 30 days", when it is the third or later; else empty.
+fn repeat(earlier: u32, language: Language) -> String {
+    if earlier < 2 {
+        return String::new();
+    }
+    let nth = earlier + 1;
+    match language {
+        Language::En => {
+            let suffix = match (nth % 10, nth % 100) {
+                (_, 11..=13) => "th",
+                (1, _) => "st",
+                (2, _) => "nd",
+                (3, _) => "rd",
+                _ => "th",
+            };
+            format!("{nth}{suffix} ticket from this customer in 30 days")
+        }
+        Language::Id => format!("Tiket ke-{nth} dari pelanggan ini dalam 30 hari"),
+    }
 }
 
 /// A customer writing on a resolved ticket reopens it, unless the mail only says thanks.

@@ -32,6 +32,13 @@ pub enum ReplyWindow {
         /// The window's start.
         start: Timestamp,
     },
+    /// Tickets `address` opened in the (UTC) day starting at `start`.
+    Opened {
+        /// The customer.
+        address: EmailAddress,
+        /// The window's start.
+        start: Timestamp,
+    },
     /// Satisfaction questions to `address` in the (UTC) day starting at `start`.
     RatingAsked {
         /// The customer.
@@ -55,6 +62,21 @@ impl ReplyWindow {
         ReplyWindow::All {
             start: Timestamp(now.0 - now.0.rem_euclid(ALL_WINDOW_SECS)),
         }
+    }
+
+    /// The window `now` falls in for tickets opened by `address`.
+    pub fn opened(address: &EmailAddress, now: Timestamp) -> ReplyWindow {
+        ReplyWindow::Opened {
+            address: address.clone(),
+            start: Timestamp(now.0 - now.0.rem_euclid(RATING_WINDOW_SECS)),
+        }
+    }
+
+    /// The windows of the 30 days up to `now`, for the tickets `address` opened.
+    pub fn opened_in_30_days(address: &EmailAddress, now: Timestamp) -> Vec<ReplyWindow> {
+        (0..30)
+            .map(|day| ReplyWindow::opened(address, Timestamp(now.0 - day * RATING_WINDOW_SECS)))
+            .collect()
     }
 
     /// The window `now` falls in for satisfaction questions to `address`.
@@ -146,6 +168,7 @@ pub fn budget(to_sender: u32, to_all: u32) -> AutoReplyBudget {
         to_sender_last_hour: to_sender,
         to_all_last_minute: to_all,
         ratings_asked_today: 0,
+        opened_last_30_days: 0,
     }
 }
 
@@ -161,6 +184,17 @@ pub fn count_reply(
     for window in [ReplyWindow::sender(to, now), ReplyWindow::all(now)] {
         count_in(counters, window, &counted);
     }
+}
+
+/// Counts one more ticket opened by `by` at `now` into `counters`, as `count_reply`
+/// does for automatic replies.
+pub fn count_opened(
+    counters: &mut Vec<(ReplyWindow, u32)>,
+    by: &EmailAddress,
+    now: Timestamp,
+    counted: impl Fn(&ReplyWindow) -> u32,
+) {
+    count_in(counters, ReplyWindow::opened(by, now), &counted);
 }
 
 /// Counts one more satisfaction question to `to` at `now` into `counters`, as
@@ -301,7 +335,7 @@ mod tests {
         let before = |w: &ReplyWindow| match w {
             ReplyWindow::Sender { .. } => 1,
             ReplyWindow::All { .. } => 10,
-            ReplyWindow::RatingAsked { .. } => 0,
+            ReplyWindow::RatingAsked { .. } | ReplyWindow::Opened { .. } => 0,
         };
         let now = at(10, 30, 0);
         let mut counters = Vec::new();

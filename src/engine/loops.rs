@@ -82,6 +82,8 @@ pub struct AutoReplyBudget {
     pub to_all_last_minute: u32,
     /// Satisfaction questions to the ticket's requester today (any ticket).
     pub ratings_asked_today: u32,
+    /// Tickets the sender opened in the last 30 days, before this mail.
+    pub opened_last_30_days: u32,
 }
 
 /// Decides whether an automatic reply may go to `recipient`; `Err` says why not.
@@ -129,6 +131,7 @@ mod tests {
             to_sender_last_hour: sender,
             to_all_last_minute: all,
             ratings_asked_today: 0,
+            opened_last_30_days: 0,
         }
     }
 

@@ -27,6 +27,10 @@ pub struct Snapshot {
     pub auto_replies_to_all: u32,
     /// Satisfaction questions sent today to each requester of the loaded tickets.
     pub ratings_asked: BTreeMap<EmailAddress, u32>,
+    /// Tickets opened in the last 30 days by each address the mail names.
+    pub opened_last_30_days: BTreeMap<EmailAddress, u32>,
+    /// Of those, the ones opened today (the window a new ticket is counted into).
+    pub opened_today: BTreeMap<EmailAddress, u32>,
     /// Customers already on record (of the addresses that were looked up).
     pub known_customers: BTreeSet<EmailAddress>,
     /// The number a new ticket would get.
@@ -63,6 +67,8 @@ impl Default for Snapshot {
             auto_replies: BTreeMap::new(),
             auto_replies_to_all: 0,
             ratings_asked: BTreeMap::new(),
+            opened_last_30_days: BTreeMap::new(),
+            opened_today: BTreeMap::new(),
             known_customers: BTreeSet::new(),
             next_ticket: TicketId(1),
         }
@@ -84,6 +90,9 @@ impl Snapshot {
             ReplyWindow::All { .. } => self.auto_replies_to_all,
             ReplyWindow::RatingAsked { address, .. } => {
                 self.ratings_asked.get(address).copied().unwrap_or(0)
+            }
+            ReplyWindow::Opened { address, .. } => {
+                self.opened_today.get(address).copied().unwrap_or(0)
             }
         }
     }

@@ -125,6 +125,7 @@ fn sender_over_the_hourly_cap_gets_no_reply() {
         to_sender_last_hour: 3,
         to_all_last_minute: 0,
         ratings_asked_today: 0,
+        opened_last_30_days: 0,
     };
     assert!(sent(&first_step(&mail(BUDI), budget)).is_empty());
 }

@@ -120,6 +120,12 @@ pub fn reply_window(window: &ReplyWindow) -> Vec<u8> {
             (key, start)
         }
         ReplyWindow::All { start } => (b"*".to_vec(), start),
+        ReplyWindow::Opened { address, start } => {
+            let mut key = b"o".to_vec();
+            key.extend_from_slice(address.as_str().as_bytes());
+            key.push(0);
+            (key, start)
+        }
         ReplyWindow::RatingAsked { address, start } => {
             let mut key = b"r".to_vec();
             key.extend_from_slice(address.as_str().as_bytes());
