@@ -145,6 +145,9 @@ pub struct MailVars {
     pub questions: String,
     /// Whether that mail reopened a resolved ticket.
     pub reopened: bool,
+    /// For an acknowledgement, when the desk asks the customer to choose: the categories,
+    /// one `  printer: Printers` line each; or empty.
+    pub categories: String,
     /// For a new ticket, "3rd ticket from this customer in 30 days" when it is; or empty.
     pub repeat: String,
     /// The problem as the customer first wrote it, shortened, or empty.
@@ -202,6 +205,7 @@ impl MailVars {
             questions: "  - Printer model".into(),
             reopened: true,
             repeat: "3rd ticket from this customer in 30 days".into(),
+            categories: "  printer: Printers".into(),
             problem: "The printer on the 3rd floor jams".into(),
             resolution: "Replaced the toner cartridge".into(),
             steps_done: "  - Check paper and toner".into(),

@@ -723,6 +723,7 @@ fn check_desk(
             attach_up_to: attach_up_to.unwrap_or(defaults.attach_up_to),
             require_steps: raw.require_steps.unwrap_or(false),
             ask_rating: raw.ask_rating.unwrap_or(true),
+            ask_category: raw.ask_category.unwrap_or(false),
         }
     })
 }

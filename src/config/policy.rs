@@ -120,7 +120,17 @@ pub struct IntakeField {
 }
 
 impl Policy {
-    /// The category named `id`, when categories are defined and it is one.
+    /// The categories a desk's tickets may have.
+    pub fn categories_of<'p>(
+        &'p self,
+        desk: &'p DeskId,
+    ) -> impl Iterator<Item = &'p Category> + 'p {
+        self.categories
+            .iter()
+            .filter(move |c| c.desks.is_empty() || c.desks.contains(desk))
+    }
+
+    /// A category by id.
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
@@ -336,6 +346,9 @@ pub struct Desk {
     pub require_steps: bool,
     /// Whether the resolution report asks the customer for a rating.
     pub ask_rating: bool,
+    /// Whether the acknowledgement of a ticket without a category asks the customer to
+    /// choose one.
+    pub ask_category: bool,
 }
 
 /// A person who answers tickets by mail.
@@ -522,6 +535,7 @@ pub(crate) fn test_policy() -> Policy {
             attach_up_to: super::check::DEFAULT_ATTACH_UP_TO,
             require_steps: false,
             ask_rating: true,
+            ask_category: false,
             team: None,
         }],
         agents: vec![

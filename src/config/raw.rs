@@ -166,6 +166,9 @@ pub struct Desk {
     pub require_steps: Option<bool>,
     /// Whether the resolution report asks the customer for a rating (default: yes).
     pub ask_rating: Option<bool>,
+    /// Whether the acknowledgement of a ticket without a category asks the customer to
+    /// reply with one (default: no).
+    pub ask_category: Option<bool>,
 }
 
 /// Who writes to a desk.

@@ -67,6 +67,10 @@ pub(super) fn on_customer_mail(
     if visit::on_customer_answer(step, inbound, policy, now) {
         return;
     }
+    if let Some(category) = chosen_category(step, &inbound.mail.new_text, policy) {
+        step.ticket.category = Some(category.to_string());
+        super::routing::changed(step, "category", String::new(), category.into(), "customer");
+    }
     if let Some(rating) = satisfaction::rating_in(inbound, step, policy) {
         let was_finished = step.ticket.status.is_finished();
         satisfaction::on_rating(step, rating, policy, now);
@@ -212,6 +216,44 @@ fn questions(step: &Step, policy: &Policy, language: Language) -> String {
         .join("\n")
 }
 
+/// The categories the customer may choose from, when the desk asks and the ticket has
+/// none: one `  printer: Printers` line each; else empty.
+fn category_choice(step: &Step, policy: &Policy, language: Language) -> String {
+    let desk = desk_of(policy, &step.ticket);
+    if !desk.ask_category || step.ticket.category.is_some() {
+        return String::new();
+    }
+    policy
+        .categories_of(&desk.id)
+        .map(|c| format!("  {}: {}", c.id, c.title.of(language)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The category a customer's reply chooses: its first word (or first line) is a
+/// category's name or title in either language, on a ticket without one at a desk that
+/// asks.
+fn chosen_category<'p>(step: &Step, text: &str, policy: &'p Policy) -> Option<&'p str> {
+    let desk = desk_of(policy, &step.ticket);
+    if !desk.ask_category || step.ticket.category.is_some() {
+        return None;
+    }
+    let line = text.lines().find(|l| !l.trim().is_empty())?.trim();
+    let line = line.trim_end_matches(['.', '!', ',']).to_lowercase();
+    let word = line
+        .split_whitespace()
+        .next()?
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '_')
+        .to_string();
+    policy
+        .categories_of(&desk.id)
+        .find(|c| {
+            let titles = [c.title.en.to_lowercase(), c.title.id.to_lowercase()];
+            c.id.to_lowercase() == word || titles.contains(&line) || titles.contains(&word)
+        })
+        .map(|c| c.id.as_str())
+}
+
 /// A mail to an internal desk from outside the company's domains.
 fn is_outsider(step: &Step, policy: &Policy) -> bool {
     let desk = desk_of(policy, &step.ticket);
@@ -274,6 +316,7 @@ fn acknowledge(
     let Err(reason) = allowed.as_ref().map(|_| ()) else {
         let mut vars = outgoing::vars(&step.ticket, desk, policy, desk.language);
         vars.questions = questions(step, policy, desk.language);
+        vars.categories = category_choice(step, policy, desk.language);
         let body = match variant {
             Some(variant) => policy
                 .templates

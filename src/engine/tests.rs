@@ -994,3 +994,39 @@ fn a_late_rating_on_a_reopened_ticket_is_recorded_and_counts_for_nothing() {
     let text = budi_answers(&reopened, "support@example.com", "1 more thing", 50);
     assert!(ratings(&text).is_empty());
 }
+
+#[test]
+fn a_desk_that_asks_lets_the_customer_choose_the_category_by_reply() {
+    let mut policy = with_printer_category();
+    policy.desks[0].ask_category = true;
+    let first = parse(b"From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: Tolong\r\nMessage-ID: <c1@example.id>\r\n\r\nAda masalah.\r\n");
+    let opened = Ticket::open(TicketId(42), DeskId("support".into()), &first, None, NOW);
+    let inbound = kit::person(&first, MatchedBy::New, Author::Customer);
+    let step1 = step(&opened, Event::Mail(inbound), &policy, NOW);
+    let ack = only_kind(&step1, OutgoingKind::Acknowledgement);
+    assert!(
+        ack.body.contains("salah satu\nkata berikut") && ack.body.contains("  printer: Printer"),
+        "{}",
+        ack.body
+    );
+    for (text, chosen) in [
+        ("Printer.", Some("printer")),
+        ("printer, yang di lantai 3", Some("printer")),
+        ("Masih bingung", None),
+    ] {
+        let reply = parse(format!("From: Budi <budi@example.id>\r\nSubject: Re: [HD #42] Tolong\r\nMessage-ID: <c2@example.id>\r\n\r\n{text}\r\n").as_bytes());
+        let inbound = kit::person(&reply, MatchedBy::Tag, Author::Customer);
+        let answered = step(&step1.ticket, Event::Mail(inbound), &policy, NOW);
+        assert_eq!(answered.ticket.category.as_deref(), chosen, "{text}");
+    }
+    // A desk that does not ask reads "printer" as text.
+    let quiet = with_printer_category();
+    let reply = parse(b"From: Budi <budi@example.id>\r\nSubject: Re: [HD #42]\r\nMessage-ID: <c3@example.id>\r\n\r\nprinter\r\n");
+    let inbound = kit::person(&reply, MatchedBy::Tag, Author::Customer);
+    assert_eq!(
+        step(&opened, Event::Mail(inbound), &quiet, NOW)
+            .ticket
+            .category,
+        None
+    );
+}
