@@ -226,6 +226,13 @@ Message-ID: <sari1@kantor.example>\r\n\r\nPrinter di lantai 2 macet terus.\r\n",
             }
         }
     }
-    // Budi's desk lead heard nothing: his rating was good.
+    // The report, asked of the running daemon over its socket, counts both ratings.
+    let report = sandbox.json(&["report"]);
+    assert_eq!(report["total"]["satisfaction"]["ratings"], 2, "{report:#}");
+    assert_eq!(report["total"]["satisfaction"]["average"], 2.5);
+    assert_eq!(report["total"]["reopened"], 1);
+    let sari = sandbox.json(&["customer", "show", "sari@kantor.example"]);
+    assert_eq!(sari["tickets"][0]["rating"], "1/5");
+        // Budi's desk lead heard nothing: his rating was good.
     assert!(servers.messages("lead@example.com").is_empty());
 }
