@@ -233,6 +233,6 @@ Message-ID: <sari1@kantor.example>\r\n\r\nPrinter di lantai 2 macet terus.\r\n",
     assert_eq!(report["total"]["reopened"], 1);
     let sari = sandbox.json(&["customer", "show", "sari@kantor.example"]);
     assert_eq!(sari["tickets"][0]["rating"], "1/5");
-        // Budi's desk lead heard nothing: his rating was good.
+    // Budi's desk lead heard nothing: his rating was good.
     assert!(servers.messages("lead@example.com").is_empty());
 }

@@ -58,7 +58,13 @@ pub(super) fn run(policy: &Policy, args: &ReportArgs) -> u8 {
         "csv" => say!("{}", report::render::csv(&report).trim_end()),
         _ => say!(
             "{}",
-            report::render::text(&report, language, &desk.calendar).trim_end()
+            report::render::text(
+                &report,
+                &name(report.query.desk.as_ref().map(|_| desk), language),
+                language,
+                &desk.calendar
+            )
+            .trim_end()
         ),
     }
     0
@@ -94,6 +100,15 @@ fn chart(
         .with_context(|| format!("cannot create {}", path.display()))?;
     file.write_all(&png)
         .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Who a report is about: the desk's name, or all desks.
+fn name(desk: Option<&crate::config::policy::Desk>, language: Language) -> String {
+    match (desk, language) {
+        (Some(desk), _) => desk.name.clone(),
+        (None, Language::En) => "all desks".into(),
+        (None, Language::Id) => "semua desk".into(),
+    }
 }
 
 fn desk_of<'p>(policy: &'p Policy, id: Option<&str>) -> &'p crate::config::policy::Desk {

@@ -94,7 +94,12 @@ fn mail(
         groups: Vec::new(),
         ..table.clone()
     };
-    body.push_str(&render::text(&summary, language, calendar));
+    let about = match (&scheduled.desk, language) {
+        (Some(_), _) => desk.name.clone(),
+        (None, Language::En) => "all desks".to_string(),
+        (None, Language::Id) => "semua desk".to_string(),
+    };
+    body.push_str(&render::text(&summary, &about, language, calendar));
     body.push_str(&footer(scheduled, language));
     let first_day = calendar.date_of(period.from);
     let chart = report::chart::png(&days.groups, &chart_title, language)?;
@@ -168,9 +173,6 @@ fn title(
     language: Language,
 ) -> (String, String) {
     use crate::config::policy::Every;
-    let calendar = &desk.calendar;
-    let first = calendar.date_of(table.query.from);
-    let last = calendar.date_of(Timestamp(table.query.to.0 - 1));
     let name = if scheduled.desk.is_some() {
         desk.name.clone()
     } else {
@@ -179,14 +181,7 @@ fn title(
             Language::Id => "semua desk".into(),
         }
     };
-    let span = if first == last {
-        first.to_string()
-    } else {
-        match language {
-            Language::En => format!("{first} to {last}"),
-            Language::Id => format!("{first} s.d. {last}"),
-        }
-    };
+    let span = render::period(table.query.from, table.query.to, &desk.calendar, language);
     let kind = match (scheduled.every, language) {
         (Every::Day, Language::En) => "Daily report",
         (Every::Week, Language::En) => "Weekly report",
@@ -223,13 +218,13 @@ fn footer(scheduled: &ScheduledReport, language: Language) -> String {
             "\nThe table (by {by}) is attached as CSV, with a chart of each day. You get this mail as a \
              recipient of [reports.{}].\n",
             scheduled.name,
-            by = scheduled.by
+            by = render::grouping(&scheduled.by, language)
         ),
         Language::Id => format!(
             "\nTabelnya (per {by}) terlampir sebagai CSV, dengan grafik per hari. Anda menerima email ini \
              sebagai penerima [reports.{}].\n",
             scheduled.name,
-            by = scheduled.by
+            by = render::grouping(&scheduled.by, language)
         ),
     }
 }

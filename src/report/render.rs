@@ -86,9 +86,26 @@ fn date(at: Timestamp, calendar: &Calendar) -> String {
     calendar.date_of(at).to_string()
 }
 
-/// The period as dates: its first day and its last (the day before `to` begins).
-fn period(from: Timestamp, to: Timestamp, calendar: &Calendar) -> (String, String) {
-    (date(from, calendar), date(Timestamp(to.0 - 1), calendar))
+/// The period as people write it: `2026-11-23 to 2026-11-29`, or one date for one day.
+pub fn period(from: Timestamp, to: Timestamp, calendar: &Calendar, language: Language) -> String {
+    let (first, last) = (date(from, calendar), date(Timestamp(to.0 - 1), calendar));
+    if first == last {
+        return first;
+    }
+    format!("{first} {} {last}", say(language, "to", "s.d."))
+}
+
+/// A grouping's name in the reader's language.
+pub fn grouping(by: &str, language: Language) -> &str {
+    match (by, language) {
+        ("agent", Language::Id) => "petugas",
+        ("category", Language::Id) => "kategori",
+        ("tier", Language::Id) => "level",
+        ("priority", Language::Id) => "prioritas",
+        ("day", Language::Id) => "hari",
+        ("week", Language::Id) => "minggu",
+        (by, _) => by,
+    }
 }
 
 /// The figures as lines of text, each indented by `indent`.
@@ -198,20 +215,16 @@ fn figure_lines(f: &Figures, language: Language, indent: &str) -> Vec<String> {
     lines.into_iter().map(|l| format!("{indent}{l}")).collect()
 }
 
-/// The report as text in `language`; dates in `calendar`.
-pub fn text(report: &Report, language: Language, calendar: &Calendar) -> String {
+/// The report as text in `language`, about `name` (the desk's, or "all desks"); dates in
+/// `calendar`.
+pub fn text(report: &Report, name: &str, language: Language, calendar: &Calendar) -> String {
     let q = &report.query;
-    let (first, last) = period(q.from, q.to, calendar);
-    let desk = q
-        .desk
-        .clone()
-        .unwrap_or_else(|| say(language, "all desks", "semua desk"));
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} {desk}, {first} {} {last}",
+        "{} {name}, {}",
         say(language, "Report for", "Laporan"),
-        say(language, "to", "s.d.")
+        period(q.from, q.to, calendar, language)
     );
     let _ = writeln!(out);
     for line in figure_lines(&report.total, language, "") {
@@ -228,13 +241,12 @@ pub fn text(report: &Report, language: Language, calendar: &Calendar) -> String 
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", agent_table(&report.agents, language));
     }
-    let (before_first, before_last) = period(report.previous_from, q.from, calendar);
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "{} {before_first} {} {before_last}):",
+        "{} {}):",
         say(language, "Rising (against", "Meningkat (dibanding"),
-        say(language, "to", "s.d.")
+        period(report.previous_from, q.from, calendar, language)
     );
     if report.rising.is_empty() {
         let _ = writeln!(out, "  {}", say(language, "nothing", "tidak ada"));

@@ -346,9 +346,10 @@ fn rising_problems_and_frequent_customers() {
 #[test]
 fn text_and_csv_say_the_same_figures() {
     let report = week(None);
-    let text = render::text(&report, crate::types::Language::En, &wib());
+    let text = render::text(&report, "Support", crate::types::Language::En, &wib());
     for expected in [
-        "Report for support, 2026-11-23 to 2026-11-29",
+        "Report for Support, 2026-11-23 to 2026-11-29",
+        "Rising (against 2026-11-16 to 2026-11-22):",
         "Tickets: 4 opened, 3 resolved, 2 open at the end (median age 1 day 14 hours, oldest 5 days 14 hours)",
         "First response: median 1 hour 30 minutes, 90% within 2 hours",
         "SLA kept: first response 33% (1 of 3), resolution 100% (2 of 2)",
@@ -358,7 +359,7 @@ fn text_and_csv_say_the_same_figures() {
     ] {
         assert!(text.contains(expected), "{expected:?} in:\n{text}");
     }
-    let indonesian = render::text(&report, crate::types::Language::Id, &wib());
+    let indonesian = render::text(&report, "Layanan", crate::types::Language::Id, &wib());
     assert!(
         indonesian.contains("Tiket: 4 masuk, 3 selesai, 2 masih terbuka"),
         "{indonesian}"
