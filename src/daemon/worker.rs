@@ -334,9 +334,8 @@ impl Worker {
     }
 
     /// Once a day (and at the first look), with `retention.closed_raw_after` set: drops the
-    /// raw mail and attachments of tickets resolved longer ago than that, then removes
-    /// the journal files nothing refers to any more; returns how many messages lost
-    /// their raw mail.
+    /// raw mail and attachments of tickets resolved longer ago than that, with their
+    /// journal files; returns how many mails lost their bytes.
     pub fn apply_retention(&mut self, now: Timestamp) -> store::Result<usize> {
         let Some(after) = self.policy.closed_raw_after else {
             return Ok(0);
@@ -346,11 +345,10 @@ impl Worker {
         }
         self.retention_due = Some(Timestamp(now.0 + 86_400));
         let before = Timestamp(now.0 - after.as_secs() as i64);
-        let dropped = self.store.drop_raw_of_closed(before)?;
+        let (dropped, files) = self.store.drop_raw_of_closed(before)?;
         if dropped > 0 {
-            let files = self.store.collect_journal()?;
             info!(
-                messages = dropped,
+                mails = dropped,
                 files, "retention: raw mail of closed tickets dropped"
             );
         }

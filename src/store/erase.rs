@@ -333,9 +333,12 @@ impl Store {
 
     /// Drops the raw mail (and so the attachments) of every message of tickets finished
     /// before `before`, and the bytes of their sent mails that carried files, keeping
-    /// every record; returns how many mails lost theirs. The journal files go with
-    /// `collect_journal`.
-    pub fn drop_raw_of_closed(&self, before: Timestamp) -> Result<usize> {
+    /// every record, and removes their journal files once nothing refers to them;
+    /// returns how many mails lost theirs and how many files went. Only files it took
+    /// the references of are looked at, so a file the intake wrote for a mail not yet
+    /// committed is never touched while the daemon runs.
+    pub fn drop_raw_of_closed(&self, before: Timestamp) -> Result<(usize, usize)> {
+        let mut candidates = Vec::new();
         let raw = self.tree(keys::RAW)?;
         let mut closed = BTreeSet::new();
         let mut dropped = 0;
@@ -350,6 +353,7 @@ impl Store {
                 let (key, old) = item?;
                 if let Some(hash) = value::referenced(&old) {
                     self.tree(keys::MAIL_FILES)?.remove(hash.0)?;
+                    candidates.push(hash);
                 }
                 raw.remove(key)?;
                 dropped += 1;
@@ -362,22 +366,39 @@ impl Store {
                 continue;
             }
             let key = record.id.to_be_bytes();
-            let with_files = outbox_raw
-                .get(key)?
-                .is_some_and(|v| value::referenced(&v).is_some());
-            if with_files {
+            let with_files = outbox_raw.get(key)?.and_then(|v| value::referenced(&v));
+            if let Some(hash) = with_files {
                 outbox_raw.insert(key, DROPPED.as_bytes())?;
+                candidates.push(hash);
                 dropped += 1;
             }
         }
-        if dropped > 0 {
-            self.flush()?;
+        if dropped == 0 {
+            return Ok((0, 0));
         }
-        Ok(dropped)
+        self.flush()?;
+        let mut referred = BTreeSet::new();
+        for name in [keys::RAW, keys::QUARANTINE_RAW, keys::OUTBOX_RAW] {
+            for item in self.tree(name)?.iter().values() {
+                if let Some(hash) = value::referenced(&item?) {
+                    referred.insert(hash.0);
+                }
+            }
+        }
+        let files = self.tree(keys::MAIL_FILES)?;
+        let mut removed = 0;
+        for hash in candidates {
+            if !referred.contains(&hash.0) && !files.contains_key(hash.0)? {
+                self.journal.remove(&hash).map_err(Error::Journal)?;
+                removed += 1;
+            }
+        }
+        Ok((dropped, removed))
     }
 
     /// Removes every settled journal file that no record refers to any more (after an
-    /// erasure or a retention pass); returns how many went.
+    /// erasure); returns how many went. Only with no intake running (the CLI, with the
+    /// daemon stopped): the intake writes files before the commit that refers to them.
     pub fn collect_journal(&self) -> Result<usize> {
         let mut referred = BTreeSet::new();
         for name in self.db.tree_names() {
