@@ -206,6 +206,10 @@ Message-ID: <sari1@kantor.example>\r\n\r\nPrinter di lantai 2 macet terus.\r\n",
         "the lead reads the comment: {}",
         body(&lead)
     );
+    assert_eq!(
+        lead.header("Subject").as_deref(),
+        Some("[TI #2] dinilai 1 dari 5: Printer macet")
+    );
     assert_eq!(happenings(&ticket, "resolution-reported"), 1);
     // Nobody held the ticket: the agents on duty hear that it is open again.
     let reopened = mail_with(&servers, "andi@staff.example", "1 masih macet");

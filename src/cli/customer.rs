@@ -46,9 +46,12 @@ fn show(policy: &Policy, who: &str, json: bool) -> u8 {
         other => other.to_string(),
     };
     say!(
-        "{}: {} tickets, {} in the last 30 days, {} open; {}",
+        "{}: {}, {} in the last 30 days, {} open; {}",
         who,
-        value["tickets"].as_array().map_or(0, Vec::len),
+        match value["tickets"].as_array().map_or(0, Vec::len) {
+            1 => "1 ticket".to_string(),
+            n => format!("{n} tickets"),
+        },
         value["last_30_days"],
         value["open"],
         match &value["rating_average"] {

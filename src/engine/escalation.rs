@@ -106,6 +106,19 @@ pub(super) fn escalate(
 
 /// A mail to the desk's lead with the reason; the history is added from the store.
 pub(super) fn report_to_lead(step: &mut Step, reason: &Phrase, policy: &Policy, now: Timestamp) {
+    let tier = step.ticket.tier.0;
+    let headline = Phrase::new(|language| words::tier(tier, language));
+    report_to_lead_as(step, &headline, reason, policy, now);
+}
+
+/// `report_to_lead` with the subject's headline given: `[HD #42] <headline>: <subject>`.
+pub(super) fn report_to_lead_as(
+    step: &mut Step,
+    headline: &Phrase,
+    reason: &Phrase,
+    policy: &Policy,
+    now: Timestamp,
+) {
     let desk = desk_of(policy, &step.ticket);
     let Some(lead) = desk.lead.clone() else {
         return;
@@ -121,7 +134,7 @@ pub(super) fn report_to_lead(step: &mut Step, reason: &Phrase, policy: &Policy, 
         subject: format!(
             "{} {}: {}",
             vars.tag,
-            words::tier(step.ticket.tier.0, desk.language),
+            headline.of(desk.language),
             step.ticket.subject
         ),
         body: outgoing::render(policy, TemplateKind::Escalation, desk.language, &vars),

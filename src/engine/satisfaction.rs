@@ -142,7 +142,13 @@ pub(super) fn on_rating(step: &mut Step, rating: Rating, policy: &Policy, now: T
     }
     super::customer::transition(step, Transition::CustomerWrote, "customer", now);
     let reason = Phrase::new(|language| low_rating_reason(&rating, language));
-    escalation::report_to_lead(step, &reason, policy, now);
+    let headline = Phrase::new(|language| match (rating.score, language) {
+        (Score::Stars(n), Language::En) => format!("rated {n} of 5"),
+        (Score::Stars(n), Language::Id) => format!("dinilai {n} dari 5"),
+        (_, Language::En) => "not solved, says the customer".into(),
+        (_, Language::Id) => "belum beres, kata pelanggan".into(),
+    });
+    escalation::report_to_lead_as(step, &headline, &reason, policy, now);
 }
 
 fn low_rating_reason(rating: &Rating, language: Language) -> String {
