@@ -577,20 +577,11 @@ fn relay(
         );
     };
     let tag = outgoing::tag(desk, &step.ticket);
-    let cc = step
-        .ticket
-        .cc
-        .iter()
-        .map(|a| Contact {
-            name: None,
-            address: a.clone(),
-        })
-        .collect();
     let draft = Draft {
         kind: OutgoingKind::AgentReply,
         from_name: agent.name.clone(),
         to: requester,
-        cc,
+        cc: step.ticket.cc_contacts(),
         reply_to: None,
         subject: outgoing::reply_subject(&step.ticket.subject, &tag, &policy.tag_prefixes()),
         body: format!("{text}\n"),

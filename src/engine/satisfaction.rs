@@ -195,19 +195,11 @@ pub(super) fn report(step: &mut Step, inbound: &Inbound<'_>, policy: &Policy, no
         vars.ask_rating = true;
         vars.ratings = links(&rating_to.address, &vars.tag, language);
     }
-    let cc = ticket
-        .cc
-        .iter()
-        .map(|a| Contact {
-            name: None,
-            address: a.clone(),
-        })
-        .collect();
     let draft = Draft {
         kind: OutgoingKind::Resolution,
         from_name: desk.name.clone(),
         to: requester.clone(),
-        cc,
+        cc: ticket.cc_contacts(),
         reply_to: ask.then_some(rating_to),
         subject: outgoing::reply_subject(&ticket.subject, &vars.tag, &policy.tag_prefixes()),
         body: outgoing::render(policy, TemplateKind::Resolution, language, &vars),

@@ -300,6 +300,17 @@ impl Ticket {
         }
     }
 
+    /// The people in copy, as the Cc of a mail to the customer's side.
+    pub fn cc_contacts(&self) -> Vec<Contact> {
+        self.cc
+            .iter()
+            .map(|a| Contact {
+                name: None,
+                address: a.clone(),
+            })
+            .collect()
+    }
+
     /// The people in copy, as one line for the history.
     pub fn cc_line(&self) -> String {
         self.cc
