@@ -309,7 +309,8 @@ fn outbound_record(ticket: TicketId, seq: u32, mail: &OutgoingMail) -> MessageRe
     }
 }
 
-fn outbox_record(
+/// The outbox record of a mail just composed for `ticket`: pending, to be sent now.
+pub(super) fn outbox_record(
     ticket: TicketId,
     mail: &OutgoingMail,
     composed: &Composed,

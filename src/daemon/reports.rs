@@ -10,7 +10,7 @@ use crate::outbox::{compose, FileAttachment};
 use crate::report::facts::Facts;
 use crate::report::schedule::{self, Due, Plan};
 use crate::report::{self, render, By, Query, Report};
-use crate::store::{self, NewOutboxMail, OutboxRecord, OutboxState, Store};
+use crate::store::{self, NewOutboxMail, Store};
 use crate::types::{Contact, Language, MessageId, TicketId, Timestamp};
 use crate::views;
 use tracing::{error, info, warn};
@@ -146,19 +146,8 @@ fn mail(
     };
     let composed = compose(&outgoing, &files)?;
     Ok(NewOutboxMail {
-        record: OutboxRecord {
-            id: 0,
-            // A report belongs to no ticket.
-            ticket: TicketId(0),
-            message_id: outgoing.message_id.clone(),
-            envelope_from: composed.envelope_from.clone(),
-            envelope_to: composed.envelope_to.clone(),
-            state: OutboxState::Pending,
-            attempts: 0,
-            next_attempt: now,
-            last_error: None,
-            queued_at: now,
-        },
+        // A report belongs to no ticket.
+        record: super::change::outbox_record(TicketId(0), &outgoing, &composed, now),
         raw: composed.raw,
         carries_files: true,
     })

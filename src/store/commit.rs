@@ -127,12 +127,18 @@ impl Store {
     /// call `flush` before acknowledging anything to a source.
     pub fn commit(&self, change: &Change) -> Result<Vec<u64>> {
         let prepared = self.prepare(change)?;
+        self.apply_prepared(&prepared)?;
+        Ok(prepared.outbox_ids)
+    }
+
+    /// Writes prepared bytes in one transaction over every commit tree.
+    fn apply_prepared(&self, prepared: &Prepared) -> Result<()> {
         let trees: Vec<sled::Tree> = keys::COMMIT_TREES
             .iter()
             .map(|name| self.tree(name))
             .collect::<Result<_>>()?;
-        trees.as_slice().transaction(|tx| apply(tx, &prepared))?;
-        Ok(prepared.outbox_ids)
+        trees.as_slice().transaction(|tx| apply(tx, prepared))?;
+        Ok(())
     }
 
     fn prepare(&self, change: &Change) -> Result<Prepared> {
@@ -282,17 +288,14 @@ impl Store {
             keys::report_state(name),
             sent_until.0.to_be_bytes().to_vec(),
         )];
-        let ids = self.prepare_outbox(mail.cloned().as_slice(), &mut writes)?;
+        let mails = mail.map(std::slice::from_ref).unwrap_or_default();
+        let ids = self.prepare_outbox(mails, &mut writes)?;
         let prepared = Prepared {
             writes,
             removals: Vec::new(),
             outbox_ids: ids,
         };
-        let trees: Vec<sled::Tree> = keys::COMMIT_TREES
-            .iter()
-            .map(|name| self.tree(name))
-            .collect::<Result<_>>()?;
-        trees.as_slice().transaction(|tx| apply(tx, &prepared))?;
+        self.apply_prepared(&prepared)?;
         Ok(prepared.outbox_ids.first().copied())
     }
 
