@@ -149,11 +149,7 @@ pub fn report(
     query: &crate::report::Query,
 ) -> store::Result<Value> {
     let all = all_facts(store, policy)?;
-    let desk = query
-        .desk
-        .as_ref()
-        .and_then(|d| policy.desks.iter().find(|desk| desk.id.0 == *d))
-        .unwrap_or_else(|| policy.default_desk());
+    let desk = policy.desk_or_default(query.desk.as_deref());
     let built = crate::report::build(&all, query, &desk.calendar);
     Ok(serde_json::to_value(built).expect("a report is JSON"))
 }

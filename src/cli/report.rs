@@ -35,7 +35,7 @@ pub(super) fn run(policy: &Policy, args: &ReportArgs) -> u8 {
             )
         }
     };
-    let desk = desk_of(policy, report.query.desk.as_deref());
+    let desk = policy.desk_or_default(report.query.desk.as_deref());
     let language = match args.language.as_deref() {
         Some(code) => Language::parse(code).unwrap_or(desk.language),
         None => desk.language,
@@ -60,7 +60,10 @@ pub(super) fn run(policy: &Policy, args: &ReportArgs) -> u8 {
             "{}",
             report::render::text(
                 &report,
-                &name(report.query.desk.as_ref().map(|_| desk), language),
+                &report::render::about(
+                    report.query.desk.as_ref().map(|_| desk.name.as_str()),
+                    language,
+                ),
                 language,
                 &desk.calendar
             )
@@ -79,19 +82,22 @@ fn chart(
 ) -> anyhow::Result<()> {
     use anyhow::Context;
     use std::io::Write;
-    let by_day = Query {
-        by: Some(By::Day),
-        ..report.query.clone()
+    // The days are the report's own groups when it is by day; else asked for.
+    let days = if report.query.by == Some(By::Day) {
+        report.clone()
+    } else {
+        let by_day = Query {
+            by: Some(By::Day),
+            ..report.query.clone()
+        };
+        let value = ask(policy, &Request::Report { query: by_day })?;
+        serde_json::from_value(value).context("the report could not be read")?
     };
-    let value = ask(policy, &Request::Report { query: by_day })?;
-    let days: Report = serde_json::from_value(value).context("the report could not be read")?;
-    let desk = desk_of(policy, report.query.desk.as_deref());
-    let first = desk.calendar.date_of(report.query.from);
-    let last = desk.calendar.date_of(Timestamp(report.query.to.0 - 1));
-    let title = match language {
-        Language::En => format!("{}, {first} to {last}", desk.name),
-        Language::Id => format!("{}, {first} s.d. {last}", desk.name),
-    };
+    let q = &report.query;
+    let desk = policy.desk_or_default(q.desk.as_deref());
+    let about = report::render::about(q.desk.as_ref().map(|_| desk.name.as_str()), language);
+    let span = report::render::period(q.from, q.to, &desk.calendar, language);
+    let title = format!("{about}, {span}");
     let png = report::chart::png(&days.groups, &title, language).map_err(anyhow::Error::msg)?;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -100,20 +106,6 @@ fn chart(
         .with_context(|| format!("cannot create {}", path.display()))?;
     file.write_all(&png)
         .with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// Who a report is about: the desk's name, or all desks.
-fn name(desk: Option<&crate::config::policy::Desk>, language: Language) -> String {
-    match (desk, language) {
-        (Some(desk), _) => desk.name.clone(),
-        (None, Language::En) => "all desks".into(),
-        (None, Language::Id) => "semua desk".into(),
-    }
-}
-
-fn desk_of<'p>(policy: &'p Policy, id: Option<&str>) -> &'p crate::config::policy::Desk {
-    id.and_then(|id| policy.desks.iter().find(|d| d.id.0 == id))
-        .unwrap_or_else(|| policy.default_desk())
 }
 
 /// The report's query from the arguments: dates are whole days in the desk's calendar,
@@ -139,7 +131,7 @@ fn query(policy: &Policy, args: &ReportArgs) -> Result<Query, String> {
             format!("--by {text}: use agent, category, tier, priority, day or week")
         })?),
     };
-    let calendar = &desk_of(policy, args.desk.as_deref()).calendar;
+    let calendar = &policy.desk_or_default(args.desk.as_deref()).calendar;
     let to = match &args.to {
         Some(text) => day_start(text, "--to", calendar, 1)?,
         // Up to and including this second.

@@ -422,6 +422,13 @@ impl Policy {
             .expect("check guarantees at least one desk")
     }
 
+    /// The desk with this id, or the default desk when none is named or it is not
+    /// configured.
+    pub fn desk_or_default(&self, id: Option<&str>) -> &Desk {
+        id.and_then(|id| self.desks.iter().find(|d| d.id.0 == id))
+            .unwrap_or_else(|| self.default_desk())
+    }
+
     /// The desk with this id, if configured.
     pub fn desk(&self, id: &DeskId) -> Option<&Desk> {
         self.desks.iter().find(|d| &d.id == id)

@@ -21,7 +21,7 @@ pub fn send_due(store: &Store, policy: &Policy, now: Timestamp) -> store::Result
     let mut facts: Option<Vec<Facts>> = None;
     let mut queued = 0;
     for scheduled in &policy.reports {
-        let desk = desk_of(policy, scheduled);
+        let desk = policy.desk_or_default(scheduled.desk.as_ref().map(|d| d.0.as_str()));
         let sent_until = store.report_sent_until(&scheduled.name)?;
         match schedule::plan(scheduled.every, &desk.calendar, sent_until, now) {
             Plan::Start(from) => {
@@ -57,14 +57,6 @@ pub fn send_due(store: &Store, policy: &Policy, now: Timestamp) -> store::Result
     Ok(queued)
 }
 
-fn desk_of<'p>(policy: &'p Policy, scheduled: &ScheduledReport) -> &'p Desk {
-    scheduled
-        .desk
-        .as_ref()
-        .and_then(|id| policy.desk(id))
-        .unwrap_or_else(|| policy.default_desk())
-}
-
 /// The report of one period as a mail: the text in the body, the table as CSV, the chart
 /// as PNG.
 fn mail(
@@ -94,11 +86,10 @@ fn mail(
         groups: Vec::new(),
         ..table.clone()
     };
-    let about = match (&scheduled.desk, language) {
-        (Some(_), _) => desk.name.clone(),
-        (None, Language::En) => "all desks".to_string(),
-        (None, Language::Id) => "semua desk".to_string(),
-    };
+    let about = render::about(
+        scheduled.desk.as_ref().map(|_| desk.name.as_str()),
+        language,
+    );
     body.push_str(&render::text(&summary, &about, language, calendar));
     body.push_str(&footer(scheduled, language));
     let first_day = calendar.date_of(period.from);
@@ -162,14 +153,10 @@ fn title(
     language: Language,
 ) -> (String, String) {
     use crate::config::policy::Every;
-    let name = if scheduled.desk.is_some() {
-        desk.name.clone()
-    } else {
-        match language {
-            Language::En => "all desks".into(),
-            Language::Id => "semua desk".into(),
-        }
-    };
+    let name = render::about(
+        scheduled.desk.as_ref().map(|_| desk.name.as_str()),
+        language,
+    );
     let span = render::period(table.query.from, table.query.to, &desk.calendar, language);
     let kind = match (scheduled.every, language) {
         (Every::Day, Language::En) => "Daily report",

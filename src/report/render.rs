@@ -95,6 +95,14 @@ pub fn period(from: Timestamp, to: Timestamp, calendar: &Calendar, language: Lan
     format!("{first} {} {last}", say(language, "to", "s.d."))
 }
 
+/// Who a report is about: the desk's name, or all desks.
+pub fn about(desk: Option<&str>, language: Language) -> String {
+    match desk {
+        Some(name) => name.to_string(),
+        None => say(language, "all desks", "semua desk"),
+    }
+}
+
 /// A grouping's name in the reader's language.
 pub fn grouping(by: &str, language: Language) -> &str {
     match (by, language) {
@@ -187,26 +195,16 @@ fn figure_lines(f: &Figures, language: Language, indent: &str) -> Vec<String> {
             format!("{to} {}: {n}", words::tier(*tier, language).to_lowercase())
         })
         .collect();
-    lines.push(match language {
-        Language::En => format!(
-            "Escalations: {} | Visits: {}",
-            if escalations.is_empty() {
-                "none".into()
-            } else {
-                escalations.join(", ")
-            },
-            f.visits
-        ),
-        Language::Id => format!(
-            "Eskalasi: {} | Kunjungan: {}",
-            if escalations.is_empty() {
-                "tidak ada".into()
-            } else {
-                escalations.join(", ")
-            },
-            f.visits
-        ),
-    });
+    let escalations = match escalations.is_empty() {
+        true => say(language, "none", "tidak ada"),
+        false => escalations.join(", "),
+    };
+    lines.push(format!(
+        "{}: {escalations} | {}: {}",
+        say(language, "Escalations", "Eskalasi"),
+        say(language, "Visits", "Kunjungan"),
+        f.visits
+    ));
     lines.push(format!(
         "{}: {}",
         say(language, "Satisfaction", "Kepuasan"),
