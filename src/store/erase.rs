@@ -132,9 +132,10 @@ impl Store {
     /// The bytes still lie in sled's files and the journal until `collect_journal` and
     /// `rewrite` run (the CLI runs both, with no daemon holding the store).
     pub fn forget(&self, address: &EmailAddress, by: &str, now: Timestamp) -> Result<Forgotten> {
-        let person = self.person(address)?;
+        let tickets = self.tickets()?;
+        let person = self.person(address, &tickets)?;
         let mut done = Forgotten::default();
-        for ticket in self.tickets()? {
+        for ticket in tickets {
             let requester = ticket
                 .requester
                 .as_ref()
@@ -167,12 +168,12 @@ impl Store {
         Ok(done)
     }
 
-    fn person(&self, address: &EmailAddress) -> Result<Person> {
+    fn person(&self, address: &EmailAddress, tickets: &[Ticket]) -> Result<Person> {
         let mut names = BTreeSet::new();
         if let Some(customer) = self.customer(address)? {
             names.extend(customer.name);
         }
-        for ticket in self.tickets()? {
+        for ticket in tickets {
             if let Some(Contact {
                 name: Some(name),
                 address: a,
