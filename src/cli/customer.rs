@@ -1,7 +1,7 @@
 //! `loket customer show|forget`: one customer's (or organisation's) tickets and the
 //! service they got, and the right to be forgotten.
 
-use super::query::ask;
+use super::query::{ask, text};
 use super::{exit, fail, CustomerCommand};
 use crate::clock::Clock;
 use crate::config::Policy;
@@ -40,11 +40,6 @@ fn show(policy: &Policy, who: &str, json: bool) -> u8 {
         );
         return 0;
     }
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "-".into(),
-        other => other.to_string(),
-    };
     say!(
         "{}: {}, {} in the last 30 days, {} open; {}",
         who,
@@ -76,13 +71,13 @@ fn show(policy: &Policy, who: &str, json: bool) -> u8 {
             });
         say!(
             "{:>6}  {:<8}  {:<20}  {:<10}  {:<12}  {:<8}  {}",
-            text(&ticket["id"]),
-            text(&ticket["status"]),
-            text(&ticket["created_at"]),
-            text(&ticket["category"]),
+            text(ticket, "id"),
+            text(ticket, "status"),
+            text(ticket, "created_at"),
+            text(ticket, "category"),
             response,
-            text(&ticket["rating"]),
-            text(&ticket["subject"])
+            text(ticket, "rating"),
+            text(ticket, "subject")
         );
     }
     0

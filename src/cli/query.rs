@@ -106,7 +106,8 @@ pub(super) fn ask(policy: &Policy, request: &Request) -> anyhow::Result<Value> {
     control::answer(&store, policy, now, request).map_err(|e| anyhow::anyhow!(e))
 }
 
-fn text(value: &Value, key: &str) -> String {
+/// A field of a JSON view as a table cell: strings as they are, `-` for nothing.
+pub(super) fn text(value: &Value, key: &str) -> String {
     match &value[key] {
         Value::String(s) => s.clone(),
         Value::Null => "-".into(),
