@@ -154,9 +154,10 @@ fn figure_lines(f: &Figures, language: Language, indent: &str) -> Vec<String> {
         say(language, "Resolution", "Penyelesaian"),
         times(&f.resolution, language)
     ));
-    if !f.sla.is_empty() {
-        let kept: Vec<String> = f
-            .sla
+    // A target every ticket is still running on has nothing to say yet.
+    let decided: Vec<_> = f.sla.iter().filter(|a| a.met + a.missed > 0).collect();
+    if !decided.is_empty() {
+        let kept: Vec<String> = decided
             .iter()
             .map(|a| {
                 format!(

@@ -364,6 +364,20 @@ fn text_and_csv_say_the_same_figures() {
         indonesian.contains("Tiket: 4 masuk, 3 selesai, 2 masih terbuka"),
         "{indonesian}"
     );
+    // Targets still running everywhere say nothing: no "- (0 of 0)".
+    let running = Report {
+        total: Figures {
+            sla: vec![Attainment {
+                metric: Metric::Resolution,
+                met: 0,
+                missed: 0,
+            }],
+            ..report.total.clone()
+        },
+        ..report.clone()
+    };
+    let running = render::text(&running, "Support", crate::types::Language::En, &wib());
+    assert!(!running.contains("SLA kept"), "{running}");
     let csv = render::csv(&report);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "{csv}");
