@@ -304,8 +304,7 @@ fn is_mount_point(path: &Path) -> bool {
 }
 
 /// The support INBOX as a delivery agent sees it: mail is written to `tmp/`, given to the
-/// mail user and renamed into `new/`. (`MailServers::deliver_directly` chowns the whole
-/// Maildir each time, which races with Dovecot renaming files while Loket runs.)
+/// mail user and renamed into `new/`, from a thread of its own.
 struct Inbox {
     maildir: PathBuf,
     uid: u32,

@@ -475,10 +475,12 @@ impl MailServers {
         let tmp = maildir.join("tmp").join(name);
         std::fs::write(&tmp, raw).expect("write mail");
         // Dovecot runs as the owner of the mail root and must be able to write here too.
+        // Not recursive: Dovecot owns what it made and may be renaming it (new → cur) now.
         let owner = Command::new("chown")
-            .arg("-R")
             .arg(format!("--reference={}", self.maildir_root.display()))
             .arg(&maildir)
+            .args(["tmp", "new", "cur"].map(|sub| maildir.join(sub)))
+            .arg(&tmp)
             .status()
             .expect("chown runs");
         assert!(
