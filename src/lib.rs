@@ -48,6 +48,7 @@ pub mod intake;
 pub mod mail;
 pub mod outbox;
 pub mod report;
+pub mod search;
 pub mod secret;
 pub mod shutdown;
 pub mod store;

@@ -33,6 +33,15 @@ impl Procedure {
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty() && self.fields.is_empty()
     }
+
+    /// What agents wrote into it: the fields' values and why steps were skipped.
+    pub fn remarks(&self) -> impl Iterator<Item = String> + '_ {
+        let skipped = self.steps.values().filter_map(|state| match state {
+            StepState::Skipped(why) => Some(why.clone()),
+            StepState::Done => None,
+        });
+        self.fields.values().cloned().chain(skipped)
+    }
 }
 
 /// The procedure as the agent reads it in a notification: each step with its state, and

@@ -1,0 +1,149 @@
+//! What the index keeps of a ticket or an article: an `Entry`, made by pure functions
+//! from the store's records and the config. The store stays the truth; an entry can
+//! always be made again.
+
+use crate::engine::{Status, Ticket};
+use crate::store::records::{MessageKind, MessageRecord};
+use crate::types::{Language, TicketId, Timestamp};
+
+/// The tag `#kb-candidate` puts on a resolved ticket whose answer may serve customers
+/// directly (self-service).
+pub const KB_CANDIDATE: &str = "kb-candidate";
+
+/// Most text kept of one ticket: the first mails say what the problem is; a long
+/// thread's tail adds little to finding it and would make the index heavy.
+const MAX_BODY: usize = 16 * 1024;
+
+/// What an entry is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A ticket.
+    Ticket(TicketId),
+    /// An article of the knowledge base, by its slug and language.
+    Article {
+        /// Its file name's first part: `reset-password`.
+        slug: String,
+        /// Its language.
+        language: Language,
+    },
+}
+
+/// One searchable thing, ticket or article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// What it is.
+    pub source: Source,
+    /// The desk of a ticket (empty for articles, which serve every desk).
+    pub desk: String,
+    /// The language its text is read in (the desk's, or the article's).
+    pub language: Language,
+    /// A ticket's status (`article` for articles).
+    pub status: String,
+    /// A ticket's tier.
+    pub tier: u64,
+    /// Its category, if it has one.
+    pub category: Option<String>,
+    /// The requester's domain (empty for articles).
+    pub domain: String,
+    /// When it was opened (articles: 0).
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+    /// Whether its answer may be offered to customers: an article, or a resolved ticket
+    /// marked `#kb-candidate`.
+    pub answers_customers: bool,
+    /// Subject, or an article's title.
+    pub subject: String,
+    /// A ticket's resolution line, or an article's keywords.
+    pub summary: String,
+    /// What was written: the new text of each mail, or an article's body.
+    pub body: String,
+    /// What a customer may be shown: a resolved candidate's resolution and last public
+    /// answer, or an article's body. Empty for other tickets.
+    pub answer: String,
+}
+
+impl Entry {
+    /// The entry of a ticket with its stored messages, read in `language` (its desk's).
+    pub fn of_ticket(ticket: &Ticket, messages: &[MessageRecord], language: Language) -> Entry {
+        let answers_customers =
+            ticket.status.is_finished() && ticket.tags.iter().any(|t| t == KB_CANDIDATE);
+        Entry {
+            source: Source::Ticket(ticket.id),
+            desk: ticket.desk.0.clone(),
+            language,
+            status: ticket.status.to_string(),
+            tier: u64::from(ticket.tier.0),
+            category: ticket.category.clone(),
+            domain: ticket
+                .requester
+                .as_ref()
+                .map(|c| c.address.domain().to_string())
+                .unwrap_or_default(),
+            created: ticket.created_at,
+            updated: ticket.updated_at,
+            answers_customers,
+            subject: ticket.subject.clone(),
+            summary: ticket.resolution.clone().unwrap_or_default(),
+            body: body_of(ticket, messages),
+            answer: if answers_customers {
+                answer_of(ticket, messages)
+            } else {
+                String::new()
+            },
+        }
+    }
+
+    /// Whether this is a ticket that was solved (resolved or closed).
+    pub fn is_solved(&self) -> bool {
+        self.status == Status::Resolved.to_string() || self.status == Status::Closed.to_string()
+    }
+}
+
+/// The words people wrote on a ticket: each mail's new text (not what it quotes), the
+/// notes, and the procedure's remarks, up to `MAX_BODY`.
+fn body_of(ticket: &Ticket, messages: &[MessageRecord]) -> String {
+    let mut body = String::new();
+    let written = messages.iter().filter(|m| {
+        matches!(
+            m.kind,
+            MessageKind::Customer | MessageKind::Agent | MessageKind::Note
+        )
+    });
+    let remarks = ticket.procedure.remarks();
+    for text in written.map(|m| m.new_text().into_owned()).chain(remarks) {
+        if body.len() >= MAX_BODY {
+            break;
+        }
+        if !body.is_empty() {
+            body.push_str("\n\n");
+        }
+        body.push_str(text.trim());
+    }
+    cut(&body, MAX_BODY).to_string()
+}
+
+/// The longest start of `text` of at most `max` bytes that ends between characters.
+pub(crate) fn cut(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// What a customer may read of a solved ticket: its resolution and the agents' last
+/// public answer.
+fn answer_of(ticket: &Ticket, messages: &[MessageRecord]) -> String {
+    let last_answer = messages
+        .iter()
+        .rev()
+        .find(|m| m.kind == MessageKind::Agent)
+        .map(|m| m.new_text().trim().to_string());
+    [ticket.resolution.clone(), last_answer]
+        .into_iter()
+        .flatten()
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
