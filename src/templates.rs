@@ -226,6 +226,8 @@ impl MailVars {
 #[derive(Clone)]
 pub struct Templates {
     env: Environment<'static>,
+    /// The canned replies: name and the languages it is written in.
+    replies: Vec<(String, Vec<Language>)>,
 }
 
 impl fmt::Debug for Templates {
@@ -269,10 +271,84 @@ impl Templates {
             }
         }
         if problems.is_empty() {
-            Ok(Templates { env })
+            Ok(Templates {
+                env,
+                replies: Vec::new(),
+            })
         } else {
             Err(problems)
         }
+    }
+
+    /// Adds the canned replies of `folder` (`<name>.<lang>.txt`, with the variables of
+    /// every template); a folder that does not exist has none.
+    pub fn with_replies(mut self, folder: &Path) -> Result<Templates, Vec<TemplateProblem>> {
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            return Ok(self);
+        };
+        let mut files: Vec<String> = entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".txt"))
+            .collect();
+        files.sort();
+        let mut problems = Vec::new();
+        for file in files {
+            let Some((name, language)) = file
+                .strip_suffix(".txt")
+                .and_then(|stem| stem.rsplit_once('.'))
+                .and_then(|(name, code)| Some((name.to_string(), Language::parse(code)?)))
+            else {
+                let message = format!(
+                    "{}: name a reply <name>.<language>.txt, such as reset-password.id.txt",
+                    folder.join(&file).display()
+                );
+                problems.push((file, message));
+                continue;
+            };
+            if let Err(message) =
+                add_file_as(&mut self.env, folder, &file, reply_name(&name, language))
+            {
+                problems.push((file, message));
+                continue;
+            }
+            match self.replies.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, languages)) => languages.push(language),
+                None => self.replies.push((name, vec![language])),
+            }
+        }
+        if problems.is_empty() {
+            Ok(self)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The names of the canned replies, in order.
+    pub fn reply_names(&self) -> impl Iterator<Item = &str> {
+        self.replies.iter().map(|(name, _)| name.as_str())
+    }
+
+    /// Renders the canned reply `name` in `language`, or in the language it is written
+    /// in when not in that one; `None` when there is no such reply.
+    pub fn render_reply(
+        &self,
+        name: &str,
+        language: Language,
+        vars: &MailVars,
+    ) -> Option<Result<String, String>> {
+        let (_, languages) = self.replies.iter().find(|(n, _)| n == name)?;
+        let language = if languages.contains(&language) {
+            language
+        } else {
+            languages[0]
+        };
+        let template_name = reply_name(name, language);
+        let template = self.env.get_template(&template_name).ok()?;
+        Some(
+            template
+                .render(vars)
+                .map_err(|e| format!("{template_name}: {e:#}")),
+        )
     }
 
     /// Renders a kind of mail in a language.
@@ -306,14 +382,28 @@ fn variant_file_name(variant: &str, language: Language) -> String {
     format!("acknowledgement-{variant}.{}.txt", language.code())
 }
 
+fn reply_name(name: &str, language: Language) -> String {
+    format!("reply:{name}.{}", language.code())
+}
+
 fn add_file(env: &mut Environment<'static>, folder: &Path, name: &str) -> Result<(), String> {
-    let path = folder.join(name);
+    add_file_as(env, folder, name, name.to_string())
+}
+
+/// Adds the file `file` of `folder` as the template `name`, checking its variables.
+fn add_file_as(
+    env: &mut Environment<'static>,
+    folder: &Path,
+    file: &str,
+    name: String,
+) -> Result<(), String> {
+    let path = folder.join(file);
     let source = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    env.add_template_owned(name.to_string(), source)
+    env.add_template_owned(name.clone(), source)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let sample = MailVars::sample();
-    let template = env.get_template(name).map_err(|e| e.to_string())?;
+    let template = env.get_template(&name).map_err(|e| e.to_string())?;
     let known = known_variables(&sample);
     let mut unknown: Vec<String> = template
         .undeclared_variables(false)

@@ -359,3 +359,22 @@ pub fn quarantine_list(store: &Store) -> store::Result<Value> {
 pub fn outbox_list(store: &Store) -> store::Result<Value> {
     Ok(serde_json::to_value(store.outbox()?).unwrap_or(Value::Null))
 }
+
+/// Why a search cannot be answered when the daemon runs without an index.
+pub const NO_INDEX: &str =
+    "this daemon runs without a search index (its log says why it could not open one)";
+
+/// What `loket search` shows: the hits, best first.
+pub fn search(
+    knowledge: Option<&crate::daemon::indexing::Knowledge>,
+    query: &crate::search::Query,
+) -> Result<Value, String> {
+    let index = knowledge.ok_or(NO_INDEX)?.index().map_err(|building| {
+        format!(
+            "the search index is being built from the store ({} of {} tickets); try again in a moment",
+            building.done, building.total
+        )
+    })?;
+    let hits = index.search(query).map_err(|e| e.to_string())?;
+    Ok(json!({ "hits": hits }))
+}

@@ -112,8 +112,15 @@ fn forget(policy: &Policy, address: &str) -> u8 {
     if let Err(e) = erase::rewrite(&policy.store_path) {
         return fail(&anyhow::anyhow!("the erasure is recorded, but the store's files could not be rewritten ({e}); run the command again"), exit::SOFTWARE);
     }
+    // The index holds their words too; it is built again from the erased store.
+    let index = &policy.knowledge.index;
+    if let Err(e) = std::fs::remove_dir_all(index) {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            return fail(&anyhow::anyhow!("the erasure is recorded and the store rewritten, but the search index at {} could not be removed ({e}); remove that folder by hand", index.display()), exit::SOFTWARE);
+        }
+    }
     say!(
-        "{address}: erased from {} tickets ({} messages, {} outgoing mails, {} quarantined); {} journal files removed; the store's files rewritten",
+        "{address}: erased from {} tickets ({} messages, {} outgoing mails, {} quarantined); {} journal files removed; the store's files rewritten; the search index removed (it is built again at the next start or search)",
         done.tickets.len(),
         done.messages,
         done.outbox,

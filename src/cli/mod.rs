@@ -25,6 +25,7 @@ mod output;
 mod query;
 mod report;
 mod run;
+mod search;
 
 use crate::config::{self, Policy};
 use crate::telemetry::{self, LogFormat};
@@ -81,6 +82,10 @@ pub enum Command {
     /// How a desk served its customers in a period: volumes, response and resolution
     /// times, SLA, reopenings, escalations, satisfaction, rising problems.
     Report(ReportArgs),
+    /// Find tickets and articles by their words, in Indonesian or English.
+    Search(SearchArgs),
+    /// Build the search index again from the store.
+    Reindex,
     /// Check that the store's records and its mail journal agree (stop the daemon first).
     Fsck {
         /// First take in mail that a crash left in the journal without a commit.
@@ -249,6 +254,33 @@ pub struct ReportArgs {
     pub chart: Option<std::path::PathBuf>,
 }
 
+/// Arguments of `loket search`.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// What to look for: words (any form: "mencetak" finds "cetak"), "a phrase",
+    /// -not-this.
+    #[arg(required = true)]
+    pub words: Vec<String>,
+    /// Only this desk's tickets (and the articles).
+    #[arg(long)]
+    pub desk: Option<String>,
+    /// Only tickets in this status (new, open, pending, resolved, closed), or `article`.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only tickets of this category.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Only tickets opened on or after this day, YYYY-MM-DD.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Most hits shown (default 10).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// `loket quarantine list` and `loket outbox list`.
 #[derive(Debug, Subcommand)]
 pub enum ListCommand {
@@ -317,6 +349,10 @@ pub fn main() -> ExitCode {
         Command::Report(report) => {
             with_policy(args.config.as_deref(), |p| report::run(&p, &report))
         }
+        Command::Search(search) => {
+            with_policy(args.config.as_deref(), |p| search::run(&p, &search))
+        }
+        Command::Reindex => with_policy(args.config.as_deref(), |p| search::reindex(&p)),
         Command::Fsck { repair } => with_policy(args.config.as_deref(), |p| fsck::run(p, repair)),
     };
     ExitCode::from(code)

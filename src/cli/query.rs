@@ -4,9 +4,11 @@
 use super::{exit, fail, TicketCommand, TicketFilter};
 use crate::config::Policy;
 use crate::daemon::control::{self, Request};
+use crate::daemon::indexing::{self, Knowledge};
 use crate::store::{self, Store};
 use anyhow::Context;
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// `loket ticket list|show`.
@@ -103,7 +105,30 @@ pub(super) fn ask(policy: &Policy, request: &Request) -> anyhow::Result<Value> {
         other => other?,
     };
     let now = crate::clock::Clock::new(&policy.testing).now();
-    control::answer(&store, policy, now, request).map_err(|e| anyhow::anyhow!(e))
+    let knowledge = if request.needs_index() {
+        Some(index_here(&store, policy)?)
+    } else {
+        None
+    };
+    control::answer(&store, policy, knowledge.as_deref(), now, request)
+        .map_err(|e| anyhow::anyhow!(e))
+}
+
+/// The search index of a store no daemon holds, brought up to date (built from the
+/// store when it must be, with its progress on a terminal).
+pub(super) fn index_here(store: &Store, policy: &Policy) -> anyhow::Result<Arc<Knowledge>> {
+    let knowledge = Knowledge::open(policy).with_context(|| {
+        format!(
+            "cannot open the search index at {}",
+            policy.knowledge.index.display()
+        )
+    })?;
+    let mut progress = super::output::Progress::new("indexing tickets");
+    indexing::bring_up_to_date(&knowledge, store, policy, &mut |done, total| {
+        progress.show(done, total)
+    })?;
+    progress.finish();
+    Ok(knowledge)
 }
 
 /// A field of a JSON view as a table cell: strings as they are, `-` for nothing.

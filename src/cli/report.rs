@@ -153,7 +153,12 @@ fn query(policy: &Policy, args: &ReportArgs) -> Result<Query, String> {
 }
 
 /// The start of the day `text` (YYYY-MM-DD) plus `days`, in `calendar`.
-fn day_start(text: &str, flag: &str, calendar: &Calendar, days: i64) -> Result<Timestamp, String> {
+pub(super) fn day_start(
+    text: &str,
+    flag: &str,
+    calendar: &Calendar,
+    days: i64,
+) -> Result<Timestamp, String> {
     let day: jiff::civil::Date = text
         .parse()
         .map_err(|_| format!("{flag} {text}: write the date as YYYY-MM-DD"))?;

@@ -31,7 +31,7 @@ impl fmt::Display for Problem {
     }
 }
 
-const SECTIONS: [&str; 20] = [
+const SECTIONS: [&str; 21] = [
     "store",
     "spool",
     "outbox",
@@ -51,6 +51,7 @@ const SECTIONS: [&str; 20] = [
     "category",
     "reports",
     "retention",
+    "knowledge",
     "testing",
 ];
 
@@ -91,6 +92,14 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
     let closed_raw_after = retention
         .and_then(|r| r.closed_raw_after)
         .and_then(|text| keep(duration(&text, "retention.closed_raw_after"), &mut problems));
+    let raw_knowledge = optional::<raw::Knowledge>(cfg, "knowledge", &mut problems);
+    let replies = raw_knowledge
+        .as_ref()
+        .map(|k| knowledge::replies_folder(k, config_dir));
+    let knowledge = raw_knowledge.and_then(|k| {
+        let store = store.as_ref().map(|s| s.path.as_path());
+        knowledge::check_knowledge(k, store, config_dir, &mut problems)
+    });
     let testing = sla::check_testing(cfg, &mut problems);
     let security = agents::check_security(cfg, !agents.is_empty(), &mut problems);
     let mailboxes = servers::check_mailboxes(cfg, &desks, &mut problems);
@@ -112,8 +121,10 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
         desks: &desks,
         agents: &agents,
     };
-    let templates =
-        templates.and_then(|t| load_templates(&t, config_dir, &readers, &variants, &mut problems));
+    let templates = templates.and_then(|t| {
+        let replies = replies.as_deref();
+        load_templates(&t, config_dir, replies, &readers, &variants, &mut problems)
+    });
     if !problems.is_empty() {
         return Err(one_word_per_name(cfg, problems));
     }
@@ -141,6 +152,7 @@ pub fn compile(cfg: &Config, config_dir: &Path) -> Result<Policy, Vec<Problem>> 
         categories,
         reports,
         closed_raw_after,
+        knowledge: knowledge.expect(missing),
         testing: testing.expect(missing),
     })
 }
@@ -706,6 +718,10 @@ fn check_desk(
     check_name(&raw.name, &key, problems);
     let links = sla::check_desk_links(&raw, &key, calendars, team_ids, problems);
     let attach_up_to = check_attach_up_to(raw.attach_up_to.clone(), &key, problems);
+    if let Some(self_service) = raw.self_service {
+        let at = format!("{key}.self_service.min_score");
+        knowledge::check_likeness(self_service.min_score, &at, problems);
+    }
     (problems.len() == before).then(|| {
         let links = links.expect("checked above");
         Desk {
@@ -724,6 +740,7 @@ fn check_desk(
             require_steps: raw.require_steps.unwrap_or(false),
             ask_rating: raw.ask_rating.unwrap_or(true),
             ask_category: raw.ask_category.unwrap_or(false),
+            self_service: raw.self_service.map(|s| s.min_score),
         }
     })
 }
@@ -832,12 +849,17 @@ impl Readers<'_> {
 fn load_templates(
     raw: &raw::Templates,
     config_dir: &Path,
+    replies: Option<&Path>,
     readers: &Readers<'_>,
     variants: &[String],
     problems: &mut Vec<Problem>,
 ) -> Option<Templates> {
     let folder: PathBuf = config_dir.join(&raw.path);
     Templates::load(&folder, &readers.languages(), variants)
+        .and_then(|t| match replies {
+            Some(replies) => t.with_replies(replies),
+            None => Ok(t),
+        })
         .map_err(|errors| {
             for (file, message) in errors {
                 let users = readers_of(readers, &file);
@@ -876,6 +898,8 @@ fn readers_of(readers: &Readers<'_>, file: &str) -> String {
 mod agents;
 #[path = "check/categories.rs"]
 mod categories;
+#[path = "check/knowledge.rs"]
+mod knowledge;
 #[path = "check/reports.rs"]
 mod reports;
 #[path = "check/servers.rs"]

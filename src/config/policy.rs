@@ -51,8 +51,47 @@ pub struct Policy {
     pub reports: Vec<ScheduledReport>,
     /// How long after resolution a ticket's raw mail is kept (`None`: for ever).
     pub closed_raw_after: Option<Duration>,
+    /// The search index and the answers admins wrote.
+    pub knowledge: KnowledgePolicy,
     /// Test-build settings (always empty in release builds).
     pub testing: TestingPolicy,
+}
+
+/// Where the search index is, what notifications list from it, and the articles.
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgePolicy {
+    /// Folder of the search index.
+    pub index: PathBuf,
+    /// Most solved tickets a notification lists.
+    pub similar: usize,
+    /// How alike (0 to 1) they must be.
+    pub similar_min: f32,
+    /// The articles of `config/articles/`, by slug then language.
+    pub articles: Vec<Article>,
+}
+
+impl KnowledgePolicy {
+    /// The article `slug` in `language`, else in any language it exists in.
+    pub fn article(&self, slug: &str, language: Language) -> Option<&Article> {
+        let mut found = self.articles.iter().filter(|a| a.slug == slug);
+        let first = found.clone().next();
+        found.find(|a| a.language == language).or(first)
+    }
+}
+
+/// An article of the knowledge base: `articles/<slug>.<lang>.md`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// The file name's first part, as `#kb` names it.
+    pub slug: String,
+    /// Its language.
+    pub language: Language,
+    /// Its first line (`# Title`).
+    pub title: String,
+    /// Its `keywords:` line: words it should be found by beyond its text.
+    pub keywords: String,
+    /// The rest.
+    pub body: String,
 }
 
 /// Settings that only test builds accept.
@@ -346,6 +385,9 @@ pub struct Desk {
     pub require_steps: bool,
     /// Whether the resolution report asks the customer for a rating.
     pub ask_rating: bool,
+    /// How alike (0 to 1) a written answer must be to be offered in the acknowledgement;
+    /// `None`: never.
+    pub self_service: Option<f32>,
     /// Whether the acknowledgement of a ticket without a category asks the customer to
     /// choose one.
     pub ask_category: bool,
@@ -543,6 +585,7 @@ pub(crate) fn test_policy() -> Policy {
             require_steps: false,
             ask_rating: true,
             ask_category: false,
+            self_service: None,
             team: None,
         }],
         agents: vec![
@@ -560,6 +603,7 @@ pub(crate) fn test_policy() -> Policy {
         categories: Vec::new(),
         reports: Vec::new(),
         closed_raw_after: None,
+        knowledge: KnowledgePolicy::default(),
         testing: TestingPolicy::default(),
     }
 }

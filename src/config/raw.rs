@@ -114,6 +114,30 @@ pub struct Retention {
     pub closed_raw_after: Option<String>,
 }
 
+/// `[knowledge]`: the search index, canned replies and articles.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Knowledge {
+    /// Folder of the search index (default: `index` beside the store's folder).
+    pub index: Option<PathBuf>,
+    /// Folder of canned replies, relative to the config file's folder (default `replies`).
+    pub replies: Option<PathBuf>,
+    /// Folder of articles, relative to the config file's folder (default `articles`).
+    pub articles: Option<PathBuf>,
+    /// Most solved tickets a new ticket's notification lists (default 3; 0: none).
+    pub similar: Option<usize>,
+    /// How alike (0 to 1) a solved ticket must be to be listed (default 0.3).
+    pub similar_min: Option<f32>,
+}
+
+/// `[desk.<id>.self_service]`: answers a customer gets in the acknowledgement.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelfService {
+    /// How alike (0 to 1) an article or `#kb-candidate` ticket must be to be offered.
+    pub min_score: f32,
+}
+
 /// `[limits]`: the brakes against mail loops and floods.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -169,6 +193,8 @@ pub struct Desk {
     /// Whether the acknowledgement of a ticket without a category asks the customer to
     /// reply with one (default: no).
     pub ask_category: Option<bool>,
+    /// Offer a written answer in the acknowledgement (default: off).
+    pub self_service: Option<SelfService>,
 }
 
 /// Who writes to a desk.

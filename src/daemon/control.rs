@@ -2,6 +2,7 @@
 //!
 //! One JSON request per line, one JSON answer per line (`{"ok": …}` or `{"error": "…"}`).
 
+use super::indexing::Knowledge;
 use crate::clock::Clock;
 use crate::config::Policy;
 use crate::store::Store;
@@ -63,6 +64,20 @@ pub enum Request {
         /// Attachment number in the message (from 1).
         index: usize,
     },
+    /// Tickets and articles found by their words.
+    Search {
+        /// What to look for.
+        query: crate::search::Query,
+    },
+    /// Build the search index again from the store.
+    Reindex,
+}
+
+impl Request {
+    /// Whether answering it needs the search index.
+    pub fn needs_index(&self) -> bool {
+        matches!(self, Request::Search { .. } | Request::Reindex)
+    }
 }
 
 /// Answers a request from the store, under `policy` (the desks' calendars) at `now`;
@@ -70,6 +85,7 @@ pub enum Request {
 pub fn answer(
     store: &Store,
     policy: &Policy,
+    knowledge: Option<&Knowledge>,
     now: Timestamp,
     request: &Request,
 ) -> Result<Value, String> {
@@ -87,6 +103,12 @@ pub fn answer(
         Request::AttachmentGet { id, number, index } => {
             return views::attachment_get(store, TicketId(*id), *number, *index)
         }
+        Request::Search { query } => return views::search(knowledge, query),
+        Request::Reindex => {
+            let knowledge = knowledge.ok_or(views::NO_INDEX)?;
+            knowledge.request_rebuild();
+            return Ok(json!({ "rebuilding": true }));
+        }
     };
     result.map_err(|e| e.to_string())
 }
@@ -97,6 +119,7 @@ pub async fn serve(
     store: Store,
     policy: Arc<Policy>,
     clock: Clock,
+    knowledge: Option<Arc<Knowledge>>,
     stop: CancellationToken,
 ) {
     loop {
@@ -107,7 +130,8 @@ pub async fn serve(
         match accepted {
             Ok((stream, _)) => {
                 let now = clock.now();
-                tokio::spawn(handle(stream, store.clone(), policy.clone(), now));
+                let (store, policy, knowledge) = (store.clone(), policy.clone(), knowledge.clone());
+                tokio::spawn(handle(stream, store, policy, knowledge, now));
             }
             Err(e) => warn!(error = %e, "control socket accept failed"),
         }
@@ -132,7 +156,13 @@ pub fn bind(path: &Path, group: Option<u32>) -> io::Result<UnixListener> {
     Ok(listener)
 }
 
-async fn handle(stream: UnixStream, store: Store, policy: Arc<Policy>, now: Timestamp) {
+async fn handle(
+    stream: UnixStream,
+    store: Store,
+    policy: Arc<Policy>,
+    knowledge: Option<Arc<Knowledge>>,
+    now: Timestamp,
+) {
     let (read, mut write) = stream.into_split();
     let mut line = String::new();
     if tokio::io::BufReader::new(read)
@@ -145,8 +175,10 @@ async fn handle(stream: UnixStream, store: Store, policy: Arc<Policy>, now: Time
     let reply = match serde_json::from_str::<Request>(&line) {
         Ok(request) => {
             debug!(?request, "control request");
-            let answered =
-                tokio::task::spawn_blocking(move || answer(&store, &policy, now, &request)).await;
+            let answered = tokio::task::spawn_blocking(move || {
+                answer(&store, &policy, knowledge.as_deref(), now, &request)
+            })
+            .await;
             answered.unwrap_or_else(|e| Err(e.to_string()))
         }
         Err(e) => Err(format!("bad request: {e}")),

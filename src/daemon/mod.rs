@@ -9,6 +9,7 @@
 mod change;
 pub mod control;
 mod decide;
+pub mod indexing;
 mod load;
 mod reports;
 mod scheduler;
@@ -127,6 +128,11 @@ fn banner(policy: &Policy, store: &Store) {
 pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
     let parts = build(policy)?;
     let mut worker = Worker::new(parts.store.clone(), parts.policy.clone());
+    let knowledge = indexing::Knowledge::open(&parts.policy);
+    if let Some(knowledge) = &knowledge {
+        tokio::task::block_in_place(|| index_now(knowledge, &parts.store, &parts.policy));
+    }
+    worker.set_knowledge(knowledge.clone());
     let preparer = parts.preparer();
     let mut report = OnceReport::default();
     tokio::task::block_in_place(|| -> anyhow::Result<()> {
@@ -137,6 +143,7 @@ pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
     report.timers_fired = timers.fired;
     tokio::task::block_in_place(|| worker.send_reports(parts.clock.now()))?;
     tokio::task::block_in_place(|| worker.apply_retention(parts.clock.now()))?;
+    let (store, policy) = (parts.store.clone(), parts.policy.clone());
     let sender = Sender::new(parts.store, parts.transport, parts.policy.retry_after);
     let drained = sender.drain(u64::MAX, parts.clock.now()).await?;
     for (ticket, failure) in &drained.failed {
@@ -144,7 +151,18 @@ pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
     }
     report.sent = drained.sent;
     report.not_sent = drained.deferred + drained.failed.len();
+    if let Some(knowledge) = &knowledge {
+        tokio::task::block_in_place(|| index_now(knowledge, &store, &policy));
+    }
     Ok(report)
+}
+
+/// Brings the search index up to date on this thread; a failure is logged, not fatal
+/// (the index is derived: it is caught up next time).
+fn index_now(knowledge: &indexing::Knowledge, store: &Store, policy: &Policy) {
+    if let Err(e) = indexing::bring_up_to_date(knowledge, store, policy, &mut |_, _| {}) {
+        warn!(error = %e, "search index not brought up to date; it is at the next run");
+    }
 }
 
 /// `loket fsck --repair`: what start-up does to the journal, now, without running
@@ -308,6 +326,8 @@ fn add(total: &mut BatchReport, batch: &BatchReport) {
 pub async fn run(policy: Policy) -> anyhow::Result<()> {
     let parts = build(policy)?;
     let mut worker = Worker::new(parts.store.clone(), parts.policy.clone());
+    let knowledge = indexing::Knowledge::open(&parts.policy);
+    worker.set_knowledge(knowledge.clone());
     tokio::task::block_in_place(|| reconcile(&mut worker, &parts, &parts.preparer()))?;
     let Parts {
         store,
@@ -349,6 +369,12 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
     );
     spawn_intakes(&start, &store, spool, batches);
     start.thread("worker", move || worker_thread::run(worker, inbox, links));
+    if let Some(knowledge) = knowledge.clone() {
+        let (store, policy, stop) = (store.clone(), policy.clone(), tasks.stop_token());
+        start.thread("indexer", move || {
+            indexing::run(knowledge, store, policy, stop)
+        });
+    }
     start.task("sender", sender);
     start.task(
         "control",
@@ -357,6 +383,7 @@ pub async fn run(policy: Policy) -> anyhow::Result<()> {
             store.clone(),
             policy.clone(),
             clock.clone(),
+            knowledge,
             tasks.stop_token(),
         ),
     );

@@ -13,6 +13,7 @@
 
 use super::change::{self, Drafting};
 use super::decide::{self, TimerStep};
+use super::indexing::Knowledge;
 use super::load::{self, Conversation};
 use crate::config::Policy;
 use crate::engine::loops::SetAside;
@@ -94,6 +95,8 @@ pub struct Worker {
     timer_failures: HashMap<DueTimer, u32>,
     /// When the next retention pass is due (`None`: at the first look).
     retention_due: Option<Timestamp>,
+    /// The search index, asked for similar tickets and answers (`None`: no search).
+    knowledge: Option<Arc<Knowledge>>,
     /// Tests make the items that contain this text panic, to exercise containment: a mail
     /// whose raw text has it, a timer whose kind has it, a failure whose error has it.
     #[cfg(test)]
@@ -121,9 +124,15 @@ impl Worker {
             failures: HashMap::new(),
             timer_failures: HashMap::new(),
             retention_due: None,
+            knowledge: None,
             #[cfg(test)]
             panic_marker: None,
         }
+    }
+
+    /// Gives the worker the search index to ask.
+    pub fn set_knowledge(&mut self, knowledge: Option<Arc<Knowledge>>) {
+        self.knowledge = knowledge;
     }
 
     /// Processes a batch: commit each message, flush once, then report the safe receipts.

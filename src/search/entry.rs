@@ -2,7 +2,8 @@
 //! from the store's records and the config. The store stays the truth; an entry can
 //! always be made again.
 
-use crate::engine::{Status, Ticket};
+use crate::config::policy::Article;
+use crate::engine::Ticket;
 use crate::store::records::{MessageKind, MessageRecord};
 use crate::types::{Language, TicketId, Timestamp};
 
@@ -94,9 +95,27 @@ impl Entry {
         }
     }
 
-    /// Whether this is a ticket that was solved (resolved or closed).
-    pub fn is_solved(&self) -> bool {
-        self.status == Status::Resolved.to_string() || self.status == Status::Closed.to_string()
+    /// The entry of an article: found by its title, keywords and text, on every desk.
+    pub fn of_article(article: &Article) -> Entry {
+        Entry {
+            source: Source::Article {
+                slug: article.slug.clone(),
+                language: article.language,
+            },
+            desk: String::new(),
+            language: article.language,
+            status: super::index::ARTICLE_STATUS.into(),
+            tier: 0,
+            category: None,
+            domain: String::new(),
+            created: Timestamp(0),
+            updated: Timestamp(0),
+            answers_customers: true,
+            subject: article.title.clone(),
+            summary: article.keywords.clone(),
+            body: article.body.clone(),
+            answer: article.body.clone(),
+        }
     }
 }
 

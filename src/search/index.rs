@@ -310,7 +310,7 @@ fn article_key(slug: &str, language: Language) -> String {
 }
 
 /// What to look for, and where.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Query {
     /// The words (tantivy's query syntax: `"paper jam"`, `-toner`, `subject:`…; anything
     /// it cannot read is taken as plain words).
@@ -328,13 +328,13 @@ pub struct Query {
 }
 
 /// One ticket or article found.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Hit {
     /// The ticket's number, for a ticket.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket: Option<u64>,
     /// The article's slug and language (`reset-password.id`), for an article.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article: Option<String>,
     /// Subject or title.
     pub subject: String,
@@ -343,10 +343,10 @@ pub struct Hit {
     /// The desk.
     pub desk: String,
     /// The category.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// The resolution line (tickets).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resolution: String,
     /// The passage that matched, with the matching words in `*stars*`.
     pub snippet: String,

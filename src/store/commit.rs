@@ -110,6 +110,7 @@ const AUTO_REPLIES: usize = 10;
 const TIMERS: usize = 11;
 const AGENTS: usize = 12;
 const MAIL_FILES: usize = 13;
+const TO_INDEX: usize = 14;
 
 /// The trees whose values are JSON records, compressed or moved to the journal when large.
 const RECORD_TREES: [usize; 7] = [
@@ -153,12 +154,19 @@ impl Store {
             ));
         }
         writes.push((TICKETS, keys::ticket(id).to_vec(), encode(&change.ticket)));
+        let change_mark = self.db.generate_id()?.to_be_bytes().to_vec();
+        writes.push((TO_INDEX, keys::ticket(id).to_vec(), change_mark.clone()));
         for message in &change.messages {
             self.prepare_message(message, &mut writes)?;
         }
         self.prepare_history(id, &change.history, &mut writes)?;
         for (other, history) in &change.others {
             writes.push((TICKETS, keys::ticket(other.id).to_vec(), encode(other)));
+            writes.push((
+                TO_INDEX,
+                keys::ticket(other.id).to_vec(),
+                change_mark.clone(),
+            ));
             self.prepare_history(other.id, history, &mut writes)?;
         }
         for timer in &change.timers_removed {

@@ -47,8 +47,12 @@ pub const TIMERS: &str = "timers";
 /// Agents' load and presence by agent id.
 pub const AGENTS: &str = "agents";
 
+/// Tickets changed since the search index last took them in, by id; the value tells one
+/// change from the next, so that taking a ticket in clears only the change it saw.
+pub const TO_INDEX: &str = "to_index";
+
 /// Every tree a commit may write, in the order of `Trees`' fields.
-pub const COMMIT_TREES: [&str; 14] = [
+pub const COMMIT_TREES: [&str; 15] = [
     META,
     TICKETS,
     MESSAGES,
@@ -63,6 +67,7 @@ pub const COMMIT_TREES: [&str; 14] = [
     TIMERS,
     AGENTS,
     MAIL_FILES,
+    TO_INDEX,
 ];
 
 /// `meta` key of the schema version.

@@ -42,6 +42,7 @@ mod commit;
 mod durable;
 pub mod erase;
 mod fsck;
+pub mod indexing;
 mod journal;
 pub mod keys;
 mod migrate;
