@@ -166,6 +166,13 @@ pub struct MailVars {
     pub ask_rating: bool,
     /// The one-click answers to the rating question, best first.
     pub ratings: Vec<RatingLink>,
+    /// For a new or reopened ticket's notification: the solved tickets most like it, one
+    /// `  #12 Subject (3 weeks ago)` line each with how it was solved below; or empty.
+    pub similar: String,
+    /// For an acknowledgement that offers a written answer (self-service): its title.
+    pub answer_title: String,
+    /// That answer's text; empty when none is offered.
+    pub answer: String,
 }
 
 impl MailVars {
@@ -218,6 +225,9 @@ impl MailVars {
                 label: "very good".into(),
                 link: "mailto:support+r1.abc@example.com?subject=%5BHD%20%231%5D&body=5".into(),
             }],
+            similar: "  #12 Printer on the 3rd floor jams (3 weeks ago)\n      solved by: Cleaned the rollers".into(),
+            answer_title: "Reset your password".into(),
+            answer: "Open https://password.example.com and choose \"Forgot password\".".into(),
         }
     }
 }

@@ -157,6 +157,29 @@ pub fn duration(length: Duration, language: Language) -> String {
     parts.join(" ")
 }
 
+/// How long ago something was, roughly: "today", "3 days ago", "2 weeks ago",
+/// "5 months ago" ("hari ini", "3 hari lalu", …).
+pub fn age(seconds: i64, language: Language) -> String {
+    let days = seconds.max(0) / 86_400;
+    let (count, en, id) = match days {
+        0 => {
+            return match language {
+                Language::En => "today".into(),
+                Language::Id => "hari ini".into(),
+            }
+        }
+        1..=13 => (days, "day", "hari"),
+        14..=59 => (days / 7, "week", "minggu"),
+        60..=729 => (days / 30, "month", "bulan"),
+        _ => (days / 365, "year", "tahun"),
+    };
+    match language {
+        Language::En if count == 1 => format!("1 {en} ago"),
+        Language::En => format!("{count} {en}s ago"),
+        Language::Id => format!("{count} {id} lalu"),
+    }
+}
+
 /// Why a file was not taken in, after its name and size.
 pub fn refusal(refusal: crate::mail::parse::Refusal, language: Language) -> String {
     use crate::mail::parse::Refusal;

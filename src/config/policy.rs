@@ -543,7 +543,9 @@ impl Policy {
 #[cfg(test)]
 pub(crate) fn test_policy() -> Policy {
     let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/templates");
-    let templates = Templates::load(&folder, &Language::ALL, &[]).expect("shipped templates load");
+    let templates = Templates::load(&folder, &Language::ALL, &[])
+        .and_then(|t| t.with_replies(&folder.with_file_name("replies")))
+        .expect("shipped templates and replies load");
     Policy {
         store_path: PathBuf::new(),
         spool: SpoolPolicy {

@@ -4,12 +4,14 @@
 
 use crate::config::Policy;
 use crate::engine::arrival::{self, Placed};
+use crate::engine::knowledge::Hints;
 use crate::engine::loops::AutoReplyBudget;
 use crate::engine::timer::{Timer, TimerKind};
 use crate::engine::{
     self, ledger, DeliveryFailure, Directory, Event, Inbound, Snapshot, Staff, Step, Ticket,
 };
 use crate::mail::{Class, Mail};
+use crate::search::Probe;
 use crate::store::DueTimer;
 use crate::types::{DeskId, Timestamp};
 
@@ -23,21 +25,56 @@ pub(super) struct MailStep<'a> {
     pub(super) step: Step,
 }
 
-/// Decides an arrived mail: `None` when it is a redelivery of a stored one (it changes
-/// nothing), else where it goes and the engine's step. `desk` is the desk of the mailbox
-/// it came in at, if that mailbox belongs to one.
-pub(super) fn mail<'a>(
-    mail: &'a Mail,
-    class: &'a Class,
+/// Where an arrived mail goes: `None` when it is a redelivery of a stored one (it
+/// changes nothing). `desk` is the desk of the mailbox it came in at, if that mailbox
+/// belongs to one.
+pub(super) fn placement(
+    mail: &Mail,
+    class: &Class,
     desk: Option<DeskId>,
-    snapshot: &'a Snapshot,
-    policy: &'a Policy,
+    snapshot: &Snapshot,
+    policy: &Policy,
     now: Timestamp,
-) -> Option<MailStep<'a>> {
+) -> Option<Placed> {
     if arrival::is_duplicate(mail, snapshot) {
         return None;
     }
-    let placed = arrival::place(mail, class, desk, snapshot, policy, now);
+    Some(arrival::place(mail, class, desk, snapshot, policy, now))
+}
+
+/// What to ask the search index about a placed mail: a person's mail that opens a ticket
+/// or writes on a solved one (its notification lists similar solved tickets; a new one
+/// may be offered an answer). `None` for everything else, which needs no index.
+pub(super) fn probe(placed: &Placed, mail: &Mail, class: &Class, policy: &Policy) -> Option<Probe> {
+    let from = mail.from.as_ref()?;
+    let staff =
+        policy.agent_by_address(&from.address).is_some() || policy.is_own_address(&from.address);
+    let opens_or_reopens = placed.is_new || placed.ticket.status.is_finished();
+    if !class.is_person() || staff || !opens_or_reopens {
+        return None;
+    }
+    let desk = policy.desk(&placed.ticket.desk)?;
+    Some(Probe {
+        ticket: (!placed.is_new).then_some(placed.ticket.id),
+        desk: desk.id.0.clone(),
+        language: desk.language,
+        text: format!("{}\n{}", mail.subject, mail.new_text),
+        category: placed.ticket.category.clone(),
+        domain: from.address.domain().to_string(),
+    })
+}
+
+/// Decides a placed mail: as what the engine reads it, and its step, given what the
+/// search index knew of it.
+pub(super) fn mail<'a>(
+    placed: Placed,
+    mail: &'a Mail,
+    class: &'a Class,
+    snapshot: &'a Snapshot,
+    hints: &'a Hints,
+    policy: &'a Policy,
+    now: Timestamp,
+) -> MailStep<'a> {
     let requester = placed.ticket.requester.as_ref().map(|c| &c.address);
     let to_requester = requester.map_or(0, |a| snapshot.auto_replies_to(a));
     let ratings_asked_today = requester.map_or(0, |a| {
@@ -59,13 +96,14 @@ pub(super) fn mail<'a>(
         },
         author: arrival::author(mail, &placed, policy, Directory(&snapshot.tickets)),
         staff: Staff(&snapshot.agents),
+        hints,
     };
     let step = engine::step(&placed.ticket, Event::Mail(inbound), policy, now);
-    Some(MailStep {
+    MailStep {
         placed,
         inbound,
         step,
-    })
+    }
 }
 
 /// What becomes of a timer found due.

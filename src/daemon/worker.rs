@@ -16,11 +16,13 @@ use super::decide::{self, TimerStep};
 use super::indexing::Knowledge;
 use super::load::{self, Conversation};
 use crate::config::Policy;
+use crate::engine::knowledge::{Hints, Offer, Solved};
 use crate::engine::loops::SetAside;
 use crate::engine::{
     trust, AgentMail, Author, DeliveryFailure, Happening, HistoryEntry, Inbound, Ticket,
 };
 use crate::intake::{Batch, Prepared, Receipt};
+use crate::search::Probe;
 use crate::shutdown::panic_text;
 use crate::store::{self, Change, DueTimer, Store};
 use crate::types::{TicketId, Timestamp};
@@ -269,10 +271,15 @@ impl Worker {
             return self.set_aside(prepared, &aside, now);
         }
         let desk = prepared.arrival.desk.clone();
-        let Some(decided) = decide::mail(mail, class, desk, &snapshot, policy, now) else {
+        let Some(placed) = decide::placement(mail, class, desk, &snapshot, policy, now) else {
             debug!(message_id = %mail.message_id, "duplicate delivery ignored");
             return Ok(Handled::Duplicate);
         };
+        let hints = match decide::probe(&placed, mail, class, policy) {
+            Some(probe) => self.hints(&probe, placed.is_new),
+            None => Hints::default(),
+        };
+        let decided = decide::mail(placed, mail, class, &snapshot, &hints, policy, now);
         if let Some(first) = snapshot
             .messages
             .get(&mail.message_id)
@@ -310,6 +317,56 @@ impl Worker {
         Ok(Handled::Stored {
             queued: outbox_ids.len(),
         })
+    }
+
+    /// What the search index knows like `probe`: similar solved tickets, and for a new
+    /// ticket at a desk that offers answers, the best one. Nothing while the index is
+    /// missing or being built, or when asking it fails (logged: the mail goes on).
+    fn hints(&self, probe: &Probe, is_new: bool) -> Hints {
+        let Some(index) = self.knowledge.as_ref().and_then(|k| k.index().ok()) else {
+            return Hints::default();
+        };
+        let knowledge = &self.policy.knowledge;
+        let similar = match index.similar(probe, knowledge.similar, knowledge.similar_min) {
+            Ok(similar) => similar,
+            Err(e) => {
+                warn!(error = %e, "similar tickets not found; the notification lists none");
+                Vec::new()
+            }
+        };
+        let offers = self
+            .policy
+            .desk(&crate::types::DeskId(probe.desk.clone()))
+            .and_then(|d| d.self_service)
+            .filter(|_| is_new);
+        let answer = offers.and_then(|min| match index.best_answer(probe, min) {
+            Ok(answer) => answer,
+            Err(e) => {
+                warn!(error = %e, "no answer offered: the search index failed");
+                None
+            }
+        });
+        Hints {
+            similar: similar
+                .into_iter()
+                .map(|s| Solved {
+                    ticket: TicketId(s.ticket),
+                    subject: s.subject,
+                    resolution: s.resolution,
+                    opened: Timestamp(s.created),
+                })
+                .collect(),
+            answer: answer.map(|a| Offer {
+                source: match (&a.article, a.ticket) {
+                    (Some(slug), _) => format!("article {slug}"),
+                    (None, Some(id)) => format!("ticket #{id}"),
+                    (None, None) => "answer".into(),
+                },
+                title: a.title,
+                text: a.text,
+                likeness: a.likeness,
+            }),
+        }
     }
 
     /// Fires every timer due at `now`, each in its own commit (state change, mails and

@@ -55,10 +55,11 @@ pub(super) fn on_agent_mail(
         }
         Ok(reading)
     });
-    let reading = match checked {
+    let mut reading = match checked {
         Ok(reading) => reading,
         Err(rejected) => return refuse(step, agent, rejected, new_text, desk, policy, now),
     };
+    reading.text = with_written_answers(&reading, &step.ticket, agent, desk, policy);
     step.ticket.worked_on_by(&agent.id);
     let was_finished = step.ticket.status.is_finished();
     // A mail with text for the customer answers the ticket before its commands run, so
@@ -81,6 +82,43 @@ pub(super) fn on_agent_mail(
     if !was_finished && step.ticket.status == Status::Resolved {
         satisfaction::report(step, inbound, policy, now);
     }
+}
+
+/// The public text of an agent's mail with the canned replies (`#reply`) and articles
+/// (`#kb`) it asks for before what the agent wrote, each in the customer's language.
+fn with_written_answers(
+    reading: &Reading,
+    ticket: &Ticket,
+    agent: &Agent,
+    desk: &Desk,
+    policy: &Policy,
+) -> String {
+    let language = desk.language;
+    let mut vars = outgoing::vars(ticket, desk, policy, language);
+    vars.agent = agent.name.clone();
+    let mut parts: Vec<String> = reading
+        .commands
+        .iter()
+        .filter_map(|command| match command {
+            Command::Reply(name) => policy
+                .templates
+                .render_reply(name, language, &vars)
+                .and_then(Result::ok),
+            Command::Kb(slug) => policy
+                .knowledge
+                .article(slug, language)
+                .map(|a| format!("{}\n\n{}", a.title, a.body)),
+            _ => None,
+        })
+        .map(|text| text.trim().to_string())
+        .collect();
+    if parts.is_empty() {
+        return reading.text.clone();
+    }
+    if !reading.text.trim().is_empty() {
+        parts.push(reading.text.clone());
+    }
+    parts.join("\n\n")
 }
 
 /// The files of an agent's mail that go to the customer: the attachments, not the
@@ -613,6 +651,27 @@ fn apply(
     }
     match command {
         Command::Resolve(None) | Command::Reopen | Command::Pending => {}
+        // Their text is in the public answer already (`with_written_answers`).
+        Command::Reply(_) | Command::Kb(_) => {}
+        Command::KbCandidate => {
+            if !step
+                .ticket
+                .tags
+                .iter()
+                .any(|t| t == super::knowledge::KB_CANDIDATE)
+            {
+                step.ticket
+                    .tags
+                    .push(super::knowledge::KB_CANDIDATE.to_string());
+                changed(
+                    step,
+                    "tags",
+                    String::new(),
+                    super::knowledge::KB_CANDIDATE.into(),
+                    by,
+                );
+            }
+        }
         Command::Resolve(Some(text)) | Command::Resolution(text) => {
             let from = step
                 .ticket

@@ -82,6 +82,15 @@ pub enum Command {
         /// What the engineer tells the customer.
         note: String,
     },
+    /// `#reply <name>`: the canned reply `name`, in the customer's language, opens the
+    /// public answer.
+    Reply(String),
+    /// `#kb <slug>`: the article `slug`, in the customer's language, opens the public
+    /// answer.
+    Kb(String),
+    /// `#kb-candidate`: once resolved, this ticket's answer may be offered to customers
+    /// with the same problem (self-service).
+    KbCandidate,
     /// `#forward <address> [text]`: send the conversation to an outside specialist.
     Forward {
         /// The specialist.
@@ -215,6 +224,70 @@ const KNOWN: [&str; 21] = [
     "solusi",
 ];
 
+/// `#reply <name>`: a canned reply that exists; `#reply` alone is answered with the list.
+fn canned_reply(name: &str, policy: &Policy) -> Result<Command, Phrase> {
+    let names: Vec<&str> = policy.templates.reply_names().collect();
+    if names.contains(&name) {
+        return Ok(Command::Reply(name.to_string()));
+    }
+    if names.is_empty() {
+        return Err(Phrase::both(
+            "this desk has no canned replies yet (an admin puts them in config/replies/)",
+            "belum ada jawaban siap pakai (admin menaruhnya di config/replies/)",
+        ));
+    }
+    let list = names.join(", ");
+    Err(match name {
+        "" => Phrase::both(
+            format!(
+                "say which reply, for example #reply {}; the replies are: {list}",
+                names[0]
+            ),
+            format!(
+                "sebutkan jawabannya, misalnya #reply {}; jawaban yang ada: {list}",
+                names[0]
+            ),
+        ),
+        _ => Phrase::both(
+            format!("there is no reply {name}; the replies are: {list}"),
+            format!("tidak ada jawaban {name}; jawaban yang ada: {list}"),
+        ),
+    })
+}
+
+/// `#kb <slug>`: an article that exists.
+fn article(slug: &str, policy: &Policy) -> Result<Command, Phrase> {
+    let articles = &policy.knowledge.articles;
+    if articles.iter().any(|a| a.slug == slug) {
+        return Ok(Command::Kb(slug.to_string()));
+    }
+    let mut slugs: Vec<&str> = articles.iter().map(|a| a.slug.as_str()).collect();
+    slugs.dedup();
+    if slugs.is_empty() {
+        return Err(Phrase::both(
+            "there are no articles yet (an admin puts them in config/articles/)",
+            "belum ada artikel (admin menaruhnya di config/articles/)",
+        ));
+    }
+    let list = slugs.join(", ");
+    Err(match slug {
+        "" => Phrase::both(
+            format!(
+                "say which article, for example #kb {}; the articles are: {list}",
+                slugs[0]
+            ),
+            format!(
+                "sebutkan artikelnya, misalnya #kb {}; artikel yang ada: {list}",
+                slugs[0]
+            ),
+        ),
+        _ => Phrase::both(
+            format!("there is no article {slug}; the articles are: {list}"),
+            format!("tidak ada artikel {slug}; artikel yang ada: {list}"),
+        ),
+    })
+}
+
 fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
     let reject = |reason: Phrase| Rejected {
         line: line.to_string(),
@@ -277,6 +350,9 @@ fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
         "attachments" => no_argument(Command::Attachments),
         "back" => no_argument(Command::Back),
         "visit" => visit(argument).map_err(reject),
+        "reply" | "balas" => canned_reply(argument, policy).map_err(reject),
+        "kb" | "artikel" => article(argument, policy).map_err(reject),
+        "kb-candidate" => no_argument(Command::KbCandidate),
         "forward" => forward(argument).map_err(reject),
         "merge" => argument
             .trim_start_matches('#')

@@ -3,6 +3,7 @@
 //! the agent in charge.
 
 use super::event::Staff;
+use super::knowledge;
 use super::loops;
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
 use super::routing::{self, on_duty};
@@ -65,6 +66,12 @@ pub(super) fn on_customer_mail(
         return;
     }
     if visit::on_customer_answer(step, inbound, policy, now) {
+        return;
+    }
+    if knowledge::solved_by_answer(step, inbound, policy, now) {
+        if let Some(assignee) = present_assignee(step, inbound.staff, policy) {
+            notify(step, inbound, &[assignee], false, policy, now);
+        }
         return;
     }
     if let Some(category) = chosen_category(step, &inbound.mail.new_text, policy) {
@@ -317,6 +324,11 @@ fn acknowledge(
         let mut vars = outgoing::vars(&step.ticket, desk, policy, desk.language);
         vars.questions = questions(step, policy, desk.language);
         vars.categories = category_choice(step, policy, desk.language);
+        let offer = knowledge::offer(step, inbound.hints, policy).cloned();
+        if let Some(offer) = &offer {
+            vars.answer_title = offer.title.clone();
+            vars.answer = offer.text.clone();
+        }
         let body = match variant {
             Some(variant) => policy
                 .templates
@@ -353,6 +365,9 @@ fn acknowledge(
             .push(Effect::Record(Happening::AcknowledgementQueued {
                 message_id,
             }));
+        if let Some(offer) = &offer {
+            knowledge::offered(step, offer);
+        }
         return;
     };
     let reason = reason.clone();
@@ -410,6 +425,11 @@ fn notify(
         } else {
             0
         },
+        similar: if opens || reopened {
+            &inbound.hints.similar
+        } else {
+            &[]
+        },
     };
     let text = Phrase::same(&mail.new_text);
     notify_each(step, &text, &about, agents, policy, now);
@@ -428,6 +448,8 @@ struct About<'a> {
     reopened: bool,
     /// For a new ticket: how many its sender opened in the 30 days before.
     earlier_tickets: u32,
+    /// For a new or reopened ticket: the solved tickets most like it.
+    similar: &'a [knowledge::Solved],
 }
 
 /// Which files go with a notification: in order, as long as the total stays within
@@ -520,6 +542,7 @@ fn notify_each(
         }
         vars.reopened = about.reopened;
         vars.repeat = repeat(about.earlier_tickets, language);
+        vars.similar = knowledge::similar_lines(about.similar, now, language);
         let draft = Draft {
             kind: OutgoingKind::Notification,
             from_name: desk.name.clone(),

@@ -174,6 +174,18 @@ pub enum Happening {
         /// Each file: name, size and the limit that refused it.
         files: Vec<crate::mail::parse::RefusedFile>,
     },
+    /// The acknowledgement offered a written answer (self-service).
+    AnswerOffered {
+        /// Which: `article reset-password`, `ticket #12`.
+        source: String,
+        /// How well it fit the mail, from 0 to 1.
+        likeness: f32,
+    },
+    /// The customer said the offered answer solved the problem: resolved by self-service.
+    SolvedBySelfService {
+        /// The answer that solved it.
+        source: String,
+    },
     /// An agent added an internal note.
     NoteAdded {
         /// Who.

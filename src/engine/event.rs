@@ -94,6 +94,8 @@ pub struct Inbound<'a> {
     pub author: Author<'a>,
     /// The agents' state, for assignment.
     pub staff: Staff<'a>,
+    /// What the search index knows that is like it.
+    pub hints: &'a super::knowledge::Hints,
 }
 
 /// Who wrote an arrived mail.

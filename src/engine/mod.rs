@@ -10,6 +10,7 @@ mod customer;
 pub mod effect;
 pub mod escalation;
 pub mod event;
+pub mod knowledge;
 pub mod ledger;
 pub mod loops;
 mod outgoing;
@@ -149,3 +150,6 @@ mod sla_tests;
 mod test_kit;
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod knowledge_tests;

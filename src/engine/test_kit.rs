@@ -22,6 +22,7 @@ pub(super) fn person<'a>(mail: &'a Mail, matched_by: MatchedBy, author: Author<'
         budget: AutoReplyBudget::default(),
         author,
         staff: Staff::config_only(),
+        hints: crate::engine::knowledge::Hints::NONE,
     }
 }
 

@@ -191,6 +191,9 @@ pub struct Ticket {
     /// rating.
     #[serde(default, skip_serializing_if = "Satisfaction::is_empty")]
     pub satisfaction: Satisfaction,
+    /// The written answer its acknowledgement offered (self-service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered: Option<super::knowledge::Offered>,
 }
 
 /// Where a ticket stands with its satisfaction questions: one rating counts per
@@ -266,6 +269,7 @@ impl Ticket {
             problem: problem_of(mail),
             handled_by: Vec::new(),
             satisfaction: Satisfaction::default(),
+            offered: None,
         }
     }
 

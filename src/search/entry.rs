@@ -7,9 +7,7 @@ use crate::engine::Ticket;
 use crate::store::records::{MessageKind, MessageRecord};
 use crate::types::{Language, TicketId, Timestamp};
 
-/// The tag `#kb-candidate` puts on a resolved ticket whose answer may serve customers
-/// directly (self-service).
-pub const KB_CANDIDATE: &str = "kb-candidate";
+pub use crate::engine::knowledge::KB_CANDIDATE;
 
 /// Most text kept of one ticket: the first mails say what the problem is; a long
 /// thread's tail adds little to finding it and would make the index heavy.
