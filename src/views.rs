@@ -369,12 +369,34 @@ pub fn search(
     knowledge: Option<&crate::daemon::indexing::Knowledge>,
     query: &crate::search::Query,
 ) -> Result<Value, String> {
-    let index = knowledge.ok_or(NO_INDEX)?.index().map_err(|building| {
+    let hits = ready_index(knowledge)?
+        .search(query)
+        .map_err(|e| e.to_string())?;
+    Ok(json!({ "hits": hits }))
+}
+
+/// How alike tickets must be to be grouped by `loket search --cluster`.
+const CLUSTER_LIKENESS: f32 = 0.25;
+
+/// What `loket search --cluster` shows: groups of tickets about the same thing.
+pub fn clusters(
+    knowledge: Option<&crate::daemon::indexing::Knowledge>,
+    desk: Option<&str>,
+    since: Timestamp,
+) -> Result<Value, String> {
+    let clusters = ready_index(knowledge)?
+        .clusters(desk, since, CLUSTER_LIKENESS)
+        .map_err(|e| e.to_string())?;
+    Ok(json!({ "clusters": clusters }))
+}
+
+fn ready_index(
+    knowledge: Option<&crate::daemon::indexing::Knowledge>,
+) -> Result<&crate::search::SearchIndex, String> {
+    knowledge.ok_or(NO_INDEX)?.index().map_err(|building| {
         format!(
             "the search index is being built from the store ({} of {} tickets); try again in a moment",
             building.done, building.total
         )
-    })?;
-    let hits = index.search(query).map_err(|e| e.to_string())?;
-    Ok(json!({ "hits": hits }))
+    })
 }

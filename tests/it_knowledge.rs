@@ -130,6 +130,25 @@ fn the_recall_corpus_is_found_by_word_forms_and_survives_losing_the_index() {
         "precision at 3: {top3} of {n}; {misses:#?}"
     );
 
+    // Tickets about one thing are grouped (the corpus has two about a slow Wi-Fi on the
+    // second floor), each group's tickets real ones.
+    let clusters = sandbox.json(&["search", "--cluster", "--since", "3650d"]);
+    let clusters = clusters.as_array().expect("a list of clusters");
+    assert!(
+        !clusters.is_empty(),
+        "the corpus has tickets about the same thing"
+    );
+    for cluster in clusters {
+        let tickets = cluster["tickets"].as_array().expect("tickets");
+        assert!(
+            tickets.len() >= 2
+                && tickets
+                    .iter()
+                    .all(|t| numbers.values().any(|n| Some(*n) == t.as_u64())),
+            "{cluster}"
+        );
+    }
+
     // Losing the index loses nothing: a daemon started without it builds it again.
     let index = sandbox.var().join("index");
     assert!(

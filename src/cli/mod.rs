@@ -259,8 +259,14 @@ pub struct ReportArgs {
 pub struct SearchArgs {
     /// What to look for: words (any form: "mencetak" finds "cetak"), "a phrase",
     /// -not-this.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "cluster")]
     pub words: Vec<String>,
+    /// Instead: group the tickets opened lately by what they are about, with counts.
+    #[arg(long, conflicts_with = "words")]
+    pub cluster: bool,
+    /// With --cluster: how far back (default 30d; 7d, 2weeks…).
+    #[arg(long, requires = "cluster", value_name = "TIME")]
+    pub since: Option<String>,
     /// Only this desk's tickets (and the articles).
     #[arg(long)]
     pub desk: Option<String>,

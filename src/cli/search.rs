@@ -6,7 +6,7 @@ use super::query::{ask, index_here};
 use super::{exit, fail, SearchArgs};
 use crate::config::Policy;
 use crate::daemon::control::{self, Request};
-use crate::search::{Hit, Query};
+use crate::search::{Cluster, Hit, Query};
 use crate::store::Store;
 
 /// Hits shown when `--limit` is not given.
@@ -14,6 +14,9 @@ const DEFAULT_LIMIT: usize = 10;
 
 /// Runs `loket search`.
 pub(super) fn run(policy: &Policy, args: &SearchArgs) -> u8 {
+    if args.cluster {
+        return clusters(policy, args);
+    }
     let text = args.words.join(" ");
     if text.trim().is_empty() {
         eprintln!("loket: say what to look for: loket search printer lantai 3");
@@ -80,6 +83,59 @@ fn print_hit(hit: &Hit) {
     if !hit.snippet.is_empty() {
         say!("    {}", hit.snippet);
     }
+}
+
+/// How far back `--cluster` looks when `--since` is not given.
+const DEFAULT_SINCE: &str = "30d";
+
+/// `loket search --cluster`: the groups, largest first.
+fn clusters(policy: &Policy, args: &SearchArgs) -> u8 {
+    let since = args.since.as_deref().unwrap_or(DEFAULT_SINCE);
+    let span = match humantime::parse_duration(since) {
+        Ok(span) => span,
+        Err(_) => {
+            eprintln!("loket: --since {since}: say how far back, such as 7d or 30d");
+            return exit::USAGE;
+        }
+    };
+    let now = crate::clock::Clock::new(&policy.testing).now();
+    let from = crate::types::Timestamp(now.0 - span.as_secs() as i64);
+    let request = Request::Clusters {
+        desk: args.desk.clone(),
+        since: from,
+    };
+    let value = match ask(policy, &request) {
+        Ok(value) => value,
+        Err(e) => return fail(&e, exit::TEMPFAIL),
+    };
+    if args.json {
+        say!(
+            "{}",
+            serde_json::to_string_pretty(&value["clusters"]).expect("JSON values print")
+        );
+        return 0;
+    }
+    let clusters: Vec<Cluster> =
+        serde_json::from_value(value["clusters"].clone()).unwrap_or_default();
+    if clusters.is_empty() {
+        say!("no two tickets opened in the last {since} are about the same thing");
+        return 0;
+    }
+    let calendar = &policy.desk_or_default(args.desk.as_deref()).calendar;
+    for cluster in &clusters {
+        let first = crate::types::Timestamp(cluster.first);
+        let numbers: Vec<String> = cluster.tickets.iter().map(|t| format!("#{t}")).collect();
+        say!(
+            "{} tickets ({} open) since {}: \"{}\" ({})",
+            cluster.tickets.len(),
+            cluster.open,
+            calendar.date_of(first),
+            cluster.subject,
+            cluster.words.join(", ")
+        );
+        say!("    {}", numbers.join(" "));
+    }
+    0
 }
 
 /// Runs `loket reindex`: the daemon rebuilds in the background; without a daemon the

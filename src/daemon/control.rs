@@ -71,12 +71,22 @@ pub enum Request {
     },
     /// Build the search index again from the store.
     Reindex,
+    /// Tickets opened since a time, grouped by what they are about.
+    Clusters {
+        /// Only this desk.
+        desk: Option<String>,
+        /// Opened at or after this.
+        since: Timestamp,
+    },
 }
 
 impl Request {
     /// Whether answering it needs the search index.
     pub fn needs_index(&self) -> bool {
-        matches!(self, Request::Search { .. } | Request::Reindex)
+        matches!(
+            self,
+            Request::Search { .. } | Request::Reindex | Request::Clusters { .. }
+        )
     }
 }
 
@@ -104,6 +114,9 @@ pub fn answer(
             return views::attachment_get(store, TicketId(*id), *number, *index)
         }
         Request::Search { query } => return views::search(knowledge, query),
+        Request::Clusters { desk, since } => {
+            return views::clusters(knowledge, desk.as_deref(), *since)
+        }
         Request::Reindex => {
             let knowledge = knowledge.ok_or(views::NO_INDEX)?;
             knowledge.request_rebuild();

@@ -751,3 +751,159 @@ fn stored(doc: &TantivyDocument, field: Field) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// Tickets that are about the same thing.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Cluster {
+    /// The subject of its first ticket, which names what they share.
+    pub subject: String,
+    /// The words its tickets share most (as the index reads them: stems).
+    pub words: Vec<String>,
+    /// Its tickets, oldest first.
+    pub tickets: Vec<u64>,
+    /// How many are not solved yet.
+    pub open: usize,
+    /// When the first and the last were opened.
+    pub first: i64,
+    /// When the last was opened.
+    pub last: i64,
+}
+
+/// Most tickets a clustering looks at.
+const MOST_CLUSTERED: usize = 20_000;
+
+/// How many of a group's latest tickets a newcomer is compared with (besides its first).
+const CLUSTER_PEERS: usize = 20;
+
+/// How many words name a cluster.
+const CLUSTER_WORDS: usize = 4;
+
+/// One ticket as clustering sees it.
+struct Clustered {
+    ticket: u64,
+    subject: String,
+    solved: bool,
+    created: i64,
+    terms: Vec<String>,
+    language: Language,
+}
+
+impl SearchIndex {
+    /// The tickets opened since `since` (of `desk`, or every desk), grouped by likeness:
+    /// each joins the first group with a ticket (its first, or one of its latest
+    /// `CLUSTER_PEERS`) it is at least `min_likeness` like.
+    /// Groups of two or more, largest first.
+    pub fn clusters(
+        &self,
+        desk: Option<&str>,
+        since: Timestamp,
+        min_likeness: f32,
+    ) -> Result<Vec<Cluster>> {
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![
+            (
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_i64(f.created, since.0)),
+                    Bound::Unbounded,
+                )),
+            ),
+            (Occur::MustNot, exact(f.status, ARTICLE_STATUS)),
+        ];
+        if let Some(desk) = desk {
+            clauses.push((Occur::Must, exact(f.desk, desk)));
+        }
+        let found = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(MOST_CLUSTERED).order_by_score(),
+        )?;
+        let mut tickets = Vec::with_capacity(found.len());
+        for (_, address) in found {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let language = Language::parse(&stored(&doc, f.language)).unwrap_or(Language::En);
+            let status = stored(&doc, f.status);
+            tickets.push(Clustered {
+                ticket: doc
+                    .get_first(f.ticket)
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or_default(),
+                subject: stored(&doc, f.subject),
+                solved: status == "resolved" || status == "closed",
+                created: doc
+                    .get_first(f.created)
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or(0),
+                terms: self.distinct_terms(language, &stored(&doc, f.text_id)),
+                language,
+            });
+        }
+        tickets.sort_by_key(|t| (t.created, t.ticket));
+        let idf_id = self.idf(&searcher, Language::Id);
+        let idf_en = self.idf(&searcher, Language::En);
+        let idf = |language| match language {
+            Language::Id => &idf_id,
+            Language::En => &idf_en,
+        };
+        // Each group: its first ticket's index, then its members' indexes.
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for (at, ticket) in tickets.iter().enumerate() {
+            let like = |other: &Clustered| {
+                other.language == ticket.language
+                    && likeness(&other.terms, &ticket.terms, idf(ticket.language)) >= min_likeness
+            };
+            let home = groups.iter_mut().find(|group| {
+                let recent = group.iter().rev().take(CLUSTER_PEERS);
+                like(&tickets[group[0]]) || recent.into_iter().any(|&m| like(&tickets[m]))
+            });
+            match home {
+                Some(group) => group.push(at),
+                None => groups.push(vec![at]),
+            }
+        }
+        let mut clusters: Vec<Cluster> = groups
+            .into_iter()
+            .filter(|group| group.len() >= 2)
+            .map(|group| {
+                let members: Vec<&Clustered> = group.iter().map(|&at| &tickets[at]).collect();
+                Cluster {
+                    subject: members[0].subject.clone(),
+                    words: shared_words(&members, idf(members[0].language)),
+                    tickets: members.iter().map(|t| t.ticket).collect(),
+                    open: members.iter().filter(|t| !t.solved).count(),
+                    first: members[0].created,
+                    last: members[members.len() - 1].created,
+                }
+            })
+            .collect();
+        clusters.sort_by(|a, b| {
+            b.tickets
+                .len()
+                .cmp(&a.tickets.len())
+                .then(a.first.cmp(&b.first))
+        });
+        Ok(clusters)
+    }
+}
+
+/// The words most of a group's tickets share: the most shared first, the rarest in the
+/// index first among equals.
+fn shared_words(members: &[&Clustered], idf: &Idf) -> Vec<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for member in members {
+        for term in &member.terms {
+            *counts.entry(term.as_str()).or_default() += 1;
+        }
+    }
+    let mut words: Vec<(&str, usize, f32)> = counts
+        .into_iter()
+        .filter(|(_, count)| *count * 2 >= members.len())
+        .map(|(term, count)| (term, count, idf.of(term)))
+        .collect();
+    words.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(b.0)));
+    words
+        .into_iter()
+        .take(CLUSTER_WORDS)
+        .map(|(t, _, _)| t.to_string())
+        .collect()
+}

@@ -9,7 +9,7 @@ pub mod entry;
 pub mod index;
 
 pub use entry::{Entry, Source, KB_CANDIDATE};
-pub use index::{Answer, Completeness, Hit, Probe, Query, SearchIndex, Similar};
+pub use index::{Answer, Cluster, Completeness, Hit, Probe, Query, SearchIndex, Similar};
 
 #[cfg(test)]
 mod tests;

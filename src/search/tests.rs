@@ -212,3 +212,44 @@ fn similar_lists_solved_tickets_of_the_desk_and_nothing_for_unrelated_text() {
         .expect("similar");
     assert!(unrelated.is_empty(), "{unrelated:#?}");
 }
+
+#[test]
+fn clusters_group_the_tickets_about_one_thing_and_leave_the_rest_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (index, _) = SearchIndex::open(dir.path()).expect("index opens");
+    let texts = [
+        "VPN tidak bisa connect dari rumah, muncul error login gagal",
+        "Printer lantai 2 macet, kertas tersangkut",
+        "Login VPN gagal terus sejak pagi, error authentication",
+        "VPN error waktu login dari laptop, authentication gagal",
+        "Minta akses folder keuangan",
+        "Tidak bisa login VPN, errornya authentication failed",
+        "Kertas printer lantai 5 tersangkut lagi",
+    ];
+    {
+        let mut writer = index.writer().expect("writer");
+        for (at, text) in texts.iter().enumerate() {
+            let t = CorpusTicket {
+                id: at as u64 + 1,
+                desk: "bantuan".into(),
+                subject: text.split(',').next().unwrap_or(text).into(),
+                body: text.to_string(),
+                category: None,
+                resolution: None,
+                domain: "kantor.example".into(),
+            };
+            writer.put(&entry(&t)).expect("put");
+        }
+        writer.commit(true).expect("commit");
+    }
+    let clusters = index
+        .clusters(Some("bantuan"), Timestamp(0), 0.25)
+        .expect("clusters");
+    let groups: Vec<&Vec<u64>> = clusters.iter().map(|c| &c.tickets).collect();
+    assert_eq!(groups, [&vec![1, 3, 4, 6], &vec![2, 7]], "{clusters:#?}");
+    assert!(
+        clusters[0].words.contains(&"vpn".to_string()),
+        "{clusters:#?}"
+    );
+    assert_eq!(clusters[0].open, 4);
+}
