@@ -274,6 +274,18 @@ fn similar_tickets_a_canned_reply_and_self_service_through_real_mail_servers() {
         text.contains("diselesaikan dengan: Membersihkan roller"),
         "{text}"
     );
+    // Andi looks for more by mail.
+    answers(&servers, andi, &second, "#search kertas tersangkut", 4);
+    let results = mail_with(&servers, "andi@staff.example", "Hasil pencarian");
+    let text = body(&results);
+    assert!(
+        text.contains("Hasil pencarian \"kertas tersangkut\" (2):"),
+        "{text}"
+    );
+    assert!(
+        text.contains("#1 Printer lantai 3 macet [resolved]"),
+        "{text}"
+    );
 
     // Rina forgot her password: the acknowledgement offers the article; "sudah beres"
     // resolves the ticket by self-service.

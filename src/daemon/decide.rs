@@ -64,6 +64,28 @@ pub(super) fn probe(placed: &Placed, mail: &Mail, class: &Class, policy: &Policy
     })
 }
 
+/// The queries of an agent's `#search` lines, which the index answers before the step.
+pub(super) fn searches(mail: &Mail, policy: &Policy) -> Vec<String> {
+    let from_agent = mail
+        .from
+        .as_ref()
+        .is_some_and(|f| policy.agent_by_address(&f.address).is_some());
+    if !from_agent {
+        return Vec::new();
+    }
+    let Ok(reading) = engine::commands::read(&mail.subject, &mail.new_text, policy) else {
+        return Vec::new();
+    };
+    reading
+        .commands
+        .into_iter()
+        .filter_map(|command| match command {
+            engine::commands::Command::Search(query) => Some(query),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Decides a placed mail: as what the engine reads it, and its step, given what the
 /// search index knew of it.
 pub(super) fn mail<'a>(

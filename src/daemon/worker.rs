@@ -16,7 +16,7 @@ use super::decide::{self, TimerStep};
 use super::indexing::Knowledge;
 use super::load::{self, Conversation};
 use crate::config::Policy;
-use crate::engine::knowledge::{Hints, Offer, Solved};
+use crate::engine::knowledge::{Found, Hints, Offer, Solved};
 use crate::engine::loops::SetAside;
 use crate::engine::{
     trust, AgentMail, Author, DeliveryFailure, Happening, HistoryEntry, Inbound, Ticket,
@@ -275,10 +275,14 @@ impl Worker {
             debug!(message_id = %mail.message_id, "duplicate delivery ignored");
             return Ok(Handled::Duplicate);
         };
-        let hints = match decide::probe(&placed, mail, class, policy) {
+        let mut hints = match decide::probe(&placed, mail, class, policy) {
             Some(probe) => self.hints(&probe, placed.is_new),
             None => Hints::default(),
         };
+        let searches = decide::searches(mail, policy);
+        if !searches.is_empty() {
+            hints.searches = self.searches(&searches, &placed.ticket.desk);
+        }
         let decided = decide::mail(placed, mail, class, &snapshot, &hints, policy, now);
         if let Some(first) = snapshot
             .messages
@@ -366,7 +370,54 @@ impl Worker {
                 text: a.text,
                 likeness: a.likeness,
             }),
+            searches: None,
         }
+    }
+
+    /// What an agent's `#search` queries find at the ticket's desk, ten each; `None`
+    /// when the index cannot be asked.
+    fn searches(
+        &self,
+        queries: &[String],
+        desk: &crate::types::DeskId,
+    ) -> Option<Vec<(String, Vec<Found>)>> {
+        let index = self.knowledge.as_ref()?.index().ok()?;
+        let mut answered = Vec::new();
+        for text in queries {
+            let query = crate::search::Query {
+                text: text.clone(),
+                desk: Some(desk.0.clone()),
+                limit: 10,
+                ..Default::default()
+            };
+            let hits = match index.search(&query) {
+                Ok(hits) => hits,
+                Err(e) => {
+                    warn!(error = %e, query = %text, "#search failed");
+                    return None;
+                }
+            };
+            let found = hits
+                .into_iter()
+                .map(|hit| Found {
+                    what: match (hit.ticket, &hit.article) {
+                        (Some(id), _) => format!("#{id}"),
+                        (None, Some(article)) => format!("article {article}"),
+                        (None, None) => String::new(),
+                    },
+                    subject: hit.subject,
+                    status: if hit.ticket.is_some() {
+                        hit.status
+                    } else {
+                        String::new()
+                    },
+                    resolution: hit.resolution,
+                    snippet: hit.snippet,
+                })
+                .collect();
+            answered.push((text.clone(), found));
+        }
+        Some(answered)
     }
 
     /// Fires every timer due at `now`, each in its own commit (state change, mails and

@@ -6,6 +6,7 @@ use super::commands::{self, Assignee, Command, Reading, Rejected};
 use super::customer::{in_charge, notify_with, transition};
 use super::escalation::{self, By};
 use super::event::Staff;
+use super::knowledge;
 use super::outgoing::{self, agent_contact, agent_language, desk_of, Draft};
 use super::routing::{self, changed, set_tier};
 use super::satisfaction;
@@ -69,7 +70,15 @@ pub(super) fn on_agent_mail(
         transition(step, Transition::Answered, &agent.id.0, now);
     }
     for command in &reading.commands {
-        apply(step, command, agent, inbound.staff, policy, now);
+        apply(
+            step,
+            command,
+            agent,
+            inbound.staff,
+            inbound.hints,
+            policy,
+            now,
+        );
     }
     if answers {
         relay(step, agent, &reading.text, files, desk, policy, now);
@@ -642,6 +651,7 @@ fn apply(
     command: &Command,
     agent: &Agent,
     staff: Staff<'_>,
+    hints: &knowledge::Hints,
     policy: &Policy,
     now: Timestamp,
 ) {
@@ -653,21 +663,23 @@ fn apply(
         Command::Resolve(None) | Command::Reopen | Command::Pending => {}
         // Their text is in the public answer already (`with_written_answers`).
         Command::Reply(_) | Command::Kb(_) => {}
+        Command::Search(query) => {
+            let text = Phrase::new(|language| knowledge::search_results(query, hints, language));
+            notify_with(step, &text, &[agent], policy, now);
+        }
         Command::KbCandidate => {
             if !step
                 .ticket
                 .tags
                 .iter()
-                .any(|t| t == super::knowledge::KB_CANDIDATE)
+                .any(|t| t == knowledge::KB_CANDIDATE)
             {
-                step.ticket
-                    .tags
-                    .push(super::knowledge::KB_CANDIDATE.to_string());
+                step.ticket.tags.push(knowledge::KB_CANDIDATE.to_string());
                 changed(
                     step,
                     "tags",
                     String::new(),
-                    super::knowledge::KB_CANDIDATE.into(),
+                    knowledge::KB_CANDIDATE.into(),
                     by,
                 );
             }

@@ -88,6 +88,8 @@ pub enum Command {
     /// `#kb <slug>`: the article `slug`, in the customer's language, opens the public
     /// answer.
     Kb(String),
+    /// `#search <query>`: mail the agent the ten tickets and articles that match best.
+    Search(String),
     /// `#kb-candidate`: once resolved, this ticket's answer may be offered to customers
     /// with the same problem (self-service).
     KbCandidate,
@@ -353,6 +355,11 @@ fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
         "reply" | "balas" => canned_reply(argument, policy).map_err(reject),
         "kb" | "artikel" => article(argument, policy).map_err(reject),
         "kb-candidate" => no_argument(Command::KbCandidate),
+        "search" | "cari" if !argument.is_empty() => Ok(Command::Search(argument.to_string())),
+        "search" | "cari" => Err(reject(Phrase::both(
+            "#search needs words to look for, for example #search printer lantai 3",
+            "#search perlu kata yang dicari, misalnya #search printer lantai 3",
+        ))),
         "forward" => forward(argument).map_err(reject),
         "merge" => argument
             .trim_start_matches('#')

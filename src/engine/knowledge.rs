@@ -23,6 +23,9 @@ pub struct Hints {
     pub similar: Vec<Solved>,
     /// The best written answer for it, if any fits at all.
     pub answer: Option<Offer>,
+    /// What an agent's `#search` lines found, by query; `None` when the index could not
+    /// be asked (missing, or being built).
+    pub searches: Option<Vec<(String, Vec<Found>)>>,
 }
 
 impl Hints {
@@ -30,7 +33,67 @@ impl Hints {
     pub const NONE: &'static Hints = &Hints {
         similar: Vec::new(),
         answer: None,
+        searches: None,
     };
+}
+
+/// A ticket or article an agent's `#search` found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// `#12`, or `article reset-password.id`.
+    pub what: String,
+    /// Its subject or title.
+    pub subject: String,
+    /// The ticket's status (empty for an article).
+    pub status: String,
+    /// How it was solved (tickets).
+    pub resolution: String,
+    /// The matching passage, terms in `*stars*`.
+    pub snippet: String,
+}
+
+/// The answer to an agent's `#search <query>`: the hits as lines, in `language`.
+pub fn search_results(query: &str, hints: &Hints, language: Language) -> String {
+    let Some(searches) = &hints.searches else {
+        return match language {
+            Language::En => format!("#search {query}: the search index is not ready (it is being built from the store); try again in a few minutes."),
+            Language::Id => format!("#search {query}: indeks pencarian belum siap (sedang dibangun dari data tiket); coba lagi beberapa menit lagi."),
+        };
+    };
+    let found = searches
+        .iter()
+        .find(|(q, _)| q == query)
+        .map(|(_, f)| f.as_slice())
+        .unwrap_or(&[]);
+    let mut lines = vec![match language {
+        Language::En => format!("Search results for \"{query}\" ({}):", found.len()),
+        Language::Id => format!("Hasil pencarian \"{query}\" ({}):", found.len()),
+    }];
+    if found.is_empty() {
+        lines.push(match language {
+            Language::En => "  nothing found; try other words or fewer of them".into(),
+            Language::Id => "  tidak ada yang cocok; coba kata lain atau lebih sedikit kata".into(),
+        });
+    }
+    for hit in found {
+        let status = if hit.status.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", hit.status)
+        };
+        lines.push(format!("  {} {}{status}", hit.what, hit.subject));
+        if !hit.resolution.is_empty() {
+            let how = match language {
+                Language::En => "solved by",
+                Language::Id => "diselesaikan dengan",
+            };
+            lines.push(format!("      {how}: {}", hit.resolution));
+        }
+        if !hit.snippet.is_empty() {
+            lines.push(format!("      {}", hit.snippet));
+        }
+    }
+    lines.join("\n")
 }
 
 /// A solved ticket like the one at hand.

@@ -27,6 +27,7 @@ fn hints() -> Hints {
             text: "Matikan printer, buka tutup depan, tarik kertasnya perlahan.".into(),
             likeness: 0.6,
         }),
+        searches: None,
     }
 }
 
@@ -159,19 +160,65 @@ fn sudah_beres_after_an_offered_answer_resolves_the_ticket_by_self_service() {
 
 /// Andi answers ticket 42 with `body`, under the test policy.
 fn andi_writes(body: &str) -> Step {
+    andi_writes_knowing(body, Hints::NONE)
+}
+
+/// `andi_writes`, with what the index found for the mail.
+fn andi_writes_knowing(body: &str, hints: &Hints) -> Step {
     let policy = policy();
     let opened = opened_with(&policy, Hints::NONE);
     let reply = parse(format!("From: Andi <andi@example.com>\r\nTo: support@example.com\r\nSubject: Re: [HD #42] Printer macet lagi\r\nMessage-ID: <a1@example.com>\r\n\r\n{body}\r\n").as_bytes());
     let agent = policy.agents[0].clone();
     let tickets = kit::tickets(&[]);
     let author = kit::agent(&agent, trust::Verification::ReplyToken, Directory(&tickets));
-    let inbound = kit::person(&reply, MatchedBy::Tag, author);
+    let inbound = Inbound {
+        hints,
+        ..kit::person(&reply, MatchedBy::Tag, author)
+    };
     step(
         &opened.ticket,
         Event::Mail(inbound),
         &policy,
         Timestamp(NOW.0 + 600),
     )
+}
+
+#[test]
+fn search_by_mail_answers_the_agent_with_the_hits_or_says_the_index_is_not_ready() {
+    let found = Hints {
+        searches: Some(vec![(
+            "printer lantai 3".into(),
+            vec![knowledge::Found {
+                what: "#12".into(),
+                subject: "Printer lantai 3 macet".into(),
+                status: "resolved".into(),
+                resolution: "Membersihkan roller".into(),
+                snippet: "*printer* di *lantai* *3* macet".into(),
+            }],
+        )]),
+        ..Hints::default()
+    };
+    let step = andi_writes_knowing("#search printer lantai 3", &found);
+    let answers = of_kind(&step, OutgoingKind::Notification);
+    let answer = answers
+        .iter()
+        .find(|m| m.body.contains("Hasil pencarian"))
+        .expect("the results, to Andi");
+    assert_eq!(answer.to.address.as_str(), "andi@example.com");
+    assert!(answer.body.contains("Hasil pencarian \"printer lantai 3\" (1):\n  #12 Printer lantai 3 macet [resolved]\n      diselesaikan dengan: Membersihkan roller"), "{}", answer.body);
+    assert!(
+        of_kind(&step, OutgoingKind::AgentReply).is_empty(),
+        "a search reaches no customer"
+    );
+
+    let not_ready = andi_writes("#search printer lantai 3");
+    let answers = of_kind(&not_ready, OutgoingKind::Notification);
+    assert!(
+        answers
+            .iter()
+            .any(|m| m.body.contains("indeks pencarian belum siap")),
+        "{answers:#?}"
+    );
 }
 
 #[test]
