@@ -326,6 +326,12 @@ fn similar_tickets_a_canned_reply_and_self_service_through_real_mail_servers() {
                 && h["source"] == "article reset-password"),
         "{history:#?}"
     );
+    let report = sandbox.json(&["report", "--desk", "layanan"]);
+    assert_eq!(
+        report["total"]["self_service"], 1,
+        "counted apart: {}",
+        report["total"]
+    );
 
     // Joko's password, answered by Andi with the canned reply: Joko reads it in Indonesian.
     writes(

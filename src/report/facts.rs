@@ -61,6 +61,8 @@ pub struct Facts {
     pub replies: Vec<(Timestamp, AgentId)>,
     /// The counted ratings: when, and what.
     pub ratings: Vec<(Timestamp, Score)>,
+    /// When the customer said an offered answer solved it (self-service).
+    pub self_service: Vec<Timestamp>,
 }
 
 impl Facts {
@@ -88,6 +90,7 @@ impl Facts {
             visits: Vec::new(),
             replies: Vec::new(),
             ratings: Vec::new(),
+            self_service: Vec::new(),
         };
         for entry in history {
             facts.take(entry, opened, calendar);
@@ -125,6 +128,7 @@ impl Facts {
             }
             Happening::Escalated { to, .. } => self.escalations.push((at, *to)),
             Happening::VisitScheduled { .. } => self.visits.push(at),
+            Happening::SolvedBySelfService { .. } => self.self_service.push(at),
             Happening::Rated {
                 score,
                 counted: true,

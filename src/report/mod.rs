@@ -188,6 +188,10 @@ pub struct Figures {
     pub reopened: u32,
     /// Of the tickets resolved in the period, those resolved at first contact.
     pub first_contact: u32,
+    /// Of the tickets resolved in the period, those the customer solved with an answer
+    /// offered in the acknowledgement (self-service; not counted as first contact).
+    #[serde(default)]
+    pub self_service: u32,
     /// Escalations in the period, per tier reached.
     pub escalations: BTreeMap<u8, u32>,
     /// Visits scheduled in the period.
@@ -379,7 +383,9 @@ fn figures(tickets: &[&Facts], from: Timestamp, to: Timestamp) -> Figures {
             if facts.reopenings.iter().any(|at| *at < to) {
                 figures.reopened += 1;
             }
-            if facts.first_contact {
+            if facts.self_service.contains(&resolved.at) {
+                figures.self_service += 1;
+            } else if facts.first_contact {
                 figures.first_contact += 1;
             }
         }

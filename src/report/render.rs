@@ -178,14 +178,16 @@ fn figure_lines(f: &Figures, language: Language, indent: &str) -> Vec<String> {
     }
     lines.push(match language {
         Language::En => format!(
-            "Reopened: {} of resolved | First-contact resolution: {}",
+            "Reopened: {} of resolved | First-contact resolution: {} | Solved by self-service: {}",
             share(f.reopened, f.closed),
-            share(f.first_contact, f.closed)
+            share(f.first_contact, f.closed),
+            share(f.self_service, f.closed)
         ),
         Language::Id => format!(
-            "Dibuka kembali: {} dari yang selesai | Selesai pada kontak pertama: {}",
+            "Dibuka kembali: {} dari yang selesai | Selesai pada kontak pertama: {} | Selesai sendiri (swalayan): {}",
             share(f.reopened, f.closed),
-            share(f.first_contact, f.closed)
+            share(f.first_contact, f.closed),
+            share(f.self_service, f.closed)
         ),
     });
     let escalations: Vec<String> = f
@@ -346,7 +348,7 @@ first_response_median_wall_s,first_response_p90_wall_s,\
 resolution_n,resolution_median_business_s,resolution_p90_business_s,\
 resolution_median_wall_s,resolution_p90_wall_s,\
 sla_first_response_met,sla_first_response_missed,sla_resolution_met,sla_resolution_missed,\
-reopened,first_contact,escalations_tier2,escalations_tier3,visits,\
+reopened,first_contact,self_service,escalations_tier2,escalations_tier3,visits,\
 ratings,rating_average,satisfied";
 
 fn cell<T: ToString>(value: Option<T>) -> String {
@@ -386,6 +388,7 @@ fn figure_cells(f: &Figures) -> String {
         res_missed,
         f.reopened.to_string(),
         f.first_contact.to_string(),
+        f.self_service.to_string(),
         escalated(2).to_string(),
         escalated(3).to_string(),
         f.visits.to_string(),
