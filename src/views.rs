@@ -375,8 +375,8 @@ pub fn search(
     Ok(json!({ "hits": hits }))
 }
 
-/// How alike tickets must be to be grouped by `loket search --cluster`.
-const CLUSTER_LIKENESS: f32 = 0.25;
+/// How alike tickets must be to be grouped by `loket search --cluster` and in reports.
+pub const CLUSTER_LIKENESS: f32 = 0.25;
 
 /// What `loket search --cluster` shows: groups of tickets about the same thing.
 pub fn clusters(
@@ -385,7 +385,7 @@ pub fn clusters(
     since: Timestamp,
 ) -> Result<Value, String> {
     let clusters = ready_index(knowledge)?
-        .clusters(desk, since, CLUSTER_LIKENESS)
+        .clusters(desk, since, None, CLUSTER_LIKENESS)
         .map_err(|e| e.to_string())?;
     Ok(json!({ "clusters": clusters }))
 }

@@ -175,6 +175,7 @@ every = "week"
     // The Friday before: the ticket arrives; the report starts counting this week.
     at(monday - 3 * 86_400 + 12 * 3600);
     sandbox.ingest(MAIL);
+    sandbox.ingest(b"From: Sari <sari@example.id>\r\nTo: support@example.com\r\nSubject: Printer rusak lagi\r\nMessage-ID: <t2@example.id>\r\n\r\nPrinter di lantai 3 rusak.\r\n");
     sandbox.run_once();
     assert!(
         reports().is_empty(),
@@ -188,7 +189,11 @@ every = "week"
     let sent = reports();
     assert_eq!(sent.len(), 1, "one report for the week");
     let first = loket::mail::parse(sent[0].as_bytes()).text;
-    assert!(first.contains("Tickets: 1 opened"), "{first}");
+    assert!(first.contains("Tickets: 2 opened"), "{first}");
+    assert!(
+        first.contains("Tickets about the same thing:\n  2 tickets (2 open): \"Printer rusak\""),
+        "the week's recurring problem, from the search index: {first}"
+    );
     assert!(!support::header(&sent[0], "Subject")
         .unwrap_or_default()
         .contains("late"));

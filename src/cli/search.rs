@@ -121,19 +121,8 @@ fn clusters(policy: &Policy, args: &SearchArgs) -> u8 {
         say!("no two tickets opened in the last {since} are about the same thing");
         return 0;
     }
-    let calendar = &policy.desk_or_default(args.desk.as_deref()).calendar;
     for cluster in &clusters {
-        let first = crate::types::Timestamp(cluster.first);
-        let numbers: Vec<String> = cluster.tickets.iter().map(|t| format!("#{t}")).collect();
-        say!(
-            "{} tickets ({} open) since {}: \"{}\" ({})",
-            cluster.tickets.len(),
-            cluster.open,
-            calendar.date_of(first),
-            cluster.subject,
-            cluster.words.join(", ")
-        );
-        say!("    {}", numbers.join(" "));
+        say!("{}", cluster.line(crate::types::Language::En));
     }
     0
 }

@@ -3,6 +3,7 @@
 //! store remembers how far each report went out, in the same transaction as its mail, so
 //! a restart sends nothing twice and a downtime sends each missed period once.
 
+use super::indexing::Knowledge;
 use crate::config::policy::{Desk, ScheduledReport};
 use crate::config::Policy;
 use crate::engine::{OutgoingKind, OutgoingMail};
@@ -10,6 +11,7 @@ use crate::outbox::{compose, FileAttachment};
 use crate::report::facts::Facts;
 use crate::report::schedule::{self, Due, Plan};
 use crate::report::{self, render, By, Query, Report};
+use crate::search::Cluster;
 use crate::store::{self, NewOutboxMail, Store};
 use crate::types::{Contact, Language, MessageId, TicketId, Timestamp};
 use crate::views;
@@ -17,7 +19,12 @@ use tracing::{error, info, warn};
 
 /// Queues every scheduled report that is due at `now`; returns how many mails it queued
 /// (not yet durable: the caller flushes).
-pub fn send_due(store: &Store, policy: &Policy, now: Timestamp) -> store::Result<usize> {
+pub fn send_due(
+    store: &Store,
+    policy: &Policy,
+    knowledge: Option<&Knowledge>,
+    now: Timestamp,
+) -> store::Result<usize> {
     let mut facts: Option<Vec<Facts>> = None;
     let mut queued = 0;
     for scheduled in &policy.reports {
@@ -37,7 +44,8 @@ pub fn send_due(store: &Store, policy: &Policy, now: Timestamp) -> store::Result
                         facts = Some(views::all_facts(store, policy)?);
                     }
                     let all = facts.as_deref().unwrap_or_default();
-                    let mail = match mail(all, scheduled, desk, &period, now) {
+                    let recurring = recurring(knowledge, scheduled, &period);
+                    let mail = match mail(all, &recurring, scheduled, desk, &period, now) {
                         Ok(mail) => Some(mail),
                         Err(why) => {
                             error!(report = %scheduled.name, error = %why, "report could not be written; passed over");
@@ -57,10 +65,53 @@ pub fn send_due(store: &Store, policy: &Policy, now: Timestamp) -> store::Result
     Ok(queued)
 }
 
+/// Most groups of like tickets a report lists.
+const RECURRING: usize = 5;
+
+/// The period's tickets grouped by what they are about (from the search index), the
+/// largest first; none when the index is missing or not built yet.
+fn recurring(
+    knowledge: Option<&Knowledge>,
+    scheduled: &ScheduledReport,
+    period: &Due,
+) -> Vec<Cluster> {
+    let Some(index) = knowledge.and_then(|k| k.index().ok()) else {
+        return Vec::new();
+    };
+    let desk = scheduled.desk.as_ref().map(|d| d.0.as_str());
+    match index.clusters(desk, period.from, Some(period.to), views::CLUSTER_LIKENESS) {
+        Ok(mut clusters) => {
+            clusters.truncate(RECURRING);
+            clusters
+        }
+        Err(e) => {
+            warn!(report = %scheduled.name, error = %e, "recurring problems left out of the report");
+            Vec::new()
+        }
+    }
+}
+
+/// The groups of like tickets as the report's body lists them, or nothing.
+fn recurring_lines(clusters: &[Cluster], language: Language) -> String {
+    if clusters.is_empty() {
+        return String::new();
+    }
+    let heading = match language {
+        Language::En => "Tickets about the same thing:",
+        Language::Id => "Tiket tentang hal yang sama:",
+    };
+    let lines: Vec<String> = clusters
+        .iter()
+        .map(|c| format!("  {}", c.line(language)))
+        .collect();
+    format!("\n{heading}\n{}\n", lines.join("\n"))
+}
+
 /// The report of one period as a mail: the text in the body, the table as CSV, the chart
 /// as PNG.
 fn mail(
     all: &[Facts],
+    recurring: &[Cluster],
     scheduled: &ScheduledReport,
     desk: &Desk,
     period: &Due,
@@ -91,6 +142,7 @@ fn mail(
         language,
     );
     body.push_str(&render::text(&summary, &about, language, calendar));
+    body.push_str(&recurring_lines(recurring, language));
     body.push_str(&footer(scheduled, language));
     let first_day = calendar.date_of(period.from);
     let chart = report::chart::png(&days.groups, &chart_title, language)?;

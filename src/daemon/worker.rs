@@ -480,7 +480,7 @@ impl Worker {
             return Ok(0);
         }
         let sent = match catch_unwind(AssertUnwindSafe(|| {
-            super::reports::send_due(&self.store, &self.policy, now)
+            super::reports::send_due(&self.store, &self.policy, self.knowledge.as_deref(), now)
         })) {
             Ok(sent) => sent?,
             Err(panic) => {

@@ -243,7 +243,7 @@ fn clusters_group_the_tickets_about_one_thing_and_leave_the_rest_alone() {
         writer.commit(true).expect("commit");
     }
     let clusters = index
-        .clusters(Some("bantuan"), Timestamp(0), 0.25)
+        .clusters(Some("bantuan"), Timestamp(0), None, 0.25)
         .expect("clusters");
     let groups: Vec<&Vec<u64>> = clusters.iter().map(|c| &c.tickets).collect();
     assert_eq!(groups, [&vec![1, 3, 4, 6], &vec![2, 7]], "{clusters:#?}");
@@ -252,4 +252,11 @@ fn clusters_group_the_tickets_about_one_thing_and_leave_the_rest_alone() {
         "{clusters:#?}"
     );
     assert_eq!(clusters[0].open, 4);
+    assert!(
+        clusters[0]
+            .line(Language::Id)
+            .starts_with("4 tiket (4 terbuka): \"VPN tidak bisa connect dari rumah\" ("),
+        "{}",
+        clusters[0].line(Language::Id)
+    );
 }
