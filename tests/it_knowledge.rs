@@ -357,3 +357,40 @@ fn similar_tickets_a_canned_reply_and_self_service_through_real_mail_servers() {
         "{text}"
     );
 }
+
+#[test]
+fn check_config_names_a_canned_reply_with_an_unknown_variable_and_a_bad_article() {
+    let sandbox = Sandbox::with_sections(
+        "[outbox]\ntransport = \"file\"\npath = \"@VAR@/outbox\"\n\
+         [knowledge]\nreplies = \"replies\"\narticles = \"articles\"\n",
+    );
+    let replies = sandbox.dir.path().join("replies");
+    let articles = sandbox.dir.path().join("articles");
+    std::fs::create_dir_all(&replies).expect("replies folder");
+    std::fs::create_dir_all(&articles).expect("articles folder");
+    std::fs::write(replies.join("greeting.en.txt"), "Dear {{ costumer }},\n").expect("a reply");
+    std::fs::write(
+        articles.join("vpn.en.md"),
+        "How to connect\n\nOpen the VPN app.\n",
+    )
+    .expect("an article");
+    let (status, _, stderr) = sandbox.exec(&["check-config"]);
+    assert_eq!(status.code(), Some(78), "{stderr}");
+    assert!(
+        stderr.contains("greeting.en.txt: unknown variable {{ costumer }}"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("vpn.en.md: its first line must be the title"),
+        "{stderr}"
+    );
+
+    std::fs::write(replies.join("greeting.en.txt"), "Dear {{ customer }},\n").expect("a reply");
+    std::fs::write(
+        articles.join("vpn.en.md"),
+        "# How to connect\nkeywords: vpn\n\nOpen the VPN app.\n",
+    )
+    .expect("an article");
+    let (status, stdout, stderr) = sandbox.exec(&["check-config"]);
+    assert!(status.success(), "{stdout}{stderr}");
+}
