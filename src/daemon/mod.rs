@@ -133,6 +133,13 @@ pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
         tokio::task::block_in_place(|| index_now(knowledge, &parts.store, &parts.policy));
     }
     worker.set_knowledge(knowledge.clone());
+    // While the work runs, the index takes in what it commits, as in the daemon.
+    let indexer = knowledge.clone().map(|knowledge| {
+        let stop = CancellationToken::new();
+        let (store, policy, until) = (parts.store.clone(), parts.policy.clone(), stop.clone());
+        let thread = std::thread::spawn(move || indexing::run(knowledge, store, policy, until));
+        (stop, thread)
+    });
     let preparer = parts.preparer();
     let mut report = OnceReport::default();
     tokio::task::block_in_place(|| -> anyhow::Result<()> {
@@ -151,7 +158,9 @@ pub async fn run_once(policy: Policy) -> anyhow::Result<OnceReport> {
     }
     report.sent = drained.sent;
     report.not_sent = drained.deferred + drained.failed.len();
-    if let Some(knowledge) = &knowledge {
+    if let (Some(knowledge), Some((stop, thread))) = (&knowledge, indexer) {
+        stop.cancel();
+        let _ = thread.join();
         tokio::task::block_in_place(|| index_now(knowledge, &store, &policy));
     }
     Ok(report)

@@ -11,6 +11,8 @@
 //! this module's tests sastrawi alone joins 54 of 56, Snowball 50, the two together 56.
 
 use snowball_stemmers_rs::{Algorithm, Stemmer as Snowball};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
@@ -154,6 +156,29 @@ pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 /// The root of an Indonesian word (lowercase, ASCII): its dictionary root where sastrawi
 /// finds one, else what Snowball makes of it.
 pub fn indonesian_root(word: &str) -> String {
+    thread_local! {
+        static ROOTS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    // Mail repeats its words: a root is worked out once per thread (sastrawi tries its
+    // affix rules one after another, some microseconds a word).
+    if let Some(root) = ROOTS.with(|roots| roots.borrow().get(word).cloned()) {
+        return root;
+    }
+    let root = root_of(word);
+    ROOTS.with(|roots| {
+        let mut roots = roots.borrow_mut();
+        if roots.len() >= MOST_REMEMBERED_ROOTS {
+            roots.clear();
+        }
+        roots.insert(word.to_string(), root.clone());
+    });
+    root
+}
+
+/// Most word → root pairs a thread keeps (some megabytes).
+const MOST_REMEMBERED_ROOTS: usize = 200_000;
+
+fn root_of(word: &str) -> String {
     let dictionary = dictionary();
     let word = word.to_string();
     if dictionary.find(&word) {

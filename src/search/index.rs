@@ -521,6 +521,9 @@ const CANDIDATES: usize = 20;
 /// Most distinct terms of a probe that are asked for.
 const PROBE_TERMS: usize = 40;
 
+/// The most bytes of a text read for its terms (they come well before).
+const PROBE_TEXT: usize = 4096;
+
 impl SearchIndex {
     /// Up to `limit` solved tickets of the probe's desk most like it, each at least
     /// `min_likeness` alike, most alike first.
@@ -645,17 +648,17 @@ impl SearchIndex {
         Ok(best)
     }
 
-    /// The distinct terms `language`'s analyzer makes of `text`, at most `PROBE_TERMS`.
+    /// The first `PROBE_TERMS` distinct terms `language`'s analyzer makes of `text`: what
+    /// a ticket is about is in its subject and first lines.
     fn distinct_terms(&self, language: Language, text: &str) -> Vec<String> {
         let mut analyzer = analyzer_of(language);
+        let mut stream = analyzer.token_stream(super::entry::cut(text, PROBE_TEXT));
         let mut seen = HashSet::new();
         let mut terms = Vec::new();
-        for term in analysis::terms(&mut analyzer, text) {
-            if terms.len() == PROBE_TERMS {
-                break;
-            }
+        while terms.len() < PROBE_TERMS && stream.advance() {
+            let term = &stream.token().text;
             if seen.insert(term.clone()) {
-                terms.push(term);
+                terms.push(term.clone());
             }
         }
         terms
