@@ -124,11 +124,21 @@ pub(super) fn index_here(store: &Store, policy: &Policy) -> anyhow::Result<Arc<K
         )
     })?;
     let mut progress = super::output::Progress::new("indexing tickets");
-    indexing::bring_up_to_date(&knowledge, store, policy, &mut |done, total| {
+    let brought = indexing::bring_up_to_date(&knowledge, store, policy, &mut |done, total| {
         progress.show(done, total)
-    })?;
+    });
     progress.finish();
-    Ok(knowledge)
+    match brought {
+        Ok(_) => Ok(knowledge),
+        // Another `loket` may be writing it right now; a whole index can still be read.
+        Err(e) if knowledge.index().is_ok() => {
+            eprintln!(
+                "loket: the search index was not brought up to date ({e}); searching what it holds"
+            );
+            Ok(knowledge)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A field of a JSON view as a table cell: strings as they are, `-` for nothing.
