@@ -9,7 +9,7 @@ mod support;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;
-use support::{address_in, wait_for, MailServers, MaildirMessage, Sandbox};
+use support::{address_in, wait_for, MailServers, Sandbox};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -196,19 +196,6 @@ fn layanan(servers: &MailServers) -> Sandbox {
     ))
 }
 
-fn body(message: &MaildirMessage) -> String {
-    loket::mail::parse(message.text.as_bytes()).text
-}
-
-fn mail_with(servers: &MailServers, user: &str, words: &str) -> MaildirMessage {
-    wait_for(&format!("a mail to {user} with {words:?}"), WAIT, || {
-        servers
-            .messages(user)
-            .into_iter()
-            .find(|m| body(m).contains(words))
-    })
-}
-
 /// `from` writes a new mail to the desk.
 fn writes(servers: &MailServers, from: &str, n: u32, subject: &str, text: &str) {
     let raw = format!(
@@ -216,21 +203,6 @@ fn writes(servers: &MailServers, from: &str, n: u32, subject: &str, text: &str) 
          Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n"
     );
     servers.submit(&address_in(from), &["layanan@example.com"], raw.as_bytes());
-}
-
-/// `from` answers `mail` (to its Reply-To, or its sender).
-fn answers(servers: &MailServers, from: &str, mail: &MaildirMessage, text: &str, n: u32) {
-    let to = mail
-        .header("Reply-To")
-        .or_else(|| mail.header("From"))
-        .expect("someone to answer");
-    let subject = mail.header("Subject").expect("a subject");
-    let id = mail.header("Message-ID").expect("an id");
-    let raw = format!(
-        "From: {from}\r\nTo: {to}\r\nSubject: Re: {subject}\r\nIn-Reply-To: {id}\r\n\
-         Message-ID: <answer{n}@mail.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n"
-    );
-    servers.submit(&address_in(from), &[&address_in(&to)], raw.as_bytes());
 }
 
 #[test]
@@ -248,8 +220,8 @@ fn similar_tickets_a_canned_reply_and_self_service_through_real_mail_servers() {
         "Printer lantai 3 macet",
         "Selamat pagi, printer di lantai 3 macet, kertasnya tersangkut terus.",
     );
-    let first = mail_with(&servers, "andi@staff.example", "[TI #1]");
-    answers(&servers, andi, &first, "#close Membersihkan roller dan mengeluarkan kertas yang tersangkut\r\nSudah kami bersihkan, Bu.", 1);
+    let first = servers.mail_with("andi@staff.example", "[TI #1]", WAIT);
+    servers.answer(andi, &first, "#close Membersihkan roller dan mengeluarkan kertas yang tersangkut\r\nSudah kami bersihkan, Bu.", "answer1@mail.example");
     wait_for("ticket 1 solved and indexed", WAIT, || {
         let (status, out, _) =
             sandbox.exec(&["search", "--status", "resolved", "--json", "tersangkut"]);
@@ -264,8 +236,8 @@ fn similar_tickets_a_canned_reply_and_self_service_through_real_mail_servers() {
         "Kertas tersangkut di printer",
         "Printer lantai 3 macet lagi, kertas tersangkut waktu mencetak laporan.",
     );
-    let second = mail_with(&servers, "andi@staff.example", "[TI #2]");
-    let text = body(&second);
+    let second = servers.mail_with("andi@staff.example", "[TI #2]", WAIT);
+    let text = second.body();
     assert!(
         text.contains("Tiket serupa yang sudah selesai:\n  #1 Printer lantai 3 macet (hari ini)"),
         "{text}"
@@ -275,9 +247,14 @@ fn similar_tickets_a_canned_reply_and_self_service_through_real_mail_servers() {
         "{text}"
     );
     // Andi looks for more by mail.
-    answers(&servers, andi, &second, "#search kertas tersangkut", 4);
-    let results = mail_with(&servers, "andi@staff.example", "Hasil pencarian");
-    let text = body(&results);
+    servers.answer(
+        andi,
+        &second,
+        "#search kertas tersangkut",
+        "answer4@mail.example",
+    );
+    let results = servers.mail_with("andi@staff.example", "Hasil pencarian", WAIT);
+    let text = results.body();
     assert!(
         text.contains("Hasil pencarian \"kertas tersangkut\" (2):"),
         "{text}"
@@ -296,8 +273,8 @@ fn similar_tickets_a_canned_reply_and_self_service_through_real_mail_servers() {
         "Lupa kata sandi",
         "Saya lupa kata sandi dan tidak bisa masuk ke email kantor.",
     );
-    let offer = mail_with(&servers, "rina@kantor.example", "Mungkin ini membantu");
-    let text = body(&offer);
+    let offer = servers.mail_with("rina@kantor.example", "Mungkin ini membantu", WAIT);
+    let text = offer.body();
     assert!(
         text.contains("Mungkin ini membantu: Cara mengatur ulang kata sandi"),
         "{text}"
@@ -307,12 +284,11 @@ fn similar_tickets_a_canned_reply_and_self_service_through_real_mail_servers() {
         "the article's steps: {text}"
     );
     assert!(text.contains("balas \"sudah beres\""), "{text}");
-    answers(
-        &servers,
+    servers.answer(
         "Rina <rina@kantor.example>",
         &offer,
         "Sudah beres, terima kasih!",
-        2,
+        "answer2@mail.example",
     );
     let ticket = wait_for("ticket 3 resolved by self-service", WAIT, || {
         let ticket = sandbox.ticket(3);
@@ -341,16 +317,15 @@ fn similar_tickets_a_canned_reply_and_self_service_through_real_mail_servers() {
         "Password email kedaluwarsa",
         "Password email saya kedaluwarsa, bagaimana menggantinya?",
     );
-    let fourth = mail_with(&servers, "andi@staff.example", "[TI #4]");
-    answers(
-        &servers,
+    let fourth = servers.mail_with("andi@staff.example", "[TI #4]", WAIT);
+    servers.answer(
         andi,
         &fourth,
         "#reply reset-password\r\nSalam, Andi",
-        3,
+        "answer3@mail.example",
     );
-    let canned = mail_with(&servers, "joko@kantor.example", "diatur ulang sendiri");
-    let text = body(&canned);
+    let canned = servers.mail_with("joko@kantor.example", "diatur ulang sendiri", WAIT);
+    let text = canned.body();
     assert!(text.starts_with("Yth. Joko,"), "{text}");
     assert!(
         text.contains("pilih \"Lupa kata sandi\"") && text.contains("Salam, Andi"),

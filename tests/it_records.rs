@@ -7,9 +7,10 @@ mod support;
 
 use serde_json::Value;
 use std::time::Duration;
-use support::{address_in, happenings, wait_for, MailServers, MaildirMessage, Sandbox};
+use support::{address_in, happenings, wait_for, MailServers, Sandbox};
 
 const WAIT: Duration = Duration::from_secs(20);
+const ANDI: &str = "Andi <andi@staff.example>";
 
 /// Two desks (English `support`, Indonesian `layanan`, each with its lead and its IMAP
 /// mailbox), one agent and a printer category with a two-step procedure.
@@ -33,52 +34,6 @@ fn desks(servers: &MailServers) -> Sandbox {
          steps.id = [\"Cek kertas dan toner\", \"Ganti toner\"]\n\
          [rule.printer]\nkeywords = [\"printer\"]\ncategory = \"printer\"\n"
     ))
-}
-
-/// The decoded text of a mail.
-fn body(message: &MaildirMessage) -> String {
-    loket::mail::parse(message.text.as_bytes()).text
-}
-
-/// Andi answers `notification` from his mail client, to its Reply-To.
-fn andi_answers(servers: &MailServers, notification: &MaildirMessage, text: &str, n: u32) {
-    let reply_to = notification.header("Reply-To").expect("a Reply-To");
-    let subject = notification.header("Subject").expect("a subject");
-    let id = notification.header("Message-ID").expect("an id");
-    let raw = format!(
-        "From: Andi <andi@staff.example>\r\nTo: {reply_to}\r\nSubject: Re: {subject}\r\n\
-         In-Reply-To: {id}\r\nMessage-ID: <andi{n}@staff.example>\r\n\r\n{text}\r\n"
-    );
-    servers.submit(
-        "andi@staff.example",
-        &[&address_in(&reply_to)],
-        raw.as_bytes(),
-    );
-}
-
-/// The customer answers `mail` (to its Reply-To, or its sender) with `text`.
-fn customer_answers(servers: &MailServers, from: &str, mail: &MaildirMessage, text: &str, n: u32) {
-    let to = mail
-        .header("Reply-To")
-        .or_else(|| mail.header("From"))
-        .expect("someone to answer");
-    let subject = mail.header("Subject").expect("a subject");
-    let id = mail.header("Message-ID").expect("an id");
-    let raw = format!(
-        "From: {from}\r\nTo: {to}\r\nSubject: Re: {subject}\r\nIn-Reply-To: {id}\r\n\
-         Message-ID: <answer{n}@customer.example>\r\n\r\n{text}\r\n"
-    );
-    servers.submit(&address_in(from), &[&address_in(&to)], raw.as_bytes());
-}
-
-/// The first mail of `user` whose text contains `words`, waiting for it.
-fn mail_with(servers: &MailServers, user: &str, words: &str) -> MaildirMessage {
-    wait_for(&format!("a mail to {user} with {words:?}"), WAIT, || {
-        servers
-            .messages(user)
-            .into_iter()
-            .find(|m| body(m).contains(words))
-    })
 }
 
 fn ticket_when(sandbox: &Sandbox, id: u64, what: &str, holds: impl Fn(&Value) -> bool) -> Value {
@@ -111,20 +66,27 @@ fn a_procedure_a_refused_close_a_report_in_each_language_and_the_ratings_that_fo
         b"From: Budi <budi@example.id>\r\nTo: support@example.com\r\nSubject: The printer jams\r\n\
 Message-ID: <budi1@example.id>\r\n\r\nThe printer on floor 3 jams on every page.\r\n",
     );
-    let notification = mail_with(&servers, "andi@staff.example", "[HD #1]");
+    let notification = servers.mail_with("andi@staff.example", "[HD #1]", WAIT);
     assert!(
-        body(&notification).contains("Procedure (Printers):\n  [ ] 1. Check paper and toner"),
+        notification
+            .body()
+            .contains("Procedure (Printers):\n  [ ] 1. Check paper and toner"),
         "{}",
-        body(&notification)
+        notification.body()
     );
 
     // A close without what was done is refused, by mail, naming what is missing.
-    andi_answers(&servers, &notification, "#close\r\nDone.", 1);
-    let refused = mail_with(&servers, "andi@staff.example", "#close");
+    servers.answer(
+        ANDI,
+        &notification,
+        "#close\r\nDone.",
+        "andi1@staff.example",
+    );
+    let refused = servers.mail_with("andi@staff.example", "#close", WAIT);
     assert!(
-        body(&refused).contains("resolution"),
+        refused.body().contains("resolution"),
         "the refusal names the missing resolution: {}",
-        body(&refused)
+        refused.body()
     );
     assert_eq!(
         sandbox.ticket(1)["status"],
@@ -132,14 +94,14 @@ Message-ID: <budi1@example.id>\r\n\r\nThe printer on floor 3 jams on every page.
         "nothing of that mail applied"
     );
 
-    andi_answers(
-        &servers,
+    servers.answer(
+        ANDI,
         &notification,
         "#step 1\r\n#close Replaced the toner\r\nThe toner is replaced; it prints again.",
-        2,
+        "andi2@staff.example",
     );
-    let report = mail_with(&servers, "budi@example.id", "is resolved");
-    let text = body(&report);
+    let report = servers.mail_with("budi@example.id", "is resolved", WAIT);
+    let text = report.body();
     for expected in [
         "Your request:\n  The printer on floor 3 jams on every page.",
         "What we did:\n  Replaced the toner\n  - Check paper and toner",
@@ -151,7 +113,7 @@ Message-ID: <budi1@example.id>\r\n\r\nThe printer on floor 3 jams on every page.
     let rating_to = address_in(&report.header("Reply-To").expect("a Reply-To"));
     assert!(rating_to.starts_with("support+r1."), "{rating_to}");
 
-    customer_answers(&servers, budi, &report, "4 terima kasih", 1);
+    servers.answer(budi, &report, "4 terima kasih", "answer1@customer.example");
     let ticket = ticket_when(&sandbox, 1, "rated", |t| !rated(t).is_empty());
     assert_eq!(rated(&ticket)[0]["score"], serde_json::json!({"stars": 4}));
     assert_eq!(rated(&ticket)[0]["comment"], "terima kasih");
@@ -169,20 +131,22 @@ Message-ID: <budi1@example.id>\r\n\r\nThe printer on floor 3 jams on every page.
         b"From: Sari <sari@kantor.example>\r\nTo: layanan@example.com\r\nSubject: Printer macet\r\n\
 Message-ID: <sari1@kantor.example>\r\n\r\nPrinter di lantai 2 macet terus.\r\n",
     );
-    let notification = mail_with(&servers, "andi@staff.example", "[TI #2]");
+    let notification = servers.mail_with("andi@staff.example", "[TI #2]", WAIT);
     assert!(
-        body(&notification).contains("Prosedur (Printer):\n  [ ] 1. Cek kertas dan toner"),
+        notification
+            .body()
+            .contains("Prosedur (Printer):\n  [ ] 1. Cek kertas dan toner"),
         "{}",
-        body(&notification)
+        notification.body()
     );
-    andi_answers(
-        &servers,
+    servers.answer(
+        ANDI,
         &notification,
         "#close Rol kertas dibersihkan\r\nSudah kami bersihkan, Bu.",
-        3,
+        "andi3@staff.example",
     );
-    let report = mail_with(&servers, "sari@kantor.example", "sudah selesai ditangani");
-    let text = body(&report);
+    let report = servers.mail_with("sari@kantor.example", "sudah selesai ditangani", WAIT);
+    let text = report.body();
     for expected in [
         "Yth. Sari,",
         "Permintaan Anda:\n  Printer di lantai 2 macet terus.",
@@ -192,19 +156,19 @@ Message-ID: <sari1@kantor.example>\r\n\r\nPrinter di lantai 2 macet terus.\r\n",
     ] {
         assert!(text.contains(expected), "{expected:?} in:\n{text}");
     }
-    customer_answers(&servers, sari, &report, "1 masih macet", 2);
+    servers.answer(sari, &report, "1 masih macet", "answer2@customer.example");
     let ticket = ticket_when(&sandbox, 2, "reopened", |t| t["status"] == "open");
     assert_eq!(rated(&ticket)[0]["score"], serde_json::json!({"stars": 1}));
     assert_eq!(rated(&ticket)[0]["counted"], true);
-    let lead = mail_with(
-        &servers,
+    let lead = servers.mail_with(
         "kepala@example.com",
         "Pelanggan memberi nilai 1 dari 5",
+        WAIT,
     );
     assert!(
-        body(&lead).contains("masih macet"),
+        lead.body().contains("masih macet"),
         "the lead reads the comment: {}",
-        body(&lead)
+        lead.body()
     );
     assert_eq!(
         lead.header("Subject").as_deref(),
@@ -212,8 +176,8 @@ Message-ID: <sari1@kantor.example>\r\n\r\nPrinter di lantai 2 macet terus.\r\n",
     );
     assert_eq!(happenings(&ticket, "resolution-reported"), 1);
     // Nobody held the ticket: the agents on duty hear that it is open again.
-    let reopened = mail_with(&servers, "andi@staff.example", "1 masih macet");
-    assert!(body(&reopened).contains("[TI #2]"), "{}", body(&reopened));
+    let reopened = servers.mail_with("andi@staff.example", "1 masih macet", WAIT);
+    assert!(reopened.body().contains("[TI #2]"), "{}", reopened.body());
     if std::env::var_os("SHOW_MAIL").is_some() {
         for user in [
             "budi@example.id",
@@ -225,7 +189,7 @@ Message-ID: <sari1@kantor.example>\r\n\r\nPrinter di lantai 2 macet terus.\r\n",
                 eprintln!(
                     "===== to {user}: {}\n{}",
                     m.header("Subject").unwrap_or_default(),
-                    body(&m)
+                    m.body()
                 );
             }
         }

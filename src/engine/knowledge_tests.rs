@@ -1,7 +1,7 @@
 //! Similar tickets, self-service, canned replies and articles, as the engine uses them.
 
 use super::knowledge::{Hints, Offer, Solved};
-use super::test_kit as kit;
+use super::test_kit::{self as kit, of_kind};
 use super::*;
 use crate::mail::parse;
 use crate::thread::MatchedBy;
@@ -40,14 +40,6 @@ fn opened_with(policy: &Policy, hints: &Hints) -> Step {
         ..kit::person(&mail, MatchedBy::New, Author::Customer)
     };
     step(&ticket, Event::Mail(inbound), policy, NOW)
-}
-
-fn of_kind(step: &Step, kind: OutgoingKind) -> Vec<&OutgoingMail> {
-    step.effects
-        .iter()
-        .filter_map(Effect::as_mail)
-        .filter(|m| m.kind == kind)
-        .collect()
 }
 
 fn self_service_at(min_score: f32) -> Policy {

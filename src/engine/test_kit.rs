@@ -75,3 +75,12 @@ pub(super) fn loads(
         .map(|a| (a.id.clone(), load(&a.id)))
         .collect()
 }
+
+/// The mails of `kind` a step sent.
+pub(super) fn of_kind(step: &super::Step, kind: super::OutgoingKind) -> Vec<&super::OutgoingMail> {
+    step.effects
+        .iter()
+        .filter_map(super::Effect::as_mail)
+        .filter(|m| m.kind == kind)
+        .collect()
+}

@@ -1,6 +1,6 @@
 //! Engine rules, tested without any I/O but the shipped templates.
 
-use super::test_kit as kit;
+use super::test_kit::{self as kit, of_kind};
 use super::*;
 use crate::mail::{classify, parse, Mail};
 use crate::thread::MatchedBy;
@@ -395,14 +395,6 @@ fn once_categories_are_defined_category_must_name_one() {
         "the categories are named: {}",
         error.body
     );
-}
-
-fn of_kind(step: &Step, kind: OutgoingKind) -> Vec<&OutgoingMail> {
-    step.effects
-        .iter()
-        .filter_map(Effect::as_mail)
-        .filter(|m| m.kind == kind)
-        .collect()
 }
 
 /// The one mail of `kind` a step sent, which must go to Andi alone, while nothing

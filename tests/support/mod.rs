@@ -595,6 +595,38 @@ impl MaildirMessage {
     pub fn header(&self, name: &str) -> Option<String> {
         header(&self.text, name)
     }
+
+    /// Its text as a reader sees it, decoded.
+    pub fn body(&self) -> String {
+        loket::mail::parse(self.text.as_bytes()).text
+    }
+}
+
+impl MailServers {
+    /// The first mail of `user` whose text contains `words`, waiting up to `wait` for it.
+    pub fn mail_with(&self, user: &str, words: &str, wait: Duration) -> MaildirMessage {
+        wait_for(&format!("a mail to {user} with {words:?}"), wait, || {
+            self.messages(user)
+                .into_iter()
+                .find(|m| m.body().contains(words))
+        })
+    }
+
+    /// `from` answers `mail` from a mail client, to its Reply-To (or its sender), in its
+    /// thread, with `text` and the Message-ID `<message_id>`.
+    pub fn answer(&self, from: &str, mail: &MaildirMessage, text: &str, message_id: &str) {
+        let to = mail
+            .header("Reply-To")
+            .or_else(|| mail.header("From"))
+            .expect("someone to answer");
+        let subject = mail.header("Subject").expect("a subject");
+        let id = mail.header("Message-ID").expect("an id");
+        let raw = format!(
+            "From: {from}\r\nTo: {to}\r\nSubject: Re: {subject}\r\nIn-Reply-To: {id}\r\n\
+             Message-ID: <{message_id}>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n"
+        );
+        self.submit(&address_in(from), &[&address_in(&to)], raw.as_bytes());
+    }
 }
 
 fn maildir_messages(folder: &Path) -> Vec<MaildirMessage> {
