@@ -178,8 +178,8 @@ pub enum Happening {
     AnswerOffered {
         /// Which: `article reset-password`, `ticket #12`.
         source: String,
-        /// How well it fit the mail, from 0 to 1.
-        likeness: f32,
+        /// How well it fit the mail, from 0 to 1, to two places.
+        likeness: f64,
     },
     /// The customer said the offered answer solved the problem: resolved by self-service.
     SolvedBySelfService {

@@ -146,7 +146,7 @@ pub fn offered(step: &mut Step, offer: &Offer) {
     });
     step.effects.push(Effect::Record(Happening::AnswerOffered {
         source: offer.source.clone(),
-        likeness: (offer.likeness * 100.0).round() / 100.0,
+        likeness: (f64::from(offer.likeness) * 100.0).round() / 100.0,
     }));
 }
 
