@@ -17,8 +17,11 @@ use tracing::{error, info, warn};
 /// How long the indexer rests when nothing waits.
 const REST: Duration = Duration::from_millis(200);
 
-/// Tickets taken in per tantivy commit.
-const ROUND: usize = 512;
+/// Most tickets taken in per tantivy commit.
+const ROUND: usize = 2000;
+
+/// How long marked tickets may wait for a round that is not full.
+const COMMIT_EVERY: Duration = Duration::from_secs(2);
 
 /// The search index as the daemon shares it: the worker asks it for similar tickets and
 /// answers, the control socket for searches, the indexer thread writes it.
@@ -97,6 +100,8 @@ pub(super) fn run(
     if let Err(e) = put_articles(&mut writer, &policy).and_then(|()| writer.commit(complete)) {
         warn!(error = %e, "articles not indexed");
     }
+    yield_to_intake();
+    let mut committed = std::time::Instant::now();
     while !stop.is_cancelled() {
         let round = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if knowledge.rebuild.swap(false, Ordering::SeqCst) {
@@ -104,7 +109,7 @@ pub(super) fn run(
                 rebuild(&mut writer, &store, &policy, &knowledge)?;
                 knowledge.ready.store(true, Ordering::SeqCst);
             }
-            catch_up(&mut writer, &store, &policy)
+            take_round(&mut writer, &store, &policy, &mut committed)
         }));
         let taken = match round {
             Ok(Ok(taken)) => taken,
@@ -160,6 +165,56 @@ pub enum IndexingError {
     Index(#[from] crate::search::index::Error),
 }
 
+/// Lowers this thread's scheduling priority (nice 10): when intake and indexing both
+/// want the CPU, intake goes first and the index catches up in the pauses.
+fn yield_to_intake() {
+    // SAFETY: setpriority on this thread's own id only changes its niceness; a failure
+    // (not permitted) leaves it as it was.
+    unsafe {
+        let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread, 10);
+    }
+}
+
+/// One round of the indexer: the marked tickets, up to `ROUND`, once that many wait or
+/// `COMMIT_EVERY` has passed since the last commit (each commit writes a segment, and
+/// many small ones cost merges and syncs); returns how many it took.
+fn take_round(
+    writer: &mut crate::search::index::Writer<'_>,
+    store: &Store,
+    policy: &Policy,
+    committed: &mut std::time::Instant,
+) -> Result<usize, IndexingError> {
+    let marked = store.tickets_to_index(ROUND)?;
+    if marked.is_empty() || (marked.len() < ROUND && committed.elapsed() < COMMIT_EVERY) {
+        return Ok(0);
+    }
+    take(writer, store, policy, &marked)?;
+    *committed = std::time::Instant::now();
+    Ok(marked.len())
+}
+
+/// Takes `marked` into the index, commits, and clears their marks.
+fn take(
+    writer: &mut crate::search::index::Writer<'_>,
+    store: &Store,
+    policy: &Policy,
+    marked: &[crate::store::indexing::ToIndex],
+) -> Result<(), IndexingError> {
+    for item in marked {
+        match store.load_ticket(item.ticket)? {
+            Some(ticket) => {
+                let messages = store.messages(ticket.id)?;
+                writer.put(&entry_of(&ticket, &messages, policy))?;
+            }
+            None => writer.remove(&Source::Ticket(item.ticket)),
+        }
+    }
+    writer.commit(true)?;
+    store.indexed(marked)?;
+    Ok(())
+}
+
 /// Takes in every ticket marked as changed; returns how many.
 pub fn catch_up(
     writer: &mut crate::search::index::Writer<'_>,
@@ -172,17 +227,7 @@ pub fn catch_up(
         if marked.is_empty() {
             return Ok(taken);
         }
-        for item in &marked {
-            match store.load_ticket(item.ticket)? {
-                Some(ticket) => {
-                    let messages = store.messages(ticket.id)?;
-                    writer.put(&entry_of(&ticket, &messages, policy))?;
-                }
-                None => writer.remove(&Source::Ticket(item.ticket)),
-            }
-        }
-        writer.commit(true)?;
-        store.indexed(&marked)?;
+        take(writer, store, policy, &marked)?;
         taken += marked.len();
     }
 }

@@ -27,7 +27,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 const SCHEMA: u32 = 1;
 
 /// Memory the writer may fill before it writes a segment.
-const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+const WRITER_MEMORY: usize = 32 * 1024 * 1024;
 
 /// What can go wrong with the index. None of it loses anything: the index is rebuilt.
 #[derive(Debug, thiserror::Error)]
@@ -516,7 +516,7 @@ pub struct Answer {
 }
 
 /// How many candidates BM25 brings before likeness decides.
-const CANDIDATES: usize = 20;
+const CANDIDATES: usize = 10;
 
 /// Most distinct terms of a probe that are asked for.
 const PROBE_TERMS: usize = 40;
