@@ -11,7 +11,7 @@ pub use crate::engine::knowledge::KB_CANDIDATE;
 
 /// Most text kept of one ticket: the first mails say what the problem is; a long
 /// thread's tail adds little to finding it and would make the index heavy.
-const MAX_BODY: usize = 8 * 1024;
+const MAX_BODY: usize = 4 * 1024;
 
 /// What an entry is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
