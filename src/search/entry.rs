@@ -4,7 +4,7 @@
 
 use crate::config::policy::Article;
 use crate::engine::Ticket;
-use crate::store::records::{MessageKind, MessageRecord};
+use crate::store::records::{Direction, MessageKind, MessageRecord};
 use crate::types::{Language, TicketId, Timestamp};
 
 pub use crate::engine::knowledge::KB_CANDIDATE;
@@ -121,14 +121,13 @@ impl Entry {
 /// notes, and the procedure's remarks, up to `MAX_BODY`.
 fn body_of(ticket: &Ticket, messages: &[MessageRecord]) -> String {
     let mut body = String::new();
-    let written = messages.iter().filter(|m| {
-        matches!(
-            m.kind,
-            MessageKind::Customer | MessageKind::Agent | MessageKind::Note
-        )
-    });
+    let written = messages.iter().filter(|m| is_written_by_people(m));
     let remarks = ticket.procedure.remarks();
-    for text in written.map(|m| m.new_text().into_owned()).chain(remarks) {
+    let texts = written.map(|m| match m.kind {
+        MessageKind::Note => without_commands(&m.new_text()),
+        _ => m.new_text().into_owned(),
+    });
+    for text in texts.chain(remarks) {
         if body.len() >= MAX_BODY {
             break;
         }
@@ -149,13 +148,39 @@ pub(crate) fn cut(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
+/// A note's text without the command lines at its top (an agent's mail of commands is
+/// kept as a note); `#note <text>` keeps its text.
+pub(super) fn without_commands(text: &str) -> String {
+    let mut lines = text.lines().peekable();
+    let mut kept = Vec::new();
+    while let Some(line) = lines.next_if(|l| l.trim_start().starts_with('#') || l.trim().is_empty())
+    {
+        if let Some(note) = line.trim_start().strip_prefix("#note ") {
+            kept.push(note.trim());
+        }
+    }
+    kept.extend(lines);
+    kept.join("\n")
+}
+
+/// Whether a message holds what people wrote: the customer's mails, the notes, and the
+/// agents' answers as the customer got them (not the agent's own mail, which also holds
+/// the command lines).
+fn is_written_by_people(message: &MessageRecord) -> bool {
+    match message.kind {
+        MessageKind::Customer | MessageKind::Note => true,
+        MessageKind::Agent => message.direction == Direction::Outbound,
+        MessageKind::Auto | MessageKind::Notification => false,
+    }
+}
+
 /// What a customer may read of a solved ticket: its resolution and the agents' last
 /// public answer.
 fn answer_of(ticket: &Ticket, messages: &[MessageRecord]) -> String {
     let last_answer = messages
         .iter()
         .rev()
-        .find(|m| m.kind == MessageKind::Agent)
+        .find(|m| m.kind == MessageKind::Agent && m.direction == Direction::Outbound)
         .map(|m| m.new_text().trim().to_string());
     [ticket.resolution.clone(), last_answer]
         .into_iter()

@@ -260,3 +260,14 @@ fn clusters_group_the_tickets_about_one_thing_and_leave_the_rest_alone() {
         clusters[0].line(Language::Id)
     );
 }
+
+#[test]
+fn command_lines_of_an_agents_note_are_not_its_words() {
+    assert_eq!(super::entry::without_commands("#search printer jams\n"), "");
+    assert_eq!(
+        super::entry::without_commands(
+            "#close Ganti toner\n#note Pelanggan VIP\nSudah dicek.\n#bukan perintah"
+        ),
+        "Pelanggan VIP\nSudah dicek.\n#bukan perintah"
+    );
+}
