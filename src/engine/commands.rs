@@ -232,29 +232,7 @@ fn canned_reply(name: &str, policy: &Policy) -> Result<Command, Phrase> {
     if names.contains(&name) {
         return Ok(Command::Reply(name.to_string()));
     }
-    if names.is_empty() {
-        return Err(Phrase::both(
-            "this desk has no canned replies yet (an admin puts them in config/replies/)",
-            "belum ada jawaban siap pakai (admin menaruhnya di config/replies/)",
-        ));
-    }
-    let list = names.join(", ");
-    Err(match name {
-        "" => Phrase::both(
-            format!(
-                "say which reply, for example #reply {}; the replies are: {list}",
-                names[0]
-            ),
-            format!(
-                "sebutkan jawabannya, misalnya #reply {}; jawaban yang ada: {list}",
-                names[0]
-            ),
-        ),
-        _ => Phrase::both(
-            format!("there is no reply {name}; the replies are: {list}"),
-            format!("tidak ada jawaban {name}; jawaban yang ada: {list}"),
-        ),
-    })
+    Err(not_among(name, &names, &REPLIES))
 }
 
 /// `#kb <slug>`: an article that exists.
@@ -265,29 +243,67 @@ fn article(slug: &str, policy: &Policy) -> Result<Command, Phrase> {
     }
     let mut slugs: Vec<&str> = articles.iter().map(|a| a.slug.as_str()).collect();
     slugs.dedup();
-    if slugs.is_empty() {
-        return Err(Phrase::both(
-            "there are no articles yet (an admin puts them in config/articles/)",
-            "belum ada artikel (admin menaruhnya di config/articles/)",
-        ));
-    }
-    let list = slugs.join(", ");
-    Err(match slug {
+    Err(not_among(slug, &slugs, &ARTICLES))
+}
+
+/// How the refusal of a name that is not among the written answers speaks of them.
+struct Answers {
+    command: &'static str,
+    one_en: &'static str,
+    many_en: &'static str,
+    one_id: &'static str,
+    which_id: &'static str,
+    none: (&'static str, &'static str),
+}
+
+const REPLIES: Answers = Answers {
+    command: "#reply",
+    one_en: "reply",
+    many_en: "replies",
+    one_id: "jawaban",
+    which_id: "jawabannya",
+    none: (
+        "this desk has no canned replies yet (an admin puts them in config/replies/)",
+        "belum ada jawaban siap pakai (admin menaruhnya di config/replies/)",
+    ),
+};
+
+const ARTICLES: Answers = Answers {
+    command: "#kb",
+    one_en: "article",
+    many_en: "articles",
+    one_id: "artikel",
+    which_id: "artikelnya",
+    none: (
+        "there are no articles yet (an admin puts them in config/articles/)",
+        "belum ada artikel (admin menaruhnya di config/articles/)",
+    ),
+};
+
+/// Why `given` names none of `names`: there are none yet, none was said, or which there are.
+fn not_among(given: &str, names: &[&str], answers: &Answers) -> Phrase {
+    let Some(first) = names.first() else {
+        return Phrase::both(answers.none.0, answers.none.1);
+    };
+    let list = names.join(", ");
+    let Answers {
+        command,
+        one_en,
+        many_en,
+        one_id,
+        which_id,
+        ..
+    } = answers;
+    match given {
         "" => Phrase::both(
-            format!(
-                "say which article, for example #kb {}; the articles are: {list}",
-                slugs[0]
-            ),
-            format!(
-                "sebutkan artikelnya, misalnya #kb {}; artikel yang ada: {list}",
-                slugs[0]
-            ),
+            format!("say which {one_en}, for example {command} {first}; the {many_en} are: {list}"),
+            format!("sebutkan {which_id}, misalnya {command} {first}; {one_id} yang ada: {list}"),
         ),
         _ => Phrase::both(
-            format!("there is no article {slug}; the articles are: {list}"),
-            format!("tidak ada artikel {slug}; artikel yang ada: {list}"),
+            format!("there is no {one_en} {given}; the {many_en} are: {list}"),
+            format!("tidak ada {one_id} {given}; {one_id} yang ada: {list}"),
         ),
-    })
+    }
 }
 
 fn parse_line(line: &str, policy: &Policy) -> Result<Command, Rejected> {
