@@ -37,25 +37,9 @@ const SUBJECTS: [&str; 8] = [
     "Printer paper jam on floor 2",
 ];
 
-/// A small deterministic generator (xorshift), so that runs compare.
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
+#[path = "support/dice.rs"]
+mod dice;
+use dice::Dice;
 
 fn main() -> anyhow::Result<()> {
     // `cargo bench` passes --bench; anything else (`cargo test --all-targets`) must not

@@ -45,25 +45,16 @@ const PROBE_WARM_UP: usize = 10;
 const GOAL_P50_MS: f64 = 50.0;
 const GOAL_P99_MS: f64 = 200.0;
 
-/// A small deterministic generator (xorshift), so that runs compare.
-struct Dice(u64);
+#[path = "support/dice.rs"]
+mod dice;
+use dice::Dice;
 
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
+/// A choice that `Dice` adds for this bench: one of `list`.
+trait Pick {
+    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str;
+}
 
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
+impl Pick for Dice {
     fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
         list[self.below(list.len() as u64) as usize]
     }
